@@ -1,0 +1,97 @@
+"""Article bodies: Markdown (with shortcode placeholders) to HTML plus what later stages need."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import partial
+
+import markdown
+
+from nichesite.slugs import slugify
+
+_EXTENSIONS = ["tables", "fenced_code", "footnotes", "attr_list", "def_list", "abbr", "md_in_html", "sane_lists", "toc"]
+_URL_ATTR = re.compile(r"""\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_TAG = re.compile(r"<[^>]+>")
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_WORD = re.compile(r"\w+")
+_BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBody:
+    """The HTML of a body and what other stages read from it."""
+
+    html: str
+    headings: tuple[Heading, ...]
+    links: tuple[str, ...]
+    word_count: int
+    first_paragraph: str
+
+
+class BodyRenderer:
+    """Python-Markdown configured once and reused for every body (it is reset between them)."""
+
+    def __init__(self, language: str = "en"):
+        self._md = markdown.Markdown(
+            extensions=_EXTENSIONS,
+            extension_configs={
+                "toc": {"slugify": partial(_anchor, language=language), "toc_depth": "2-4"},
+                "footnotes": {"UNIQUE_IDS": False},
+            },
+            output_format="html",
+        )
+
+    def render(self, text: str) -> RenderedBody:
+        self._md.reset()
+        body_html = self._md.convert(text)
+        headings = tuple(_flatten(self._md.toc_tokens))  # type: ignore[attr-defined]
+        links = tuple(match.group(2) if match.group(2) is not None else match.group(3) for match in _URL_ATTR.finditer(body_html))
+        plain = html.unescape(_TAG.sub(" ", body_html))
+        return RenderedBody(body_html, headings, links, len(_WORD.findall(plain)), _first_paragraph(body_html))
+
+
+def _anchor(value: str, separator: str, language: str) -> str:
+    return slugify(value, language) or "section"
+
+
+def _flatten(tokens: list[dict]) -> list[Heading]:
+    out: list[Heading] = []
+    for token in tokens:
+        out.append(Heading(token["level"], token["id"], html.unescape(_TAG.sub("", token["name"]))))
+        out.extend(_flatten(token.get("children", [])))
+    return out
+
+
+def _first_paragraph(body_html: str) -> str:
+    for match in _PARAGRAPH.finditer(body_html):
+        text = " ".join(html.unescape(_TAG.sub(" ", match.group(1))).split())
+        if len(text) >= 20:
+            return text
+    return ""
+
+
+def unsafe_url(url: str) -> bool:
+    """True for javascript:, data: and vbscript: URLs, however they are spelled."""
+    cleaned = re.sub(r"[\x00-\x20]", "", html.unescape(url)).lower()
+    return cleaned.startswith(_BAD_SCHEMES)
+
+
+def prefix_root_links(body_html: str, base_path: str) -> str:
+    """Point site-relative links (`/slug/`) under base_url's path when the site lives in a folder."""
+    if not base_path:
+        return body_html
+    return re.sub(r"""\b(href|src)=(["'])/(?!/)""", lambda m: f"{m.group(1)}={m.group(2)}{base_path}/", body_html)
+
+
+def plain_text(fragment: str) -> str:
+    """Text of an HTML fragment with whitespace folded."""
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())

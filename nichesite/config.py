@@ -1,0 +1,240 @@
+"""site.yaml: the typed site configuration, loaded and validated with line numbers."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from nichesite.errors import Problems
+from nichesite.files import read_text
+from nichesite.schema import Field, Validator
+from nichesite.yamlutil import load_yaml
+
+CONFIG_FILE = "site.yaml"
+PLACEMENTS = ("after_intro", "in_content", "after_content", "sidebar", "in_list")
+DEFAULT_AD_HEIGHTS = {"after_intro": 280, "in_content": 280, "after_content": 280, "sidebar": 600, "in_list": 280}
+_CLIENT_RE = re.compile(r"ca-pub-\d{16}")
+_LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def _check_base_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"must be an absolute http(s) URL such as https://example.com, got {value!r}"
+    if parts.query or parts.fragment:
+        return "must not have a query or fragment"
+    return None
+
+
+def _check_permalink(value: str) -> str | None:
+    if not value.startswith("/") or "{slug}" not in value:
+        return 'must start with "/" and contain {slug}, for example "/{slug}/"'
+    if ".." in value or "\\" in value or "//" in value:
+        return "must not contain '..', '\\' or '//'"
+    rest = re.sub(r"\{(slug|category|year|month)\}", "", value)
+    if "{" in rest or "}" in rest:
+        return "unknown placeholder; use {slug}, {category}, {year} and {month}"
+    if not (value.endswith("/") or value.endswith(".html")):
+        return 'must end with "/" (pretty URLs) or ".html"'
+    return None
+
+
+def _check_language(value: str) -> str | None:
+    return None if _LANG_RE.fullmatch(value) else f"expected a language tag such as en, bg or pt-BR, got {value!r}"
+
+
+def _check_client(value: str) -> str | None:
+    if _CLIENT_RE.fullmatch(value):
+        return None
+    return f"expected your AdSense publisher id, ca-pub- followed by 16 digits, got {value!r}"
+
+
+def _check_slot(value: str) -> str | None:
+    return None if value.isdigit() else f"an AdSense slot id is digits only, got {value!r}"
+
+
+_PLACEMENT = {
+    "slot": Field("str", required=True, check=_check_slot),
+    "every": Field("int", minimum=1),
+    "max": Field("int", minimum=1),
+    "height": Field("int", minimum=50, maximum=1200),
+}
+
+SCHEMA: dict[str, Field] = {
+    "title": Field("str", required=True),
+    "base_url": Field("str", default="http://localhost:8000", check=_check_base_url),
+    "language": Field("str", default="en", check=_check_language),
+    "description": Field("str", default=""),
+    "audience": Field("str", default=""),
+    "author": Field("map", schema={"name": Field("str", default=""), "url": Field("str", default=""), "email": Field("str", default="")}),
+    "theme": Field("str", default="default"),
+    "permalink": Field("str", default="/{slug}/", check=_check_permalink),
+    "paginate": Field("int", default=10, minimum=1),
+    "image": Field("str", default=""),
+    "extra": Field("any_map", default=None),
+    "ads": Field(
+        "map",
+        schema={
+            "client": Field("str", required=True, check=_check_client),
+            "auto_ads": Field("bool", default=False),
+            "min_words": Field("int", default=300, minimum=0),
+            "head_html": Field("str", default=""),
+            "placements": Field("map", schema={name: Field("map", schema=_PLACEMENT) for name in PLACEMENTS}),
+        },
+    ),
+    "affiliate": Field("map", schema={"disclosure": Field("str", default=""), "cloak": Field("bool", default=False)}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    name: str = ""
+    url: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AdPlacement:
+    """One configured ad placement: where, which AdSense slot, how often, how tall."""
+
+    name: str
+    slot: str
+    every: int
+    max: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
+class AdsConfig:
+    client: str
+    auto_ads: bool = False
+    min_words: int = 300
+    head_html: str = ""
+    placements: Mapping[str, AdPlacement] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def publisher_id(self) -> str:
+        """`pub-…` as ads.txt and the account meta tag want it."""
+        return self.client.removeprefix("ca-")
+
+
+@dataclass(frozen=True, slots=True)
+class AffiliateConfig:
+    disclosure: str = ""
+    cloak: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """The whole validated site.yaml plus where the site lives."""
+
+    site_dir: Path
+    title: str
+    base_url: str
+    language: str = "en"
+    description: str = ""
+    audience: str = ""
+    author: Author = Author()
+    theme: str = "default"
+    permalink: str = "/{slug}/"
+    paginate: int = 10
+    image: str = ""
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    ads: AdsConfig | None = None
+    affiliate: AffiliateConfig = AffiliateConfig()
+    lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url without a trailing slash ("" at a domain root)."""
+        return urlsplit(self.base_url).path.rstrip("/")
+
+    def absolute(self, url: str) -> str:
+        """An absolute URL for a site URL that already includes base_path."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}{url}"
+
+
+def load_config(site_dir: Path, base_url: str | None = None) -> tuple[SiteConfig | None, Problems]:
+    """Read and validate SITE/site.yaml; base_url (flag or NICHESITE_BASE_URL) overrides the file."""
+    problems = Problems()
+    path = site_dir / CONFIG_FILE
+    if not path.is_file():
+        problems.error(CONFIG_FILE, 1, f"no {CONFIG_FILE} in {site_dir}: is this a nichesite site folder?")
+        return None, problems
+    text, read_problems = read_text(path, CONFIG_FILE)
+    problems.extend(read_problems)
+    if text is None:
+        return None, problems
+    data, yaml_problems = load_yaml(text, CONFIG_FILE)
+    problems.extend(yaml_problems)
+    if yaml_problems:
+        return None, problems
+    validator = Validator(CONFIG_FILE, problems)
+    values = validator.mapping(data, SCHEMA, "", 1)
+    override = base_url or os.environ.get("NICHESITE_BASE_URL")
+    if override:
+        message = _check_base_url(override)
+        if message:
+            problems.error(CONFIG_FILE, 1, f"--base-url / NICHESITE_BASE_URL: {message}")
+        else:
+            values["base_url"] = override
+    if problems.errors:
+        return None, problems
+    lines = _flat_lines(data)
+    if "base_url" not in (data or {}) and not override:
+        problems.warning(CONFIG_FILE, 1, "base_url is not set: canonical URLs, the sitemap and the feed use http://localhost:8000")
+    return _to_config(site_dir, values, lines), problems
+
+
+def _flat_lines(data: Any, prefix: str = "") -> dict[str, int]:
+    lines: dict[str, int] = {}
+    if isinstance(data, dict) and hasattr(data, "lines"):
+        for key, value in data.items():
+            name = f"{prefix}{key}"
+            lines[name] = data.line_of(key)
+            lines.update(_flat_lines(value, name + "."))
+    return lines
+
+
+def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> SiteConfig:
+    ads = None
+    if v["ads"] is not None:
+        a = v["ads"]
+        placements = {}
+        for name in PLACEMENTS:
+            p = (a["placements"] or {}).get(name)
+            if p:
+                default_every = 4 if name == "in_content" else 5
+                placements[name] = AdPlacement(
+                    name=name,
+                    slot=p["slot"],
+                    every=p["every"] or default_every,
+                    max=p["max"] or (3 if name == "in_content" else 0),
+                    height=p["height"] or DEFAULT_AD_HEIGHTS[name],
+                )
+        ads = AdsConfig(a["client"], a["auto_ads"], a["min_words"], a["head_html"], MappingProxyType(placements))
+    author = Author(**v["author"]) if v["author"] else Author()
+    affiliate = AffiliateConfig(**v["affiliate"]) if v["affiliate"] else AffiliateConfig()
+    return SiteConfig(
+        site_dir=site_dir,
+        title=v["title"],
+        base_url=v["base_url"].rstrip("/"),
+        language=v["language"],
+        description=v["description"],
+        audience=v["audience"],
+        author=author,
+        theme=v["theme"],
+        permalink=v["permalink"],
+        paginate=v["paginate"],
+        image=v["image"],
+        extra=MappingProxyType(dict(v["extra"] or {})),
+        ads=ads,
+        affiliate=affiliate,
+        lines=MappingProxyType(lines),
+    )

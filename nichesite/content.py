@@ -1,0 +1,279 @@
+"""Sources to articles and pages: front matter validated with lines, body rendered to HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from nichesite import shortcodes
+from nichesite.body import BodyRenderer, Heading, prefix_root_links, unsafe_url
+from nichesite.errors import Problem, Problems
+from nichesite.schema import Field, Validator
+from nichesite.slugs import slugify
+from nichesite.yamlutil import YamlList, YamlMap, load_yaml
+
+PAGES_DIR = "pages"
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True, slots=True)
+class FaqEntry:
+    question: str
+    answer_html: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An article or a standalone page, parsed and validated; what every later stage reads."""
+
+    source: str  # path relative to the site, posix: content/water/x.md
+    kind: str  # "article" or "page"
+    title: str
+    slug: str
+    path: str  # URL path without base_url's path: /slug/
+    date: dt.date | None
+    published: str  # sortable timestamp text: 2026-10-02T00:00:00
+    updated: dt.date | None
+    category: str
+    tags: tuple[str, ...]
+    problem: str
+    solution: str
+    description: str
+    image: str
+    draft: bool
+    ads: bool | None
+    products: tuple[str, ...]
+    faq: tuple[FaqEntry, ...]
+    body_html: str  # with shortcode placeholders
+    shortcodes: tuple[shortcodes.Shortcode, ...]
+    headings: tuple[Heading, ...]
+    links: tuple[str, ...]
+    word_count: int
+    first_paragraph: str
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def is_article(self) -> bool:
+        return self.kind == "article"
+
+    @property
+    def lastmod(self) -> dt.date | None:
+        return self.updated or self.date
+
+
+def _date_field() -> Field:
+    return Field("str")
+
+
+FRONT_MATTER: dict[str, Field] = {
+    "title": Field("str", required=True),
+    "date": _date_field(),
+    "updated": _date_field(),
+    "category": Field("str", default=""),
+    "tags": Field("str_list", default=()),
+    "products": Field("str_list", default=()),
+    "problem": Field("str", default=""),
+    "solution": Field("str", default=""),
+    "description": Field("str", default=""),
+    "image": Field("str", default=""),
+    "slug": Field("str", default=""),
+    "draft": Field("bool", default=False),
+    "ads": Field("bool", default=None),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ParseSettings:
+    """Everything parsing needs from the site, small and picklable (for a process pool)."""
+
+    language: str
+    permalink: str
+    base_path: str
+    rules: shortcodes.ShortcodeRules
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split `---` front matter from the body: (yaml or None, body, line where the body starts)."""
+    if not text.startswith("---\n") and text.rstrip("\n") != "---":
+        return None, text, 1
+    lines = text.split("\n")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    return "", "", -1  # opened, never closed
+
+
+def parse_entry(rel: str, text: str, settings: ParseSettings, renderer: BodyRenderer) -> tuple[Entry | None, list[Problem]]:
+    """Parse one Markdown source into an Entry; every problem found is returned."""
+    problems = Problems()
+    if not text.strip():
+        problems.warning(rel, 1, "empty file skipped")
+        return None, problems.items
+    front, body, body_line = split_front_matter(text)
+    if front is None:
+        problems.error(rel, 1, "no front matter: start the file with a '---' line, then at least 'title:' and 'date:', then '---'")
+        return None, problems.items
+    if body_line < 0:
+        problems.error(rel, 1, "front matter is not closed: add a '---' line after it")
+        return None, problems.items
+    data, yaml_problems = load_yaml(front, rel, line_offset=1)
+    if yaml_problems:
+        return None, yaml_problems
+    if not isinstance(data, YamlMap):
+        problems.error(rel, 2, "front matter must be a mapping of 'key: value' lines")
+        return None, problems.items
+
+    kind = "page" if _is_page(rel) else "article"
+    validator = Validator(rel, problems)
+    values = validator.mapping(data, FRONT_MATTER, "", 2, extra_ok=True)
+    extra = {k: v for k, v in values.items() if k not in FRONT_MATTER and k != "faq"}
+    faq = _parse_faq(data, rel, problems, renderer)
+
+    date = _parse_date(values["date"], "date", data, rel, problems)
+    updated = _parse_date(values["updated"], "updated", data, rel, problems)
+    if kind == "article" and "date" not in data:
+        problems.error(rel, data.line, "'date' is required for an article (YYYY-MM-DD)")
+    if date and updated and updated[0] < date[0]:
+        problems.error(rel, data.line_of("updated"), "updated is before date")
+
+    title = values["title"] or ""
+    if "title" in data and not title.strip():
+        problems.error(rel, data.line_of("title"), "title is empty")
+    slug = values["slug"] or ""
+    if slug:
+        cleaned = slugify(slug, settings.language)
+        if cleaned != slug:
+            problems.error(rel, data.line_of("slug"), f"slug must be lowercase ASCII letters, digits and hyphens, for example '{cleaned or 'my-article'}'")
+            slug = cleaned
+    else:
+        slug = slugify(title, settings.language) if title else ""
+        if title.strip() and not slug:
+            problems.error(rel, data.line_of("title"), "the title gives an empty URL slug; set 'slug:' in the front matter")
+
+    category = values["category"] or (_folder_category(rel) if kind == "article" else "")
+    for key in ("image",):
+        if values[key] and unsafe_url(values[key]):
+            problems.error(rel, data.line_of(key), f"{key}: javascript: and data: URLs are not allowed")
+
+    source_text, calls, inline = shortcodes.extract(body, body_line)
+    problems.extend(shortcodes.validate(calls, settings.rules, rel))
+    problems.extend(shortcodes.inline_warnings(inline, rel))
+    for index, product_id in enumerate(values["products"]):
+        if product_id not in settings.rules.product_ids:
+            line = data["products"].line_of(index) if isinstance(data.get("products"), YamlList) else data.line_of("products")
+            problems.error(rel, line, f"unknown product '{product_id}' (not in data/products.yaml)")
+
+    rendered = renderer.render(source_text)
+    for url in rendered.links:
+        if unsafe_url(url):
+            problems.error(rel, _line_of_text(body, url, body_line), f"link to a '{url.split(':', 1)[0]}:' URL is not allowed")
+
+    if kind == "article" and not problems.errors:
+        missing = [k for k in ("problem", "solution") if not values[k].strip()]
+        if missing:
+            problems.warning(rel, data.line, f"no {' and no '.join(missing)}: the theme shows them as the problem box and the quick answer at the top")
+
+    if problems.errors:
+        return None, problems.items
+    day = date[0] if date else None
+    entry = Entry(
+        source=rel,
+        kind=kind,
+        title=title,
+        slug=slug,
+        path=_permalink(settings.permalink, slug, category, day, settings.language) if kind == "article" else f"/{slug}/",
+        date=day,
+        published=date[1] if date else "",
+        updated=updated[0] if updated else None,
+        category=category,
+        tags=tuple(dict.fromkeys(t.strip() for t in values["tags"] if t.strip())),
+        problem=values["problem"],
+        solution=values["solution"],
+        description=values["description"],
+        image=values["image"],
+        draft=values["draft"],
+        ads=values["ads"],
+        products=tuple(values["products"]),
+        faq=faq,
+        body_html=prefix_root_links(rendered.html, settings.base_path),
+        shortcodes=tuple(calls),
+        headings=rendered.headings,
+        links=rendered.links,
+        word_count=rendered.word_count,
+        first_paragraph=rendered.first_paragraph,
+        extra=MappingProxyType(extra),
+        lines=MappingProxyType({str(k): v for k, v in data.lines.items()} | {"": data.line}),
+    )
+    return entry, problems.items
+
+
+def _is_page(rel: str) -> bool:
+    parts = PurePosixPath(rel).parts
+    return len(parts) > 2 and parts[1] == PAGES_DIR
+
+
+def _folder_category(rel: str) -> str:
+    parts = PurePosixPath(rel).parts  # content/<folder>/.../x.md
+    if len(parts) < 3:
+        return ""
+    name = parts[1].replace("-", " ").replace("_", " ").strip()
+    return name[:1].upper() + name[1:]
+
+
+def _parse_date(value: str | None, key: str, data: YamlMap, rel: str, problems: Problems) -> tuple[dt.date, str] | None:
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if _DATE.fullmatch(text):
+            day = dt.date.fromisoformat(text)
+            return day, f"{day.isoformat()}T00:00:00"
+        moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1))
+        return moment.date(), moment.isoformat()
+    except ValueError:
+        problems.error(rel, data.line_of(key), f"{key}: {text!r} is not a valid date (expected YYYY-MM-DD, such as 2026-10-02)")
+        return None
+
+
+def _parse_faq(data: YamlMap, rel: str, problems: Problems, renderer: BodyRenderer) -> tuple[FaqEntry, ...]:
+    raw = data.get("faq")
+    if raw is None:
+        return ()
+    if not isinstance(raw, YamlList):
+        problems.error(rel, data.line_of("faq"), "faq: expected a list of entries with 'q' and 'a'")
+        return ()
+    entries = []
+    for index, item in enumerate(raw):
+        line = raw.line_of(index)
+        if not isinstance(item, YamlMap) or set(item) - {"q", "a"} or not {"q", "a"} <= set(item):
+            problems.error(rel, line, "faq entry: expected exactly 'q: question' and 'a: answer'")
+            continue
+        q, a = (item[k] if isinstance(item[k], str) else item.raw.get(k) for k in ("q", "a"))
+        if not isinstance(q, str) or not isinstance(a, str) or not q.strip() or not a.strip():
+            problems.error(rel, line, "faq entry: 'q' and 'a' must be non-empty text")
+            continue
+        answer = renderer.render(a).html
+        entries.append(FaqEntry(q.strip(), answer))
+    return tuple(entries)
+
+
+def _permalink(pattern: str, slug: str, category: str, day: dt.date | None, language: str) -> str:
+    values = {
+        "slug": slug,
+        "category": slugify(category, language) or "uncategorized",
+        "year": f"{day.year:04d}" if day else "0000",
+        "month": f"{day.month:02d}" if day else "00",
+    }
+    return re.sub(r"\{(slug|category|year|month)\}", lambda m: values[m.group(1)], pattern)
+
+
+def _line_of_text(body: str, needle: str, first_line: int) -> int:
+    for offset, line in enumerate(body.split("\n")):
+        if needle in line:
+            return first_line + offset
+    return first_line

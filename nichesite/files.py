@@ -1,0 +1,56 @@
+"""Reading source files as text and walking source folders, safely and in a stable order."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from nichesite.errors import Problem, error
+
+# Editors' temporary files and droppings: never content, never a reason to rebuild.
+IGNORED_SUFFIXES = (".swp", ".swo", ".swx", "~", ".tmp", ".bak", ".crdownload", ".part")
+IGNORED_NAMES = frozenset({"4913", ".DS_Store", "Thumbs.db", "desktop.ini"})
+
+
+def is_ignored_name(name: str) -> bool:
+    """True for dot files, editor droppings and OS litter."""
+    return (
+        name.startswith(".")
+        or name.startswith("#")
+        or name in IGNORED_NAMES
+        or name.endswith(IGNORED_SUFFIXES)
+        or "___jb_" in name
+    )
+
+
+def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
+    """Read UTF-8 text, dropping a BOM and normalising CRLF/CR to LF; non-UTF-8 is an error."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [error(rel, 1, f"cannot read file: {exc.strerror or exc}")]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [error(rel, line, f"file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, []
+
+
+def walk_files(root: Path) -> list[Path]:
+    """Every regular file below root, sorted, skipping ignored names and not following
+    symlinked folders (a loop or a link out of the site must not hang or leak a build)."""
+    found: list[Path] = []
+    if not root.is_dir():
+        return found
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not is_ignored_name(d))
+        for name in sorted(filenames):
+            if not is_ignored_name(name):
+                found.append(Path(dirpath, name))
+    found.sort()
+    return found

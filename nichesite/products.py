@@ -1,0 +1,124 @@
+"""data/products.yaml: the affiliate product catalog, loaded and validated with lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+from urllib.parse import urlsplit
+
+from nichesite.errors import Problems
+from nichesite.files import read_text
+from nichesite.schema import Field, Validator
+from nichesite.yamlutil import YamlMap, load_yaml
+
+PRODUCTS_FILE = "data/products.yaml"
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_AMAZON_HOST = re.compile(r"(^|\.)(amazon\.[a-z.]+|amzn\.(to|eu|asia)|a\.co)$")
+
+
+def _check_http(value: str) -> str | None:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"must be an http:// or https:// URL, got {value!r}"
+    return None
+
+
+def _check_image(value: str) -> str | None:
+    if value.startswith("/") and not value.startswith("//"):
+        return None
+    return _check_http(value)
+
+
+SCHEMA: dict[str, Field] = {
+    "name": Field("str", required=True),
+    "url": Field("str", required=True, check=_check_http),
+    "image": Field("str", default="", check=_check_image),
+    "merchant": Field("str", default=""),
+    "price": Field("str", default=""),
+    "rating": Field("number", minimum=0, maximum=5),
+    "badge": Field("str", default=""),
+    "pros": Field("str_list", default=()),
+    "cons": Field("str_list", default=()),
+    "button": Field("str", default=""),
+    "description": Field("str", default=""),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """One product of the catalog, as data/products.yaml describes it."""
+
+    id: str
+    name: str
+    url: str
+    image: str = ""
+    merchant: str = ""
+    price: str = ""
+    rating: float | None = None
+    badge: str = ""
+    pros: tuple[str, ...] = ()
+    cons: tuple[str, ...] = ()
+    button: str = ""
+    description: str = ""
+    line: int = 1
+
+    @property
+    def is_amazon(self) -> bool:
+        """Amazon links are never cloaked and never show hand-typed prices or ratings."""
+        host = (urlsplit(self.url).hostname or "").lower()
+        return bool(_AMAZON_HOST.search(host))
+
+
+@dataclass(frozen=True, slots=True)
+class ProductCatalog:
+    products: Mapping[str, Product]
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(self.products)
+
+    def get(self, product_id: str) -> Product | None:
+        return self.products.get(product_id)
+
+    @property
+    def has_amazon(self) -> bool:
+        return any(p.is_amazon for p in self.products.values())
+
+
+EMPTY_CATALOG = ProductCatalog(MappingProxyType({}))
+
+
+def load_catalog(site_dir: Path) -> tuple[ProductCatalog, Problems]:
+    """Read data/products.yaml if the site has one; every problem names the product and line."""
+    problems = Problems()
+    path = site_dir / PRODUCTS_FILE
+    if not path.is_file():
+        return EMPTY_CATALOG, problems
+    text, read_problems = read_text(path, PRODUCTS_FILE)
+    problems.extend(read_problems)
+    if text is None:
+        return EMPTY_CATALOG, problems
+    data, yaml_problems = load_yaml(text, PRODUCTS_FILE)
+    problems.extend(yaml_problems)
+    if yaml_problems or data is None:
+        return EMPTY_CATALOG, problems
+    if not isinstance(data, YamlMap):
+        problems.error(PRODUCTS_FILE, 1, "expected a mapping of product ids to products")
+        return EMPTY_CATALOG, problems
+    validator = Validator(PRODUCTS_FILE, problems)
+    products: dict[str, Product] = {}
+    for key, record in data.items():
+        line = data.line_of(key)
+        product_id = str(key)
+        if not _ID.fullmatch(product_id):
+            problems.error(PRODUCTS_FILE, line, f"product id '{product_id}' must be letters, digits, '-' or '_'")
+            continue
+        before = len(problems.errors)
+        values = validator.mapping(record, SCHEMA, product_id, line)
+        if len(problems.errors) > before or not values:
+            continue
+        products[product_id] = Product(id=product_id, line=line, **{k: v for k, v in values.items() if k in SCHEMA})
+    return ProductCatalog(MappingProxyType(dict(sorted(products.items())))), problems

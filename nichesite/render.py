@@ -1,0 +1,141 @@
+"""Rendering: a render job plus the theme's templates become the bytes of one output file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+
+from nichesite import shortcodes
+from nichesite.config import SiteConfig
+from nichesite.content import Entry
+from nichesite.i18n import Translations
+from nichesite.index import SiteIndex
+from nichesite.plan import RenderJob, paginated_paths, url_for
+from nichesite.products import ProductCatalog
+from nichesite.views import Link, Paginator, ViewFactory
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    """What every template knows about the site."""
+
+    title: str
+    description: str
+    audience: str
+    language: str
+    base_url: str
+    url: str
+    author: Any
+    image: str
+    categories: tuple
+    tags: tuple
+    pages: tuple
+    extra: Any
+    config: SiteConfig
+
+
+@dataclass(slots=True)
+class PageRenderer:
+    """Renders jobs for one build; holds the Jinja environment and the views."""
+
+    config: SiteConfig
+    index: SiteIndex
+    catalog: ProductCatalog
+    env: jinja2.Environment
+    t: Translations
+    preview: bool = False
+    views: ViewFactory = field(init=False)
+    site: SiteView = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.views = ViewFactory(self.config, self.index)
+        c = self.config
+        self.site = SiteView(
+            title=c.title,
+            description=c.description,
+            audience=c.audience,
+            language=c.language,
+            base_url=c.base_url,
+            url=c.base_path + "/",
+            author=c.author,
+            image=c.image,
+            categories=tuple(self.views.taxonomy(x) for x in self.index.categories),
+            tags=tuple(self.views.taxonomy(x) for x in self.index.tags),
+            pages=self.views.entries(self.index.pages),
+            extra=c.extra,
+            config=c,
+        )
+        self.env.globals.update(t=self.t, site=self.site, preview=self.preview)
+        self.env.filters["date"] = self.t.date
+        self.env.filters["absolute"] = self.absolute
+
+    def absolute(self, url: str) -> str:
+        """An absolute URL: site paths get base_url's scheme and host; full URLs stay."""
+        if url.startswith(("http://", "https://")):
+            return url
+        if url.startswith("/") and not url.startswith(self.config.base_path + "/"):
+            url = self.config.base_path + url
+        return self.config.absolute(url)
+
+    def render(self, job: RenderJob) -> bytes:
+        if job.data is not None:
+            return job.data
+        template = self.env.get_template(job.template)
+        return template.render(self.context(job)).encode("utf-8")
+
+    def context(self, job: RenderJob) -> dict[str, Any]:
+        url = self.config.base_path + url_for(job.output)
+        context: dict[str, Any] = {
+            "kind": job.kind,
+            "url": url,
+            "canonical": self.config.absolute(url),
+            "page": None,
+            "paginator": None,
+            "taxonomy": None,
+            "breadcrumbs": [Link(self.t("Home"), self.site.url)],
+        }
+        if job.entry is not None:
+            entry = job.entry
+            view = self.views.entry(entry)
+            newer, older = self.index.neighbours.get(entry.source, (None, None))
+            context.update(
+                page=view,
+                content=self.body_html(entry, view),
+                related=self.views.entries(self.index.related.get(entry.source, ())),
+                newer=self.views.entry(newer) if newer else None,
+                older=self.views.entry(older) if older else None,
+            )
+            if view.category:
+                context["breadcrumbs"].append(Link(view.category.name, view.category.url))
+            context["breadcrumbs"].append(Link(view.title, view.url))
+        elif job.kind in ("home", "category", "tag"):
+            articles = job.taxonomy.articles if job.taxonomy else self.index.articles
+            base = job.taxonomy.path if job.taxonomy else "/"
+            per_page = self.config.paginate
+            items = articles[(job.number - 1) * per_page : job.number * per_page]
+            urls = tuple(self.config.base_path + p for p in paginated_paths(base, job.count))
+            context["paginator"] = Paginator(self.views.entries(items), job.number, job.count, urls)
+            if job.taxonomy is not None:
+                view = self.views.taxonomy(job.taxonomy)
+                context["taxonomy"] = view
+                context["breadcrumbs"].append(Link(view.name, view.url))
+        return context
+
+    def body_html(self, entry: Entry, view: Any) -> str:
+        """The article body with shortcodes rendered by their templates."""
+        calls = entry.shortcodes
+
+        def expand(match) -> str:
+            call = calls[int(match.group(1))]
+            template = self.env.get_template(f"shortcodes/{call.name}.html")
+            return template.render(
+                args=call.args,
+                kwargs=dict(call.kwargs),
+                page=view,
+                products=self.catalog.products,
+                shortcode=call,
+            ).strip()
+
+        return shortcodes.PLACEHOLDER_RE.sub(expand, entry.body_html)

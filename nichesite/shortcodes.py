@@ -1,0 +1,137 @@
+"""Shortcodes `{{< name arg key="value" >}}`: found on lines of their own outside code.
+
+A shortcode is replaced in the Markdown source by a placeholder block; the render stage turns
+the placeholder into HTML with the theme's or the site's `shortcodes/NAME.html` template.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from nichesite.errors import Problem, error, warning
+
+_LINE = re.compile(r"^ {0,3}\{\{<\s*(.*?)\s*>\}\}\s*$")
+_NAME = re.compile(r"[A-Za-z][\w-]*")
+_TOKEN = re.compile(r'([A-Za-z_][\w-]*)=(?:"([^"]*)"|(\S+))|"([^"]*)"|(\S+)')
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"(`+).*?\1")
+PLACEHOLDER = '<div data-nichesite-shortcode="{index}"></div>'
+PLACEHOLDER_RE = re.compile(r'<div data-nichesite-shortcode="(\d+)"></div>')
+
+
+@dataclass(frozen=True, slots=True)
+class Shortcode:
+    """One shortcode call in an article, with the line it is on."""
+
+    name: str
+    args: tuple[str, ...]
+    kwargs: Mapping[str, str]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShortcodeRules:
+    """What a shortcode may name: templates that exist, catalog ids, ad placements."""
+
+    templates: frozenset[str]
+    product_ids: frozenset[str] = frozenset()
+    ad_placements: frozenset[str] = frozenset()
+    ads_enabled: bool = False
+    all_placements: tuple[str, ...] = ()
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+
+def extract(body: str, first_line: int) -> tuple[str, list[Shortcode], list[tuple[int, str]]]:
+    """Replace own-line shortcodes outside fenced code with placeholders.
+
+    Returns the new Markdown text, the shortcodes in order, and (line, text) pairs of lines
+    that hold a shortcode that is not on a line of its own (they stay literal text)."""
+    out: list[str] = []
+    found: list[Shortcode] = []
+    inline: list[tuple[int, str]] = []
+    fence: str | None = None
+    for offset, line in enumerate(body.split("\n")):
+        lineno = first_line + offset
+        fence_match = _FENCE.match(line)
+        if fence is not None:
+            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        if fence_match:
+            fence = fence_match.group(1)
+            out.append(line)
+            continue
+        match = _LINE.match(line)
+        if match:
+            found.append(_parse_call(match.group(1), lineno))
+            out.extend(["", PLACEHOLDER.format(index=len(found) - 1), ""])
+            continue
+        if "{{<" in _INLINE_CODE.sub("", line) and not line.startswith(("    ", "\t")):
+            inline.append((lineno, line.strip()))
+        out.append(line)
+    return "\n".join(out), found, inline
+
+
+def _parse_call(inner: str, line: int) -> Shortcode:
+    args: list[str] = []
+    kwargs: dict[str, str] = {}
+    tokens = _TOKEN.findall(inner)
+    name = ""
+    for key, kq, kv, quoted, bare in tokens:
+        if not name and not key and not quoted:
+            name = bare
+        elif key:
+            kwargs[key] = kq if kq or not kv else kv
+        else:
+            args.append(quoted if quoted or not bare else bare)
+    return Shortcode(name, tuple(args), kwargs, line)
+
+
+def validate(calls: list[Shortcode], rules: ShortcodeRules, path: str) -> list[Problem]:
+    """Errors for unknown shortcodes, unknown products and wrong ad placements."""
+    problems: list[Problem] = []
+    for call in calls:
+        if not _NAME.fullmatch(call.name or ""):
+            problems.append(error(path, call.line, f"malformed shortcode {{{{< {call.name} >}}}}"))
+            continue
+        if call.name not in rules.templates:
+            known = ", ".join(sorted(rules.templates)) or "none"
+            problems.append(
+                error(path, call.line, f"unknown shortcode '{call.name}' (known: {known}; a site's own go in templates/shortcodes/{call.name}.html)")
+            )
+            continue
+        if call.name == "product":
+            if len(call.args) != 1:
+                problems.append(error(path, call.line, "product takes one product id: {{< product ID >}}"))
+        elif call.name == "compare":
+            if len(call.args) < 2:
+                problems.append(error(path, call.line, "compare takes two or more product ids: {{< compare ID ID >}}"))
+        elif call.name == "ad":
+            problems.extend(_validate_ad(call, rules, path))
+            continue
+        else:
+            continue
+        for product_id in call.args:
+            if product_id not in rules.product_ids:
+                problems.append(error(path, call.line, f"unknown product '{product_id}' (not in data/products.yaml)"))
+    return problems
+
+
+def _validate_ad(call: Shortcode, rules: ShortcodeRules, path: str) -> list[Problem]:
+    if len(call.args) > 1:
+        return [error(path, call.line, "ad takes at most one placement name: {{< ad [PLACEMENT] >}}")]
+    if not call.args:
+        return []
+    name = call.args[0]
+    if name not in rules.all_placements:
+        return [error(path, call.line, f"unknown ad placement '{name}' (use one of {', '.join(rules.all_placements)})")]
+    if rules.ads_enabled and name not in rules.ad_placements:
+        return [error(path, call.line, f"ad placement '{name}' has no slot in site.yaml ads.placements")]
+    return []
+
+
+def inline_warnings(inline: list[tuple[int, str]], path: str) -> list[Problem]:
+    return [warning(path, line, "a shortcode must stand on a line of its own; this one is left as text") for line, _ in inline]

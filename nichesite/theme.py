@@ -1,0 +1,112 @@
+"""Themes: where templates, theme static files and translations come from, and the Jinja setup.
+
+Lookup order for a template: the site's `templates/`, then the chosen theme (a site's
+`themes/NAME/` before a shipped one), then the shipped `default` theme. `{% extends
+"theme/base.html" %}` in a site override reaches the theme's own version.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from nichesite.errors import Problem, error
+
+DEFAULT_THEME = "default"
+
+
+def shipped_themes_dir() -> Path:
+    """Themes packaged in the wheel (nichesite/themes) or, in a source checkout, ./themes."""
+    packaged = Path(__file__).parent / "themes"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "themes"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """The resolved theme folders, most specific first (site theme, then default)."""
+
+    name: str
+    site_dir: Path
+    dirs: tuple[Path, ...]
+
+    @property
+    def template_dirs(self) -> list[Path]:
+        return [d / "templates" for d in self.dirs if (d / "templates").is_dir()]
+
+    @property
+    def static_dirs(self) -> list[Path]:
+        """Theme static folders, least specific first so later ones overwrite."""
+        return [d / "static" for d in reversed(self.dirs) if (d / "static").is_dir()]
+
+    @property
+    def i18n_dirs(self) -> list[Path]:
+        return [d / "i18n" for d in self.dirs if (d / "i18n").is_dir()]
+
+    def shortcode_names(self) -> frozenset[str]:
+        names = set()
+        for folder in [self.site_dir / "templates", *self.template_dirs]:
+            shortcode_dir = folder / "shortcodes"
+            if shortcode_dir.is_dir():
+                names.update(p.stem for p in shortcode_dir.glob("*.html"))
+        return frozenset(names)
+
+
+def resolve_theme(site_dir: Path, name: str) -> tuple[Theme | None, list[Problem]]:
+    shipped = shipped_themes_dir()
+    candidates = [site_dir / "themes" / name, shipped / name]
+    chosen = next((c for c in candidates if c.is_dir()), None)
+    if chosen is None:
+        available = sorted({p.name for base in (site_dir / "themes", shipped) if base.is_dir() for p in base.iterdir() if p.is_dir()})
+        return None, [error("site.yaml", 1, f"theme '{name}' not found in themes/ (available: {', '.join(available) or 'none'})")]
+    dirs = [chosen]
+    default = shipped / DEFAULT_THEME
+    if chosen.resolve() != default.resolve():
+        dirs.append(default)
+    return Theme(name, site_dir, tuple(dirs)), []
+
+
+def make_environment(theme: Theme) -> jinja2.Environment:
+    site_templates = theme.site_dir / "templates"
+    theme_loader = jinja2.FileSystemLoader([str(d) for d in theme.template_dirs])
+    loaders: list[jinja2.BaseLoader] = []
+    if site_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(site_templates)))
+    loaders += [theme_loader, jinja2.PrefixLoader({"theme": theme_loader})]
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "xml", "htm"], default_for_string=True, default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+        cache_size=-1,
+    )
+
+
+def template_problem(exc: BaseException, site_dir: Path, doing: str) -> Problem:
+    """A `path:line` problem for an exception raised while loading or rendering a template."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return error(_rel(exc.filename, site_dir), exc.lineno, f"template error: {exc.message} ({doing})")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return error("templates", 1, f"template '{exc.name}' not found ({doing})")
+    frames = traceback.extract_tb(exc.__traceback__)
+    for frame in reversed(frames):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".json")) and Path(frame.filename).exists():
+            return error(_rel(frame.filename, site_dir), frame.lineno, f"template error: {exc} ({doing})")
+    return error("templates", 1, f"template error: {type(exc).__name__}: {exc} ({doing})")
+
+
+def _rel(filename: str, site_dir: Path) -> str:
+    path = Path(filename).resolve()
+    for base in (site_dir.resolve(), shipped_themes_dir().resolve().parent):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return str(path)
+
+
+if sys.version_info < (3, 11):  # pragma: no cover
+    raise RuntimeError("nichesite needs Python 3.11 or newer")

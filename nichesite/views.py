@@ -1,0 +1,154 @@
+"""Read-only view objects for templates: what a theme may show, never the builder's internals."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from nichesite.body import plain_text
+from nichesite.config import SiteConfig
+from nichesite.content import Entry
+from nichesite.index import SiteIndex, Taxonomy
+
+WORDS_PER_MINUTE = 220
+
+
+def meta_description(*candidates: str, low: int = 50, high: int = 160) -> str:
+    """A 50-160 character description from the first candidates, cut at a word boundary."""
+    text = ""
+    for candidate in candidates:
+        candidate = " ".join(candidate.split())
+        if not candidate:
+            continue
+        text = f"{text} {candidate}".strip() if text else candidate
+        if len(text) >= low:
+            break
+    if len(text) <= high:
+        return text
+    cut = text[: high - 1].rsplit(" ", 1)[0].rstrip(",;:.-–— ")
+    return cut + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaxonomyView:
+    kind: str
+    name: str
+    slug: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntryView:
+    """An article or page as templates see it. URLs already include base_url's path."""
+
+    kind: str
+    source: str
+    title: str
+    slug: str
+    url: str
+    permalink: str
+    date: Any
+    updated: Any
+    lastmod: Any
+    category: TaxonomyView | None
+    tags: tuple[TaxonomyView, ...]
+    problem: str
+    solution: str
+    description: str
+    summary: str
+    image: str
+    draft: bool
+    word_count: int
+    reading_time: int
+    headings: tuple
+    faq: tuple
+    products: tuple[str, ...]
+    extra: Mapping[str, Any]
+    ads: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Paginator:
+    items: tuple[EntryView, ...]
+    number: int
+    count: int
+    urls: tuple[str, ...]  # url of page 1..count
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.urls[self.number] if self.number < self.count else None
+
+
+@dataclass(slots=True)
+class ViewFactory:
+    """Makes (and caches) views for one build."""
+
+    config: SiteConfig
+    index: SiteIndex
+    _entries: dict[str, EntryView] = field(default_factory=dict)
+    _taxonomies: dict[tuple[str, str], TaxonomyView] = field(default_factory=dict)
+
+    def url(self, path: str) -> str:
+        return self.config.base_path + path
+
+    def taxonomy(self, taxonomy: Taxonomy) -> TaxonomyView:
+        key = (taxonomy.kind, taxonomy.slug)
+        view = self._taxonomies.get(key)
+        if view is None:
+            view = TaxonomyView(taxonomy.kind, taxonomy.name, taxonomy.slug, self.url(taxonomy.path), len(taxonomy.articles))
+            self._taxonomies[key] = view
+        return view
+
+    def entry(self, entry: Entry) -> EntryView:
+        view = self._entries.get(entry.source)
+        if view is not None:
+            return view
+        category = self.index.category_of(entry)
+        tags = tuple(self.taxonomy(t) for t in (self.index.tag(name) for name in entry.tags) if t is not None)
+        url = self.url(entry.path)
+        view = EntryView(
+            kind=entry.kind,
+            source=entry.source,
+            title=entry.title,
+            slug=entry.slug,
+            url=url,
+            permalink=self.config.absolute(url),
+            date=entry.date,
+            updated=entry.updated,
+            lastmod=entry.lastmod,
+            category=self.taxonomy(category) if category else None,
+            tags=tags,
+            problem=entry.problem,
+            solution=entry.solution,
+            description=meta_description(entry.description, entry.solution, entry.first_paragraph, entry.problem, self.config.description),
+            summary=entry.description or entry.solution or entry.first_paragraph,
+            image=entry.image,
+            draft=entry.draft,
+            word_count=entry.word_count,
+            reading_time=max(1, math.ceil(entry.word_count / WORDS_PER_MINUTE)),
+            headings=entry.headings,
+            faq=entry.faq,
+            products=entry.products,
+            extra=entry.extra,
+            ads=entry.ads,
+        )
+        self._entries[entry.source] = view
+        return view
+
+    def entries(self, entries) -> tuple[EntryView, ...]:
+        return tuple(self.entry(e) for e in entries)
+
+    def summary_text(self, html_fragment: str) -> str:
+        return plain_text(html_fragment)

@@ -1,0 +1,128 @@
+"""Safe YAML loading that keeps line numbers, rejects duplicate keys and keeps raw scalar text.
+
+Every YAML file nichesite reads (site.yaml, front matter, data/products.yaml) goes through
+`load_yaml`. Mappings come back as `YamlMap` (a dict that knows the line of each key and the
+raw text of each plain scalar), so a validator can say `site.yaml:12: paginate: ...` and a
+string field can get the text the author typed (`no`, `0123`) instead of YAML 1.1's surprise.
+Timestamps are not resolved: dates stay strings and are parsed by the content stage, which can
+then report an impossible date with its line instead of crashing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from nichesite.errors import Problem, error
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class YamlMap(dict):
+    """A mapping from YAML with the line of the mapping, of each key, and raw scalar texts."""
+
+    line: int
+    lines: dict[Any, int]
+    raw: dict[Any, Any]
+
+    def line_of(self, key: Any) -> int:
+        return self.lines.get(key, self.line)
+
+
+class YamlList(list):
+    """A sequence from YAML with its own line and the line of each item."""
+
+    line: int
+    lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.lines[index] if index < len(self.lines) else self.line
+
+
+class DuplicateKeyError(yaml.MarkedYAMLError):
+    pass
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader: no Python tags, no timestamps, duplicate keys are errors, lines recorded."""
+
+    line_offset = 0
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> YamlMap:  # type: ignore[override]
+        self.flatten_mapping(node)
+        result = YamlMap()
+        result.line = node.start_mark.line + 1 + self.line_offset
+        result.lines = {}
+        result.raw = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark, "found an unhashable key", key_node.start_mark
+                ) from None
+            if key in result:
+                raise DuplicateKeyError(
+                    None, None, f"duplicate key '{key}' (it is already set above)", key_node.start_mark
+                )
+            result[key] = self.construct_object(value_node, deep=True)
+            result.lines[key] = key_node.start_mark.line + 1 + self.line_offset
+            raw = _raw_scalars(value_node)
+            if raw is not None:
+                result.raw[key] = raw
+        return result
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> YamlList:  # type: ignore[override]
+        result = YamlList(self.construct_object(child, deep=True) for child in node.value)
+        result.line = node.start_mark.line + 1 + self.line_offset
+        result.lines = [child.start_mark.line + 1 + self.line_offset for child in node.value]
+        return result
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
+
+
+def _raw_scalars(node: yaml.Node) -> Any:
+    """The text an author typed for a scalar, or for a list of scalars; None otherwise."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.value
+    if isinstance(node, yaml.SequenceNode) and all(isinstance(n, yaml.ScalarNode) for n in node.value):
+        return [n.value for n in node.value]
+    return None
+
+
+def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Problem]]:
+    """Parse YAML text safely; return (data, problems). Lines are shifted by line_offset."""
+    loader = _Loader(text)
+    loader.line_offset = line_offset
+    try:
+        return loader.get_single_data(), []
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
+        return None, [error(path, line, f"invalid YAML: {_describe(exc)}")]
+    except yaml.YAMLError as exc:
+        return None, [error(path, line_offset + 1, f"invalid YAML: {exc}")]
+    except (ValueError, TypeError, OverflowError) as exc:  # a value the safe constructors reject
+        return None, [error(path, line_offset + 1, f"invalid YAML value: {exc}")]
+    finally:
+        loader.dispose()
+
+
+def _describe(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "malformed"
+    if "could not determine a constructor" in problem:
+        tag = problem.split("tag ", 1)[-1].strip()
+        return f"tag {tag} is not allowed (only plain YAML values are; nothing is ever executed)"
+    if exc.context and exc.context not in problem:
+        return f"{problem} ({exc.context})"
+    return problem
