@@ -118,6 +118,74 @@ def _require_site(site: Path) -> None:
         raise click.UsageError(f"{site} has no site.yaml: is it a nichesite site? (`nichesite new DIR` makes one)")
 
 
+@cli.command()
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--title", help="Site title (default: from the folder name).")
+@click.option("--language", default="en", show_default=True, help="Site language, a BCP 47 tag such as en, de or pt-BR.")
+def new(directory: Path, title: str | None, language: str) -> None:
+    """Create a working site in DIR (new or empty) to start from."""
+    from nichesite.scaffold import ScaffoldError, create_site
+
+    try:
+        files = create_site(directory, title, language)
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"Created a site with {len(files)} files in {directory}")
+    click.echo(f"Next: nichesite serve {directory}   (preview with live reload)")
+    click.echo(f"      nichesite new-article \"Your first problem\" --site {directory}")
+
+
+@cli.command("new-article")
+@click.argument("title")
+@click.option("--category", help="Category: the article goes into content/<category>/ (default: content/).")
+@click.option("--site", "site", type=click.Path(file_okay=False, path_type=Path), default=".", help="Site folder (default: the current one or its nearest parent with site.yaml).")
+def new_article(title: str, category: str | None, site: Path) -> None:
+    """Write a new draft article with today's date and print its path."""
+    from nichesite.scaffold import ScaffoldError, create_article, find_site
+
+    try:
+        path = create_article(find_site(site), title, category)
+    except ScaffoldError as exc:
+        click.echo(f"nichesite: {exc}", err=True)
+        sys.exit(EXIT_ERRORS)
+    shown = os.path.relpath(path) if path.is_relative_to(Path.cwd().resolve()) else str(path)
+    click.echo(shown)
+
+
+@cli.command()
+@site_argument
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json: the same findings for CI tools.")
+@click.option("--base-url", help="Override base_url (also NICHESITE_BASE_URL).")
+def check(site: Path, strict: bool, output_format: str, base_url: str | None) -> None:
+    """Audit SITE: broken links and anchors, missing files, products, SEO and ad-policy warnings."""
+    from nichesite.check import audit
+
+    _require_site(site)
+    report = audit(site, base_url)
+    click.echo(report.json() if output_format == "json" else report.text(), nl=False)
+    sys.exit(report.exit_code(strict))
+
+
+@cli.command()
+@site_argument
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; anything but loopback is reachable from your network (warns).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port; when the default is busy the next free one is used (an explicit --port that is busy is an error).")
+@click.option("--drafts", is_flag=True, help="Show articles marked draft: true too.")
+@click.option("--full", is_flag=True, help="Rebuild everything on every change.")
+@click.option("--poll", is_flag=True, help="Watch by polling (Docker, network folders, WSL, where file events do not arrive).")
+@click.pass_context
+def serve(ctx: click.Context, site: Path, host: str, port: int, drafts: bool, full: bool, poll: bool) -> None:
+    """Build a preview of SITE with ad placeholders, serve it, and reload the browser on every change."""
+    from nichesite.devserver import ServeOptions
+    from nichesite.devserver import serve as run_serve
+
+    _require_site(site)
+    port_given = ctx.get_parameter_source("port") is not click.core.ParameterSource.DEFAULT
+    sys.exit(run_serve(ServeOptions(site, host, port, drafts, poll, full, port_given)))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: no traceback reaches the user unless NICHESITE_DEBUG is set."""
     try:

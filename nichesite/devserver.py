@@ -1,0 +1,139 @@
+"""`nichesite serve`: build a preview, serve it, and rebuild it on every change.
+
+The preview is built into `SITE/.nichesite/preview/` (never the deploy folder) with ad
+placeholders and base_url pointed at the preview address. Builds run one at a time on the main
+thread; changes that arrive during a build are collected into the next batch, so there is at
+most one build pending. A failed build leaves the last good preview in place: the server keeps
+serving it and the browser shows the errors in an overlay until a good build replaces them.
+"""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import socket
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from nichesite.build import BuildOptions, BuildResult, build_site
+from nichesite.server import PreviewServer, PreviewState, is_loopback
+from nichesite.watch import SiteWatcher, stop_on_sigterm
+
+PORT_TRIES = 10  # with the default port, try up to this many ports above it
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    site_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    drafts: bool = False
+    poll: bool = False  # poll the file system instead of inotify (Docker, network mounts, WSL)
+    full: bool = False  # rebuild everything on every change (today every rebuild is full anyway)
+    port_given: bool = False  # an explicit --port is never silently replaced by another port
+
+    @property
+    def preview_dir(self) -> Path:
+        return self.site_dir / ".nichesite" / "preview"
+
+
+class PortBusy(Exception):
+    """No port could be bound; the message says which and what to do."""
+
+
+def bind(options: ServeOptions, state: PreviewState) -> PreviewServer:
+    """Bind the requested port, or with the default port the next free one above it."""
+    tries = 1 if options.port_given or options.port == 0 else PORT_TRIES + 1
+    for port in range(options.port, options.port + tries):
+        try:
+            return PreviewServer(options.host, port, state)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                continue
+            if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or isinstance(exc, socket.gaierror):
+                raise PortBusy(f"cannot serve on {options.host}: not an address of this machine ({exc.strerror or exc})") from exc
+            if exc.errno == errno.EACCES:
+                raise PortBusy(f"port {port} needs administrator rights; choose a port above 1023 with --port") from exc
+            raise
+    if options.port_given:
+        raise PortBusy(f"port {options.port} is busy (another nichesite serve?); choose another with --port")
+    raise PortBusy(f"ports {options.port}-{options.port + PORT_TRIES} are all busy; choose a free one with --port")
+
+
+def browser_host(host: str) -> str:
+    """The host to put in URLs: a wildcard address is reached through loopback."""
+    if host in ("", "0.0.0.0"):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    try:
+        return f"[{host}]" if ipaddress.ip_address(host).version == 6 else host
+    except ValueError:
+        return host
+
+
+def serve(options: ServeOptions) -> int:
+    """Run the preview until Ctrl-C; returns the exit code."""
+    from nichesite.cli import EXIT_OK, EXIT_USAGE, print_problems, summary_line
+
+    stop_on_sigterm()
+    state = PreviewState(options.preview_dir)
+    try:
+        server = bind(options, state)
+    except PortBusy as exc:
+        click.echo(f"nichesite: {exc}", err=True)
+        return EXIT_USAGE
+    url = f"http://{browser_host(options.host)}:{server.port}/"
+    if server.port != options.port and options.port:
+        click.echo(f"port {options.port} is busy; serving on {url}", err=True)
+    if not is_loopback(options.host) and options.host != "localhost":
+        click.secho(
+            f"WARNING: serving on {options.host} makes this preview reachable from other machines on your network. "
+            "It is a writing tool, not a web server for the public; use the default 127.0.0.1 unless you need this.",
+            fg="yellow",
+            bold=True,
+            err=True,
+        )
+    build_options = BuildOptions(options.site_dir, options.preview_dir, options.drafts, url.rstrip("/"), False, True)
+    watcher = None
+    thread = None
+    try:
+        result = build_site(build_options)
+        if result.unsafe_output:
+            click.echo(f"nichesite: {result.unsafe_output}", err=True)
+            return EXIT_USAGE
+        report(result, state, print_problems, summary_line, options.preview_dir)
+        thread = threading.Thread(target=server.serve_forever, args=(0.2,), name="nichesite-preview", daemon=True)
+        thread.start()
+        watcher = SiteWatcher(options.site_dir, (options.preview_dir,), poll=options.poll)
+        watcher.start()
+        click.echo(f"Serving {options.site_dir} at {url} (live reload{', polling' if watcher.polling else ''}); Ctrl-C to stop.", err=True)
+        while True:
+            batch = watcher.next_batch()
+            if batch is None:
+                continue
+            click.echo(f"Changed: {batch.describe()}", err=True)
+            result = build_site(build_options)
+            report(result, state, print_problems, summary_line, options.preview_dir)
+    except KeyboardInterrupt:
+        click.echo("Stopped the preview server.", err=True)
+        return EXIT_OK
+    finally:
+        if watcher is not None:
+            watcher.stop()
+        if thread is not None:
+            server.close()
+        else:
+            server.server_close()
+
+
+def report(result: BuildResult, state: PreviewState, print_problems, summary_line, out: Path) -> None:
+    """Print a build's outcome like `nichesite build` does and tell every open page about it."""
+    print_problems(result.problems)
+    click.echo(summary_line(result, out))
+    if not result.ok:
+        click.echo("Still serving the last good build; the browser shows the errors until the next good save.", err=True)
+    state.publish(result.ok, result.problems)
