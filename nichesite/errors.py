@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # information only: never fails a build, not even with --strict
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -24,7 +25,7 @@ class SourceLocation:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One error or warning, formatted as `path:line: severity: message`."""
+    """One error, warning or note, formatted as `path:line: severity: message`."""
 
     location: SourceLocation
     message: str
@@ -33,6 +34,10 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity is Severity.WARNING
 
     def __str__(self) -> str:
         return f"{self.location}: {self.severity.value}: {self.message}"
@@ -46,6 +51,10 @@ def warning(path: str, line: int | None, message: str) -> Problem:
     return Problem(SourceLocation(path, line or 1), message, Severity.WARNING)
 
 
+def note(path: str, line: int | None, message: str) -> Problem:
+    return Problem(SourceLocation(path, line or 1), message, Severity.NOTE)
+
+
 @dataclass(slots=True)
 class Problems:
     """A collector stages append to so that a build reports every problem at once."""
@@ -55,7 +64,7 @@ class Problems:
     def add(self, problem: Problem) -> None:
         self.items.append(problem)
 
-    def extend(self, problems: "list[Problem] | tuple[Problem, ...] | Problems") -> None:
+    def extend(self, problems: list[Problem] | tuple[Problem, ...] | Problems) -> None:
         self.items.extend(problems.items if isinstance(problems, Problems) else problems)
 
     def error(self, path: str, line: int | None, message: str) -> None:
@@ -70,7 +79,7 @@ class Problems:
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.items if not p.is_error]
+        return [p for p in self.items if p.is_warning]
 
     def sorted(self) -> list[Problem]:
         """Stable order for output: by file, line, then message."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 from urllib.parse import urlsplit
 
 from nichesite.errors import Problems
@@ -29,7 +29,9 @@ def _check_http(value: str) -> str | None:
 def _check_image(value: str) -> str | None:
     if value.startswith("/") and not value.startswith("//"):
         return None
-    return _check_http(value)
+    if _check_http(value) is None:
+        return None
+    return f"must be a site path such as /images/x.jpg or an http(s):// URL, got {value!r}"
 
 
 SCHEMA: dict[str, Field] = {
@@ -120,5 +122,15 @@ def load_catalog(site_dir: Path) -> tuple[ProductCatalog, Problems]:
         values = validator.mapping(record, SCHEMA, product_id, line)
         if len(problems.errors) > before or not values:
             continue
-        products[product_id] = Product(id=product_id, line=line, **{k: v for k, v in values.items() if k in SCHEMA})
+        product = Product(id=product_id, line=line, **{k: v for k, v in values.items() if k in SCHEMA})
+        products[product_id] = product
+        if product.is_amazon:
+            for key in ("price", "rating"):
+                if key in record:
+                    problems.warning(
+                        PRODUCTS_FILE,
+                        record.line_of(key),
+                        f"{product_id}.{key}: Amazon's operating agreement forbids hand-typed prices and star ratings;"
+                        f" the theme does not show the {key} of an Amazon product, so remove it",
+                    )
     return ProductCatalog(MappingProxyType(dict(sorted(products.items())))), problems

@@ -1,0 +1,253 @@
+"""Affiliate links: product views for templates, rel and cloaking, the disclosure, /go/ redirects.
+
+Every link to a catalog product gets `rel="sponsored nofollow noopener"`, whether a product box,
+a comparison table, the "Recommended products" block or a plain Markdown link typed by the
+author made it. With `affiliate.cloak: true` such links point to `/go/<id>/` (a static redirect
+page plus a `_redirects` line), except Amazon links: Amazon's operating agreement forbids
+redirects that hide the destination, so they always stay direct.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from nichesite.config import SiteConfig
+from nichesite.errors import Problem, note, warning
+from nichesite.i18n import Translations
+from nichesite.plan import RenderJob
+from nichesite.products import PRODUCTS_FILE, Product, ProductCatalog
+
+REL = "sponsored nofollow noopener"
+GO_DIR = "go"
+REDIRECTS_FILE = "_redirects"
+GO_TEMPLATE = "partials/products/go.html"
+DISCLOSURE_TEMPLATE = "partials/products/disclosure.html"
+RECOMMENDED_TEMPLATE = "partials/products/recommended.html"
+CLOUDFLARE_STATIC_REDIRECTS = 2000  # Cloudflare Pages reads at most this many static rules
+
+_ANCHOR = re.compile(r"""<a\b(?:[^>"']|"[^"]*"|'[^']*')*>""", re.I)
+_HREF = re.compile(r"""(\shref\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
+_REL = re.compile(r"""\srel\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class ProductView:
+    """A catalog product as templates show it: where its link goes, and what may be shown.
+
+    `price` and `rating` are empty for Amazon products: Amazon forbids hand-typed ones."""
+
+    id: str
+    name: str
+    href: str
+    rel: str
+    image: str
+    merchant: str
+    price: str
+    rating: float | None
+    rating_text: str  # "4.6 out of 5", for screen readers and as the visible number
+    rating_percent: int  # width of the filled stars, 0-100
+    badge: str
+    pros: tuple[str, ...]
+    cons: tuple[str, ...]
+    button: str
+    description: str
+    is_amazon: bool
+    cloaked: bool
+
+
+def go_path(config: SiteConfig, product_id: str) -> str:
+    """The cloaked link of a product, under base_url's path: `/go/<id>/`."""
+    return f"{config.base_path}/{GO_DIR}/{product_id}/"
+
+
+def is_cloaked(config: SiteConfig, product: Product) -> bool:
+    return config.affiliate.cloak and not product.is_amazon
+
+
+def href_for(config: SiteConfig, product: Product) -> str:
+    return go_path(config, product.id) if is_cloaked(config, product) else product.url
+
+
+@dataclass(slots=True)
+class Affiliate:
+    """Affiliate links for one build: views, link marking and the disclosure."""
+
+    config: SiteConfig
+    catalog: ProductCatalog
+    t: Translations
+    _views: dict[str, ProductView] = field(default_factory=dict)
+    _by_url: dict[str, Product] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for product in self.catalog.products.values():
+            self._by_url.setdefault(product.url, product)
+            self._by_url[go_path(self.config, product.id)] = product
+
+    def view(self, product_id: str) -> ProductView | None:
+        cached = self._views.get(product_id)
+        if cached is not None:
+            return cached
+        product = self.catalog.get(product_id)
+        if product is None:
+            return None
+        amazon = product.is_amazon
+        rating = None if amazon else product.rating
+        rating_text = self.t("rating_value", rating=f"{rating:g}") if rating is not None else ""
+        if amazon:
+            button = product.button or self.t("check_price_amazon")
+        else:
+            button = product.button or self.t("Buy now")
+        image = product.image
+        if image.startswith("/") and not image.startswith(self.config.base_path + "/"):
+            image = self.config.base_path + image
+        view = ProductView(
+            id=product.id,
+            name=product.name,
+            href=href_for(self.config, product),
+            rel=REL,
+            image=image,
+            merchant=product.merchant,
+            price="" if amazon else product.price,
+            rating=rating,
+            rating_text=rating_text,
+            rating_percent=round(rating * 20) if rating is not None else 0,
+            badge=product.badge,
+            pros=product.pros,
+            cons=product.cons,
+            button=button,
+            description=product.description,
+            is_amazon=amazon,
+            cloaked=is_cloaked(self.config, product),
+        )
+        self._views[product_id] = view
+        return view
+
+    def views(self, product_ids: Any) -> tuple[ProductView, ...]:
+        """Views of the known ids, in the order given (unknown ids were errors at load)."""
+        found = (self.view(str(i)) for i in (product_ids or ()))
+        return tuple(v for v in found if v is not None)
+
+    def product_for_link(self, url: str) -> Product | None:
+        """The catalog product a link points to (its URL or its /go/ path), if any."""
+        return self._by_url.get(html.unescape(url).strip())
+
+    def mark_links(self, fragment: str) -> str:
+        """Give every link to a catalog product the affiliate rel, and its cloaked href."""
+        if not self._by_url:
+            return fragment
+
+        def fix(match: re.Match[str]) -> str:
+            tag = match.group(0)
+            href = _HREF.search(tag)
+            if href is None:
+                return tag
+            url = next(g for g in href.groups()[1:] if g is not None)
+            product = self.product_for_link(url)
+            if product is None:
+                return tag
+            tag = tag[: href.start()] + f'{href.group(1)}"{html.escape(href_for(self.config, product))}"' + tag[href.end() :]
+            existing = _REL.search(tag)
+            tokens = REL.split()
+            if existing is not None:
+                old = next((g for g in existing.groups() if g is not None), "")
+                tokens += [x for x in old.split() if x.lower() not in tokens]
+                tag = tag[: existing.start()] + tag[existing.end() :]
+            end = -2 if tag.endswith("/>") else -1
+            return f'{tag[:end]} rel="{" ".join(tokens)}"{tag[end:]}'
+
+        return _ANCHOR.sub(fix, fragment)
+
+    def has_affiliate_links(self, fragment: str) -> bool:
+        for match in _ANCHOR.finditer(fragment or ""):
+            href = _HREF.search(match.group(0))
+            if href and self.product_for_link(next(g for g in href.groups()[1:] if g is not None)):
+                return True
+        return False
+
+    def disclosure_text(self) -> str:
+        """The site's disclosure (else the localized default), plus Amazon's required sentence
+        when the catalog has any Amazon product and the text does not already say it."""
+        text = self.config.affiliate.disclosure.strip() or self.t("disclosure_default")
+        if self.catalog.has_amazon:
+            amazon = self.t("amazon_disclosure")
+            lowered = text.casefold()
+            if amazon.casefold() not in lowered and "amazon associate" not in lowered:
+                text = f"{text} {amazon}"
+        return text
+
+    @jinja2.pass_context
+    def top(self, context: Any) -> Markup:
+        """`affiliate_top()`: the disclosure, when the page shows an affiliate link, then the
+        "Recommended products" block of the `products:` front matter; "" otherwise.
+
+        Themes call it after the quick answer and before the body, so the disclosure is above
+        every affiliate link of the page."""
+        page = context.get("page")
+        if page is None:
+            return Markup("")
+        recommended = self.views(getattr(page, "products", ()))
+        if not recommended and not self.has_affiliate_links(str(context.get("content") or "")):
+            return Markup("")
+        env = context.environment
+        parts = [env.get_template(DISCLOSURE_TEMPLATE).render(disclosure=self.disclosure_text(), page=page).strip()]
+        if recommended:
+            parts.append(env.get_template(RECOMMENDED_TEMPLATE).render(products=recommended, page=page).strip())
+        return Markup("\n".join(parts))
+
+    def redirect_context(self, output: str) -> dict[str, Any]:
+        """Template context of a `/go/<id>/` page, from its output path."""
+        product_id = output.split("/")[1]
+        product = self.catalog.products[product_id]
+        return {"product": self.view(product_id), "destination": product.url, "noindex": True}
+
+
+def redirect_jobs(config: SiteConfig, catalog: ProductCatalog) -> list[RenderJob]:
+    """With `cloak: true`: a `/go/<id>/` page per non-Amazon product and the `_redirects` file."""
+    if not config.affiliate.cloak:
+        return []
+    cloaked = [p for p in catalog.products.values() if not p.is_amazon]
+    if not cloaked:
+        return []
+    jobs = [RenderJob(f"{GO_DIR}/{p.id}/index.html", "go", GO_TEMPLATE, f"{PRODUCTS_FILE} ({p.id})") for p in cloaked]
+    jobs.append(RenderJob(REDIRECTS_FILE, "redirects", source=f"{PRODUCTS_FILE} (_redirects)", data=redirects_file(config, catalog)))
+    return jobs
+
+
+def redirects_file(config: SiteConfig, catalog: ProductCatalog) -> bytes:
+    """Netlify and Cloudflare Pages `_redirects`: `/go/<id>/ URL 302`, sorted by id."""
+    lines = [f"{go_path(config, p.id)} {p.url} 302" for p in sorted(catalog.products.values(), key=lambda p: p.id) if not p.is_amazon]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def cloak_problems(config: SiteConfig, catalog: ProductCatalog) -> list[Problem]:
+    """The one note that Amazon links stay direct, and a warning past Cloudflare's rule limit."""
+    if not config.affiliate.cloak:
+        return []
+    line = config.lines.get("affiliate.cloak") or config.lines.get("affiliate") or 1
+    problems: list[Problem] = []
+    amazon = sorted(p.id for p in catalog.products.values() if p.is_amazon)
+    if amazon:
+        problems.append(
+            note(
+                "site.yaml",
+                line,
+                f"Amazon links are never cloaked (Amazon's operating agreement forbids redirects that hide the destination): "
+                f"{len(amazon)} Amazon product{'s' if len(amazon) != 1 else ''} link directly ({', '.join(amazon)})",
+            )
+        )
+    count = len(catalog.products) - len(amazon)
+    if count > CLOUDFLARE_STATIC_REDIRECTS:
+        problems.append(
+            warning(
+                PRODUCTS_FILE,
+                1,
+                f"{count} cloaked products: Cloudflare Pages reads only the first {CLOUDFLARE_STATIC_REDIRECTS} lines of _redirects; the /go/ pages still redirect",
+            )
+        )
+    return problems
