@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from nichesite import shortcodes
 from nichesite.body import BodyRenderer, Heading, prefix_root_links, unsafe_url
@@ -148,7 +149,11 @@ def parse_entry(rel: str, text: str, settings: ParseSettings, renderer: BodyRend
     if slug:
         cleaned = slugify(slug, settings.language)
         if cleaned != slug:
-            problems.error(rel, data.line_of("slug"), f"slug must be lowercase ASCII letters, digits and hyphens, for example '{cleaned or 'my-article'}'")
+            problems.error(
+                rel,
+                data.line_of("slug"),
+                f"slug must be lowercase ASCII letters, digits and hyphens, for example '{cleaned or 'my-article'}'",
+            )
             slug = cleaned
     else:
         slug = slugify(title, settings.language) if title else ""
@@ -176,7 +181,9 @@ def parse_entry(rel: str, text: str, settings: ParseSettings, renderer: BodyRend
     if kind == "article" and not problems.errors:
         missing = [k for k in ("problem", "solution") if not values[k].strip()]
         if missing:
-            problems.warning(rel, data.line, f"no {' and no '.join(missing)}: the theme shows them as the problem box and the quick answer at the top")
+            problems.warning(
+                rel, data.line, f"no {' and no '.join(missing)}: the theme shows them as the problem box and the quick answer at the top"
+            )
 
     if problems.errors:
         return None, problems.items

@@ -14,13 +14,7 @@ IGNORED_NAMES = frozenset({"4913", ".DS_Store", "Thumbs.db", "desktop.ini"})
 
 def is_ignored_name(name: str) -> bool:
     """True for dot files, editor droppings and OS litter."""
-    return (
-        name.startswith(".")
-        or name.startswith("#")
-        or name in IGNORED_NAMES
-        or name.endswith(IGNORED_SUFFIXES)
-        or "___jb_" in name
-    )
+    return name.startswith(".") or name.startswith("#") or name in IGNORED_NAMES or name.endswith(IGNORED_SUFFIXES) or "___jb_" in name
 
 
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:

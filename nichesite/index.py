@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from nichesite.content import Entry
 from nichesite.slugs import slugify
@@ -63,8 +63,7 @@ def build_index(entries: list[Entry], language: str, include_drafts: bool = Fals
     categories = _taxonomies("category", ((a, a.category) for a in articles if a.category), language)
     tags = _taxonomies("tag", ((a, t) for a in articles for t in a.tags), language)
     neighbours = {
-        a.source: (articles[i - 1] if i > 0 else None, articles[i + 1] if i + 1 < len(articles) else None)
-        for i, a in enumerate(articles)
+        a.source: (articles[i - 1] if i > 0 else None, articles[i + 1] if i + 1 < len(articles) else None) for i, a in enumerate(articles)
     }
     return SiteIndex(articles, pages, categories, tags, _related(articles, language), neighbours)
 
@@ -77,9 +76,7 @@ def _taxonomies(kind: str, pairs, language: str) -> tuple[Taxonomy, ...]:
         names.setdefault(slug, name)  # articles come newest first: the newest spelling wins
         if not members[slug] or members[slug][-1] is not entry:
             members[slug].append(entry)
-    items = [
-        Taxonomy(kind, names[slug], slug, f"/{kind}/{slug}/", tuple(members[slug])) for slug in members
-    ]
+    items = [Taxonomy(kind, names[slug], slug, f"/{kind}/{slug}/", tuple(members[slug])) for slug in members]
     return tuple(sorted(items, key=lambda t: (t.name.casefold(), t.slug)))
 
 

@@ -57,7 +57,7 @@ class StagedOutput:
     staging: Path
 
     @classmethod
-    def create(cls, out_dir: Path) -> "StagedOutput":
+    def create(cls, out_dir: Path) -> StagedOutput:
         out = out_dir.absolute()
         out.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(out)

@@ -8,8 +8,9 @@ keys are errors with a did-you-mean hint.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from nichesite.errors import Problems
 from nichesite.yamlutil import YamlList, YamlMap
@@ -25,7 +26,7 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     check: Check | None = None
-    schema: "dict[str, Field] | None" = None
+    schema: dict[str, Field] | None = None
     allow_extra: bool = False
 
 
@@ -54,7 +55,7 @@ class Validator:
             name = f"{where}.{key}" if where else key
             if key not in data or data[key] is None:
                 if spec.required:
-                    self.problems.error(self.path, data.line, f"'{name}' is required")
+                    self.problems.error(self.path, line, f"'{name}' is required")
                 out[key] = spec.default
                 continue
             out[key] = self.value(data[key], data.raw.get(key), spec, name, data.line_of(key))

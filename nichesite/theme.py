@@ -7,7 +7,6 @@ Lookup order for a template: the site's `templates/`, then the chosen theme (a s
 
 from __future__ import annotations
 
-import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,7 +105,3 @@ def _rel(filename: str, site_dir: Path) -> str:
         if path.is_relative_to(base):
             return path.relative_to(base).as_posix()
     return str(path)
-
-
-if sys.version_info < (3, 11):  # pragma: no cover
-    raise RuntimeError("nichesite needs Python 3.11 or newer")

@@ -70,9 +70,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                     "while constructing a mapping", node.start_mark, "found an unhashable key", key_node.start_mark
                 ) from None
             if key in result:
-                raise DuplicateKeyError(
-                    None, None, f"duplicate key '{key}' (it is already set above)", key_node.start_mark
-                )
+                raise DuplicateKeyError(None, None, f"duplicate key '{key}' (it is already set above)", key_node.start_mark)
             result[key] = self.construct_object(value_node, deep=True)
             result.lines[key] = key_node.start_mark.line + 1 + self.line_offset
             raw = _raw_scalars(value_node)

@@ -1,0 +1,83 @@
+"""Shared helpers: make a site folder from a dict of files, run the real `nichesite` command."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+BASIC_CONFIG = """\
+title: Shrimp Tank Fixes
+base_url: https://shrimpfixes.example
+language: en
+description: Fixes for freshwater shrimp keepers who lose shrimp and want calm, clear tanks.
+audience: Hobbyists keeping Neocaridina shrimp in small tanks
+paginate: 10
+"""
+
+
+def article(title: str, date: str = "2026-10-02", body: str = "A paragraph of body text that is long enough.\n", **fields: str) -> str:
+    """Front matter plus body for a test article; extra fields are written as given."""
+    lines = [
+        "---",
+        f"title: {title}",
+        f"date: {date}",
+        "problem: Shrimp die after a water change.",
+        "solution: Change less water at a time.",
+    ]
+    lines += [f"{key}: {value}" for key, value in fields.items()]
+    lines += ["---", body]
+    return "\n".join(lines)
+
+
+def write_site(root: Path, files: dict[str, str | bytes], config: str | None = BASIC_CONFIG) -> Path:
+    """Write a site: `files` maps relative paths to text or bytes."""
+    root.mkdir(parents=True, exist_ok=True)
+    if config is not None:
+        (root / "site.yaml").write_text(config, encoding="utf-8")
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    return root
+
+
+def run_nichesite(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
+    """Run the real command line (`python -m nichesite`) and capture its output."""
+    full_env = {**os.environ, "NICHESITE_BASE_URL": "", **(env or {})}
+    if not full_env["NICHESITE_BASE_URL"]:
+        del full_env["NICHESITE_BASE_URL"]
+    return subprocess.run(
+        [sys.executable, "-m", "nichesite", *map(str, args)],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Relative path → sha256 of every file below root."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path: Path):
+    """A factory: site(files, config=...) writes a site under tmp_path and returns its folder."""
+
+    def make(files: dict[str, str | bytes], config: str | None = BASIC_CONFIG, name: str = "site") -> Path:
+        return write_site(tmp_path / name, files, config)
+
+    return make

@@ -1,0 +1,258 @@
+"""Bad input: every mistake is reported as path:line with exit 1 (2 for usage), never a
+traceback, and nothing is lost or executed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import article, run_nichesite, tree_digest
+
+
+def build_fails(root: Path, *args: str, code: int = 1) -> str:
+    result = run_nichesite("build", root, *args)
+    assert result.returncode == code, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr + result.stdout
+    return result.stderr
+
+
+GOOD = article("A good article")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("malformed yaml", "---\ntitle: Fine\ndate: 2026-10-02\ntags: [a, b\n---\nBody\n", "content/bad.md:5: error: invalid YAML"),
+        ("missing title", "---\ndate: 2026-10-02\n---\nBody\n", "content/bad.md:2: error: 'title' is required"),
+        ("missing date", "---\ntitle: Dateless\n---\nBody\n", "content/bad.md:2: error: 'date' is required"),
+        (
+            "impossible date",
+            "---\ntitle: Leap\ndate: 2026-02-30\n---\nBody\n",
+            "content/bad.md:3: error: date: '2026-02-30' is not a valid date",
+        ),
+        (
+            "garbled date",
+            "---\ntitle: Typo\ndate: 2026-10-020\n---\nBody\n",
+            "content/bad.md:3: error: date: '2026-10-020' is not a valid date",
+        ),
+        (
+            "duplicate key",
+            "---\ntitle: One\ntitle: Two\ndate: 2026-10-02\n---\nBody\n",
+            "content/bad.md:3: error: invalid YAML: duplicate key 'title'",
+        ),
+        ("unclosed front matter", "---\ntitle: Open\ndate: 2026-10-02\nBody\n", "content/bad.md:1: error: front matter is not closed"),
+        ("no front matter", "Just text, no front matter.\n", "content/bad.md:1: error: no front matter"),
+        ("front matter is a list", "---\n- title\n- date\n---\nBody\n", "content/bad.md:2: error: front matter must be a mapping"),
+        (
+            "wrong type",
+            "---\ntitle: Tags\ndate: 2026-10-02\ndraft: maybe\n---\nBody\n",
+            "content/bad.md:4: error: draft: expected true or false",
+        ),
+        (
+            "javascript link",
+            "---\ntitle: Link\ndate: 2026-10-02\n---\nText\n\n[click](javascript:alert(1))\n",
+            "content/bad.md:7: error: link to a 'javascript:' URL is not allowed",
+        ),
+        (
+            "data link",
+            "---\ntitle: Data\ndate: 2026-10-02\n---\n![x](data:image/png;base64,AAAA)\n",
+            "content/bad.md:5: error: link to a 'data:' URL is not allowed",
+        ),
+        (
+            "unknown shortcode",
+            "---\ntitle: Sc\ndate: 2026-10-02\n---\nText\n\n{{< youtube abc >}}\n",
+            "content/bad.md:7: error: unknown shortcode 'youtube'",
+        ),
+        (
+            "unknown product",
+            "---\ntitle: Prod\ndate: 2026-10-02\nproducts: [nope]\n---\nText\n",
+            "content/bad.md:4: error: unknown product 'nope'",
+        ),
+        (
+            "bad slug",
+            "---\ntitle: Slug\ndate: 2026-10-02\nslug: ../../etc\n---\nText\n",
+            "content/bad.md:4: error: slug must be lowercase ASCII",
+        ),
+    ],
+)
+def test_front_matter_mistakes_name_file_and_line(site, name, text, expected):
+    root = site({"content/good.md": GOOD, "content/bad.md": text})
+    assert expected in build_fails(root), name
+    assert not (root / "public").exists()
+
+
+def test_python_yaml_tag_is_refused_and_never_executed(site, tmp_path):
+    marker = tmp_path / "pwned"
+    evil = f"---\ntitle: !!python/object/apply:os.system ['touch {marker}']\ndate: 2026-10-02\n---\nBody\n"
+    root = site({"content/evil.md": evil})
+    stderr = build_fails(root)
+    assert "content/evil.md:2: error: invalid YAML: tag" in stderr and "not allowed" in stderr
+    assert not marker.exists()
+    (root / "site.yaml").write_text(f"title: !!python/object/apply:os.system ['touch {marker}']\n")
+    assert "site.yaml:1: error: invalid YAML" in build_fails(root)
+    assert not marker.exists()
+
+
+def test_non_utf8_file_names_the_line(site):
+    root = site({"content/latin1.md": "---\ntitle: Caf\xe9\ndate: 2026-10-02\n---\n".encode("latin-1")})
+    assert "content/latin1.md:2: error: file is not UTF-8 text" in build_fails(root)
+
+
+def test_bom_and_crlf_build_like_plain_lf(site, tmp_path):
+    text = "---\ntitle: Windows saved\ndate: 2026-10-02\nproblem: P here.\nsolution: S here.\n---\nLine one.\n\nLine two.\n"
+    crlf = site({"content/a.md": b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode()}, name="crlf")
+    lf = site({"content/a.md": text}, name="lf")
+    assert run_nichesite("build", crlf, "-o", tmp_path / "o1").returncode == 0
+    assert run_nichesite("build", lf, "-o", tmp_path / "o2").returncode == 0
+    assert tree_digest(tmp_path / "o1") == tree_digest(tmp_path / "o2")
+    assert "<h1" in (tmp_path / "o1/windows-saved/index.html").read_text()
+
+
+def test_two_articles_with_one_url_are_an_error_naming_both(site):
+    root = site(
+        {
+            "content/a.md": article("Same Title"),
+            "content/b.md": article("Other", slug="SAME-title".lower()),
+            "content/c.md": article("Third", slug="same-title"),
+        }
+    )
+    stderr = build_fails(root)
+    assert "content/a.md" in stderr and "content/c.md" in stderr and "would both write /same-title/index.html" in stderr
+
+
+def test_urls_that_differ_only_in_case_collide(site):
+    root = site({"content/a.md": article("Guide"), "static/Guide/index.html": "<p>static</p>"})
+    stderr = build_fails(root)
+    assert "would both write" in stderr and "static/Guide/index.html" in stderr
+
+
+def test_html_in_a_title_is_escaped(site):
+    root = site({"content/a.md": article('<script>alert("x")</script> & "quotes"', slug="xss")})
+    assert run_nichesite("build", root).returncode == 0
+    html = (root / "public/xss/index.html").read_text()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert" in html
+
+
+def test_yaml_type_traps_keep_the_text_the_author_typed(site):
+    root = site(
+        {"content/a.md": "---\ntitle: no\ndate: 2026-10-02\nslug: norway\ntags: [yes, 0123, 1.10]\nproblem: P.\nsolution: S.\n---\nBody\n"}
+    )
+    assert run_nichesite("build", root).returncode == 0
+    html = (root / "public/norway/index.html").read_text()
+    assert ">no<" in html or ">no " in html
+    assert (root / "public/tag/0123/index.html").is_file()
+    assert (root / "public/tag/1-10/index.html").is_file()
+    assert (root / "public/tag/yes/index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("title: T\npaginate: ten\n", "site.yaml:2: error: paginate: expected a whole number"),
+        ("title: T\npaginte: 5\n", "site.yaml:2: error: unknown key 'paginte' (did you mean 'paginate'?)"),
+        ("title: T\nbase_url: shrimp.example\n", "site.yaml:2: error: base_url: must be an absolute http(s) URL"),
+        ("title: T\npermalink: /{slug}/../\n", "site.yaml:2: error: permalink:"),
+        ("title: T\nads:\n  client: pub-123\n", "site.yaml:3: error: ads.client: expected your AdSense publisher id"),
+        (
+            "title: T\nads:\n  client: ca-pub-1234567890123456\n  placements:\n    top_banner: {slot: '1'}\n",
+            "site.yaml:5: error: unknown key 'ads.placements.top_banner'",
+        ),
+        (
+            "title: T\nads:\n  client: ca-pub-1234567890123456\n  placements:\n    in_content: {slot: 'abc'}\n",
+            "site.yaml:5: error: ads.placements.in_content.slot: an AdSense slot id is digits only",
+        ),
+        (
+            "title: T\nads:\n  client: ca-pub-1234567890123456\n  placements:\n    in_content:\n      slot: '1'\n      every: 0\n",
+            "site.yaml:7: error: ads.placements.in_content.every: must be at least 1",
+        ),
+        ("title: T\naffiliate:\n  cloak: sometimes\n", "site.yaml:3: error: affiliate.cloak: expected true or false"),
+        ("title: [T\n", "site.yaml:2: error: invalid YAML"),
+        ("base_url: https://t.example\n", "site.yaml:1: error: 'title' is required"),
+    ],
+)
+def test_site_yaml_mistakes_name_the_key_and_line(site, config, expected):
+    root = site({"content/a.md": GOOD}, config=config)
+    assert expected in build_fails(root)
+
+
+def test_every_problem_is_reported_at_once(site):
+    root = site(
+        {
+            "content/a.md": "---\ntitle: A\ndate: 2026-13-01\n---\nBody\n",
+            "content/b.md": "---\ndate: 2026-10-02\n---\nBody\n",
+            "content/c.md": "---\ntitle: C\ndate: 2026-10-02\n---\n[x](javascript:void(0))\n",
+        }
+    )
+    stderr = build_fails(root)
+    assert "content/a.md:3:" in stderr and "content/b.md:2:" in stderr and "content/c.md:5:" in stderr
+    assert "3 errors" in run_nichesite("build", root).stdout
+
+
+def test_products_yaml_mistakes_name_the_product_and_line(site):
+    products = "good:\n  name: Good\n  url: https://shop.example/good\nevil:\n  name: Evil\n  url: javascript:alert(1)\nnameless:\n  url: https://shop.example/x\nstars:\n  name: Stars\n  url: https://shop.example/s\n  rating: 7\n"
+    root = site({"content/a.md": GOOD, "data/products.yaml": products})
+    stderr = build_fails(root)
+    assert "data/products.yaml:6: error: evil.url: must be an http:// or https:// URL" in stderr
+    assert "data/products.yaml:7: error: 'nameless.name' is required" in stderr
+    assert "data/products.yaml:12: error: stars.rating: must be at most 5" in stderr
+
+
+def test_template_error_names_the_template_and_line(site):
+    root = site({"content/a.md": GOOD, "templates/article.html": "<p>\n{{ page.title | nosuchfilter }}\n</p>\n"})
+    stderr = build_fails(root)
+    assert "templates/article.html:2: error: template error" in stderr
+
+
+def test_failed_build_leaves_the_previous_output_untouched(site):
+    root = site({"content/a.md": GOOD})
+    assert run_nichesite("build", root).returncode == 0
+    before = tree_digest(root / "public")
+    (root / "content/b.md").write_text("---\ntitle: [broken\n---\n")
+    build_fails(root)
+    assert tree_digest(root / "public") == before
+    assert not [p for p in root.iterdir() if "nichesite-staging" in p.name]
+
+
+def test_output_folder_with_someone_elses_files_is_refused(site, tmp_path):
+    root = site({"content/a.md": GOOD})
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "thesis.docx").write_bytes(b"years of work")
+    stderr = build_fails(root, "-o", str(theirs), code=2)
+    assert "refusing" in stderr and "did not create" in stderr
+    assert (theirs / "thesis.docx").read_bytes() == b"years of work"
+    assert sorted(p.name for p in theirs.iterdir()) == ["thesis.docx"]
+
+
+@pytest.mark.parametrize("target", [".", "..", "content", "~"])
+def test_dangerous_output_folders_are_refused(site, target):
+    root = site({"content/a.md": GOOD})
+    before = tree_digest(root)
+    out = Path.home() if target == "~" else (root / target)
+    stderr = build_fails(root, "-o", str(out), code=2)
+    assert "refusing" in stderr
+    assert tree_digest(root) == before
+
+
+def test_our_own_output_folder_is_replaced_and_keeps_git(site):
+    root = site({"content/a.md": GOOD, "content/b.md": article("Second one")})
+    assert run_nichesite("build", root).returncode == 0
+    (root / "public/.git").mkdir()
+    (root / "public/.git/HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (root / "content/b.md").unlink()
+    assert run_nichesite("build", root).returncode == 0
+    assert not (root / "public/second-one").exists()  # a deleted article leaves the output
+    assert (root / "public/.git/HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+
+
+def test_missing_site_yaml_is_a_usage_error(tmp_path):
+    result = run_nichesite("build", tmp_path)
+    assert result.returncode == 2 and "site.yaml" in result.stderr
+
+
+def test_empty_file_is_skipped_with_a_warning(site):
+    root = site({"content/a.md": GOOD, "content/empty.md": ""})
+    result = run_nichesite("build", root)
+    assert result.returncode == 0
+    assert "content/empty.md:1: warning: empty file skipped" in result.stderr

@@ -1,0 +1,231 @@
+"""`nichesite build` end to end: the pages a user gets, the flags, the exit codes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import REPO, article, run_nichesite, tree_digest
+
+from nichesite import __version__
+
+
+def three_articles() -> dict[str, str]:
+    return {
+        "content/water/first.md": article("Why do my shrimp die after a water change?", "2026-10-01", tags="[water change, tds]"),
+        "content/water/second.md": article("How much water should I change?", "2026-10-02", tags="[water change]"),
+        "content/food/third.md": article("What do shrimp eat?", "2026-10-03", tags="[food]"),
+        "content/pages/about.md": "---\ntitle: About us\n---\nWe keep shrimp.\n",
+    }
+
+
+def test_build_writes_a_page_per_article_and_page_with_pretty_urls(site):
+    root = site(three_articles())
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    out = root / "public"
+    for path in [
+        "index.html",
+        "why-do-my-shrimp-die-after-a-water-change/index.html",
+        "how-much-water-should-i-change/index.html",
+        "what-do-shrimp-eat/index.html",
+        "about-us/index.html",
+        "category/water/index.html",
+        "category/food/index.html",
+        "tag/water-change/index.html",
+        "tag/tds/index.html",
+        "404.html",
+    ]:
+        assert (out / path).is_file(), path
+    article_html = (out / "what-do-shrimp-eat/index.html").read_text()
+    assert "What do shrimp eat?" in article_html
+    assert re.search(r"Built \d+ pages \(\d+ files\) in [\d.]+ s, 0 warnings", result.stdout)
+
+
+def test_home_and_lists_are_paginated_as_configured(site):
+    files = {f"content/water/a{i}.md": article(f"Article number {i}", f"2026-10-{i + 1:02d}") for i in range(5)}
+    root = site(files, config="title: T\nbase_url: https://t.example\npaginate: 2\n")
+    assert run_nichesite("build", root).returncode == 0
+    out = root / "public"
+    assert (out / "page/2/index.html").is_file() and (out / "page/3/index.html").is_file()
+    assert not (out / "page/4/index.html").exists()
+    assert (out / "category/water/page/3/index.html").is_file()
+    home = (out / "index.html").read_text()
+    # newest first: articles 4 and 3 on page 1
+    assert home.index("Article number 4") < home.index("Article number 3")
+    assert "Article number 2" not in home
+
+
+def test_category_defaults_to_first_folder_and_front_matter_wins(site):
+    root = site(
+        {
+            "content/water-quality/a.md": article("Folder category"),
+            "content/water-quality/b.md": article("Explicit category", category="Feeding"),
+        }
+    )
+    assert run_nichesite("build", root).returncode == 0
+    assert "Folder category" in (root / "public/category/water-quality/index.html").read_text()
+    assert "Explicit category" in (root / "public/category/feeding/index.html").read_text()
+
+
+def test_permalink_placeholders(site):
+    root = site(
+        {"content/water/a.md": article("Cloudy water fix", "2026-03-07")},
+        config="title: T\nbase_url: https://t.example\npermalink: /{category}/{year}/{month}/{slug}/\n",
+    )
+    assert run_nichesite("build", root).returncode == 0
+    assert (root / "public/water/2026/03/cloudy-water-fix/index.html").is_file()
+
+
+def test_slugs_are_ascii_for_any_script(site):
+    root = site(
+        {
+            "content/a.md": article("Защо скаридите умират?"),
+            "content/b.md": article("Źródło wody w akwarium"),
+            "content/c.md": article("Größe des Aquariums"),
+        },
+        config="title: T\nbase_url: https://t.example\nlanguage: de\n",
+    )
+    assert run_nichesite("build", root).returncode == 0
+    names = {p.name for p in (root / "public").iterdir() if p.is_dir()}
+    assert {"zashcho-skaridite-umirat", "zrodlo-wody-w-akwarium", "groesse-des-aquariums"} <= names
+    assert all(name.isascii() for name in names)
+
+
+def test_drafts_only_with_flag(site):
+    root = site({"content/a.md": article("Published one"), "content/b.md": article("Half written", draft="true")})
+    assert run_nichesite("build", root).returncode == 0
+    assert not (root / "public/half-written").exists()
+    assert "Half written" not in (root / "public/index.html").read_text()
+    assert run_nichesite("build", root, "--drafts").returncode == 0
+    assert (root / "public/half-written/index.html").is_file()
+
+
+def test_output_folder_flag(site, tmp_path):
+    root = site(three_articles())
+    out = tmp_path / "elsewhere" / "site-out"
+    result = run_nichesite("build", root, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert (out / "index.html").is_file()
+    assert not (root / "public").exists()
+
+
+def test_base_url_flag_and_environment_override_site_yaml(site):
+    root = site(three_articles())
+    assert run_nichesite("build", root, env={"NICHESITE_BASE_URL": "https://env.example"}).returncode == 0
+    assert 'href="https://env.example/what-do-shrimp-eat/"' in (root / "public/what-do-shrimp-eat/index.html").read_text()
+    assert run_nichesite("build", root, "--base-url", "https://flag.example/blog").returncode == 0
+    page = (root / "public/what-do-shrimp-eat/index.html").read_text()
+    assert 'href="https://flag.example/blog/what-do-shrimp-eat/"' in page
+    # links inside the site follow base_url's path
+    assert 'href="/blog/"' in page
+
+
+def test_static_folder_is_copied_to_the_output_root(site):
+    root = site(
+        {
+            "content/a.md": article("A"),
+            "static/images/shrimp.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+            "static/CNAME": "shrimp.example\n",
+        }
+    )
+    assert run_nichesite("build", root).returncode == 0
+    assert (root / "public/images/shrimp.svg").read_text().startswith("<svg")
+    assert (root / "public/CNAME").read_text() == "shrimp.example\n"
+
+
+def test_site_templates_override_the_theme_and_see_extra_front_matter(site):
+    root = site(
+        {
+            "content/a.md": article("Custom", mood="cheerful"),
+            "templates/article.html": "<!DOCTYPE html><title>x</title><p>OVERRIDE {{ page.title }} {{ page.extra.mood }}</p>\n",
+        }
+    )
+    assert run_nichesite("build", root).returncode == 0
+    assert "OVERRIDE Custom cheerful" in (root / "public/custom/index.html").read_text()
+    # other templates still come from the theme
+    assert "<html" in (root / "public/index.html").read_text()
+
+
+def test_site_local_theme_is_found_before_shipped_ones(site):
+    root = site(
+        {"content/a.md": article("Themed"), "themes/mine/templates/article.html": "<p>MINE {{ page.title }}</p>\n"},
+        config="title: T\nbase_url: https://t.example\ntheme: mine\n",
+    )
+    assert run_nichesite("build", root).returncode == 0
+    assert "MINE Themed" in (root / "public/themed/index.html").read_text()
+    assert (root / "public/index.html").is_file()  # missing templates fall back to default
+
+
+def test_markdown_features(site):
+    body = (
+        "Intro paragraph with a footnote.[^1]\n\n## Water values\n\n| pH | GH |\n|---|---|\n| 7 | 6 |\n\n"
+        "```python\nprint('hi')\n```\n\nStyled paragraph\n{: .lead }\n\n[^1]: The note.\n"
+    )
+    root = site({"content/a.md": article("Markdown", body=body)})
+    assert run_nichesite("build", root).returncode == 0
+    html = (root / "public/markdown/index.html").read_text()
+    assert '<h2 id="water-values">' in html
+    assert "<table>" in html and "<td>7</td>" in html
+    assert 'class="language-python"' in html
+    assert 'class="footnote' in html
+    assert '<p class="lead">Styled paragraph</p>' in html
+
+
+def test_identical_input_gives_byte_identical_output(site, tmp_path):
+    root = site(three_articles())
+    assert run_nichesite("build", root, "-o", tmp_path / "one").returncode == 0
+    assert run_nichesite("build", root, "-o", tmp_path / "two").returncode == 0
+    one, two = tree_digest(tmp_path / "one"), tree_digest(tmp_path / "two")
+    assert one == two and len(one) > 10
+
+
+def test_example_site_builds_twice_identically(tmp_path):
+    first = run_nichesite("build", REPO / "site_example", "-o", tmp_path / "a")
+    assert first.returncode == 0, first.stderr
+    assert run_nichesite("build", REPO / "site_example", "-o", tmp_path / "b").returncode == 0
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
+
+
+def test_documentation_site_builds_in_the_repository_root(tmp_path):
+    result = run_nichesite("build", "-o", tmp_path / "docs", cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "docs/getting-started/index.html").is_file()
+
+
+def test_version_and_usage_errors():
+    result = run_nichesite("--version")
+    assert result.returncode == 0 and __version__ in result.stdout
+    for args in (["build", "--no-such-flag"], ["frobnicate"], ["build", "/no/such/site"]):
+        bad = run_nichesite(*args)
+        assert bad.returncode == 2, args
+        assert "Usage" in bad.stderr or "Error" in bad.stderr
+        assert "Traceback" not in bad.stderr
+
+
+def test_strict_fails_on_warnings(site):
+    root = site({"content/a.md": "---\ntitle: No problem field\ndate: 2026-10-02\n---\nBody.\n"})
+    relaxed = run_nichesite("build", root)
+    assert relaxed.returncode == 0
+    assert "content/a.md:2: warning: no problem and no solution" in relaxed.stderr
+    strict = run_nichesite("build", root, "--strict", "-o", root / "strict-out")
+    assert strict.returncode == 1
+    assert not (root / "strict-out").exists()
+
+
+def test_summary_line_and_plain_progress_in_ci(site):
+    root = site(three_articles())
+    result = run_nichesite("build", root, env={"CI": "true"})
+    assert result.returncode == 0
+    assert result.stdout.strip().count("\n") == 0  # one summary line on stdout
+    assert "\x1b[" not in result.stderr  # no terminal control codes in CI logs
+
+
+def test_build_in_the_site_folder_without_argument(site):
+    root = site(three_articles())
+    assert run_nichesite("build", cwd=root).returncode == 0
+    assert (root / "public/index.html").is_file()
+
+
+def _files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*")}

@@ -1,0 +1,78 @@
+from pathlib import Path
+
+from nichesite.config import DEFAULT_AD_HEIGHTS, load_config
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "site.yaml").write_text(text)
+    return tmp_path
+
+
+FULL = """\
+title: Shrimp Tank Fixes
+base_url: https://shrimpfixes.example/
+language: bg
+description: Fixes
+audience: Hobbyists
+author: {name: Ana Petrova, url: /about/}
+theme: default
+permalink: "/{category}/{slug}/"
+paginate: 7
+ads:
+  client: ca-pub-1234567890123456
+  auto_ads: true
+  min_words: 250
+  head_html: "<script src='https://cmp.example/x.js'></script>"
+  placements:
+    after_intro:   {slot: "1111111111"}
+    in_content:    {slot: "2222222222", every: 3, max: 2, height: 320}
+    in_list:       {slot: 5555555555, every: 4}
+affiliate:
+  disclosure: "I earn from links."
+  cloak: true
+"""
+
+
+def test_full_schema_loads_into_typed_config(tmp_path):
+    config, problems = load_config(write(tmp_path, FULL))
+    assert not problems.errors, problems.items
+    assert config.base_url == "https://shrimpfixes.example" and config.base_path == ""
+    assert config.language == "bg" and config.paginate == 7 and config.author.name == "Ana Petrova"
+    ads = config.ads
+    assert ads.publisher_id == "pub-1234567890123456" and ads.auto_ads and ads.min_words == 250
+    assert ads.placements["in_content"].every == 3 and ads.placements["in_content"].height == 320
+    assert ads.placements["in_list"].slot == "5555555555"  # an unquoted slot id keeps its digits
+    assert ads.placements["after_intro"].height == DEFAULT_AD_HEIGHTS["after_intro"]
+    assert "sidebar" not in ads.placements
+    assert config.affiliate.cloak and config.affiliate.disclosure == "I earn from links."
+    assert config.lines["ads.placements.in_content"] == 17
+
+
+def test_defaults(tmp_path):
+    config, problems = load_config(write(tmp_path, "title: T\nbase_url: https://t.example\n"))
+    assert not problems.items
+    assert (config.language, config.theme, config.permalink, config.paginate, config.ads) == ("en", "default", "/{slug}/", 10, None)
+    assert config.affiliate.cloak is False
+
+
+def test_missing_base_url_is_a_warning(tmp_path):
+    config, problems = load_config(write(tmp_path, "title: T\n"))
+    assert config is not None and "base_url is not set" in problems.warnings[0].message
+
+
+def test_override_wins_and_is_checked(tmp_path, monkeypatch):
+    monkeypatch.setenv("NICHESITE_BASE_URL", "https://env.example/sub/")
+    config, _ = load_config(write(tmp_path, "title: T\nbase_url: https://t.example\n"))
+    assert config.base_url == "https://env.example/sub" and config.base_path == "/sub"
+    config, _ = load_config(tmp_path, base_url="https://flag.example")
+    assert config.base_url == "https://flag.example"
+    config, problems = load_config(tmp_path, base_url="ftp://x")
+    assert config is None and "--base-url" in problems.errors[0].message
+
+
+def test_all_errors_are_collected(tmp_path):
+    _, problems = load_config(write(tmp_path, "title: T\npaginate: 0\nlanguage: 12\nthem: x\n"))
+    messages = [str(p) for p in problems.errors]
+    assert any(m.startswith("site.yaml:2:") and "at least 1" in m for m in messages)
+    assert any(m.startswith("site.yaml:4:") and "did you mean 'theme'" in m for m in messages)
+    assert len(messages) == 3

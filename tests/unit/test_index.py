@@ -1,0 +1,41 @@
+from nichesite.body import BodyRenderer
+from nichesite.content import ParseSettings, parse_entry
+from nichesite.index import build_index
+from nichesite.shortcodes import ShortcodeRules
+
+SETTINGS = ParseSettings("en", "/{slug}/", "", ShortcodeRules(templates=frozenset()))
+
+
+def entry(name, date, tags=(), category="water", draft=False):
+    text = f"---\ntitle: {name}\ndate: {date}\ntags: [{', '.join(tags)}]\ncategory: {category}\ndraft: {str(draft).lower()}\nproblem: p\nsolution: s\n---\nBody\n"
+    result, problems = parse_entry(f"content/{name}.md", text, SETTINGS, BodyRenderer())
+    assert result is not None, problems
+    return result
+
+
+def test_articles_are_newest_first_with_a_stable_tie_break_and_no_drafts():
+    entries = [entry("b", "2026-01-01"), entry("a", "2026-01-01"), entry("c", "2026-02-01"), entry("d", "2026-03-01", draft=True)]
+    index = build_index(entries, "en")
+    assert [e.slug for e in index.articles] == ["c", "a", "b"]
+    assert [e.slug for e in build_index(entries, "en", include_drafts=True).articles] == ["d", "c", "a", "b"]
+    assert index.neighbours["content/a.md"] == (index.articles[0], index.articles[2])
+
+
+def test_taxonomies_merge_spellings_and_have_ascii_slugs():
+    index = build_index([entry("x", "2026-01-01", tags=("Water Change",)), entry("y", "2026-01-02", tags=("water change", "Вода"))], "bg")
+    assert [(t.slug, len(t.articles)) for t in index.tags] == [("water-change", 2), ("voda", 1)]
+
+
+def test_related_prefers_shared_tags_then_category_then_newest_and_is_deterministic():
+    entries = [
+        entry("target", "2026-01-10", tags=("tds", "gh")),
+        entry("two-tags", "2026-01-01", tags=("tds", "gh"), category="other"),
+        entry("one-tag", "2026-01-05", tags=("tds",), category="other"),
+        entry("same-cat-old", "2026-01-02"),
+        entry("same-cat-new", "2026-01-08"),
+        entry("unrelated", "2026-01-09", category="food"),
+    ]
+    index = build_index(entries, "en")
+    related = [e.slug for e in index.related["content/target.md"]]
+    assert related == ["two-tags", "one-tag", "same-cat-new", "same-cat-old"]
+    assert related == [e.slug for e in build_index(list(reversed(entries)), "en").related["content/target.md"]]
