@@ -9,7 +9,7 @@ from typing import Callable
 
 import jinja2
 
-from nichesite import content
+from nichesite import content, seo
 from nichesite.body import BodyRenderer
 from nichesite.config import PLACEMENTS, SiteConfig, load_config
 from nichesite.content import Entry, ParseSettings
@@ -171,7 +171,7 @@ class Builder:
         return sorted(files.values())
 
     def plan(self, site: Site) -> list[RenderJob]:
-        jobs = plan_pages(site.index, site.config)
+        jobs = plan_pages(site.index, site.config) + seo.generated_jobs(site.index, site.config)
         outputs = [(j.output, j.source, _slug_line(j)) for j in jobs]
         site_dir = self.options.site_dir.resolve()
         outputs += [(output, _rel_or_theme(path, site_dir), 1) for output, path in site.static_files]

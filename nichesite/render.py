@@ -7,7 +7,7 @@ from typing import Any
 
 import jinja2
 
-from nichesite import shortcodes
+from nichesite import seo, shortcodes
 from nichesite.config import SiteConfig
 from nichesite.content import Entry
 from nichesite.i18n import Translations
@@ -70,6 +70,9 @@ class PageRenderer:
         self.env.globals.update(t=self.t, site=self.site, preview=self.preview)
         self.env.filters["date"] = self.t.date
         self.env.filters["absolute"] = self.absolute
+        self.env.globals["structured_data"] = seo.StructuredData(self.site, self.absolute)
+        for name in ("ad_slot", "ads_head", "affiliate_top"):  # until the ads/affiliate code registers them
+            self.env.globals.setdefault(name, _nothing)
 
     def absolute(self, url: str) -> str:
         """An absolute URL: site paths get base_url's scheme and host; full URLs stay."""
@@ -139,3 +142,7 @@ class PageRenderer:
             ).strip()
 
         return shortcodes.PLACEHOLDER_RE.sub(expand, entry.body_html)
+
+
+def _nothing(*args: Any, **kwargs: Any) -> str:
+    return ""
