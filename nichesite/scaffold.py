@@ -1,0 +1,177 @@
+"""Starting points: `nichesite new` copies the starter site, `nichesite new-article` writes one article.
+
+The starter site ships as real files under `nichesite/starter/`. Files whose names would be
+hidden or special in a package (`.gitignore`, `.github/workflows/deploy.yml`) are stored under
+plain names and renamed on copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from nichesite.config import SCHEMA as CONFIG_SCHEMA
+from nichesite.slugs import slugify
+
+STARTER_DIR = Path(__file__).resolve().parent / "starter"
+# Stored name in the package → name in the new site.
+RENAMED = {
+    "gitignore": ".gitignore",
+    "github-workflow-deploy.yml": ".github/workflows/deploy.yml",
+}
+_TITLE_LINE = "title: My Niche Site\n"
+_LANGUAGE_LINE = "language: en\n"
+
+
+class ScaffoldError(Exception):
+    """A request `new` or `new-article` refuses; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class StarterFile:
+    target: str  # path inside the new site, posix
+    source: Path
+
+
+def starter_files() -> list[StarterFile]:
+    """Every file of the starter site with the path it gets in a new site, sorted."""
+    files = []
+    for path in sorted(STARTER_DIR.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts:
+            continue
+        rel = path.relative_to(STARTER_DIR).as_posix()
+        files.append(StarterFile(RENAMED.get(rel, rel), path))
+    return sorted(files, key=lambda f: f.target)
+
+
+def default_title(directory: Path) -> str:
+    """`garden-tips` → `Garden Tips`: a readable title from the folder name."""
+    words = directory.resolve().name.replace("_", " ").replace("-", " ").split()
+    return " ".join(w[:1].upper() + w[1:] for w in words) or "My Niche Site"
+
+
+def yaml_string(value: str) -> str:
+    """A YAML scalar for any text: JSON's double-quoted form, which YAML reads back unchanged."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def create_site(directory: Path, title: str | None = None, language: str = "en") -> list[Path]:
+    """Copy the starter site into `directory` (missing or empty), with title and language set.
+
+    Returns the files written, sorted. Refuses a non-empty folder: nothing is ever overwritten."""
+    title = (title if title is not None else default_title(directory)).strip()
+    if not title:
+        raise ScaffoldError("--title must not be empty")
+    message = CONFIG_SCHEMA["language"].check(language)
+    if message:
+        raise ScaffoldError(f"--language {message}")
+    if directory.exists() and not directory.is_dir():
+        raise ScaffoldError(f"{directory} exists and is not a folder")
+    if directory.is_dir() and any(directory.iterdir()):
+        raise ScaffoldError(f"{directory} is not empty; choose a new or empty folder (nothing was changed)")
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for item in starter_files():
+        target = directory / item.target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = item.source.read_bytes()
+        if item.target == "site.yaml":
+            text = data.decode("utf-8")
+            text = text.replace(_TITLE_LINE, f"title: {yaml_string(title)}\n", 1)
+            text = text.replace(_LANGUAGE_LINE, f"language: {language}\n", 1)
+            data = text.encode("utf-8")
+        target.write_bytes(data)
+        written.append(target)
+    return written
+
+
+def find_site(start: Path) -> Path:
+    """The site folder: `start` itself or the nearest parent with a site.yaml."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / "site.yaml").is_file():
+            return folder
+    raise ScaffoldError(f"no site.yaml in {start} or its parents: run this inside a site, or pass --site SITE")
+
+
+def site_language(site_dir: Path) -> str:
+    """The language from site.yaml, read leniently (a broken config is the build's to report)."""
+    try:
+        data = yaml.safe_load((site_dir / "site.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return "en"
+    value = data.get("language") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value.strip() else "en"
+
+
+def article_text(title: str, today: dt.date, category: str | None) -> str:
+    """Front matter for a new draft article, every value quoted, with helpful placeholders."""
+    lines = [
+        "---",
+        f"title: {yaml_string(title)}",
+        f"date: {today.isoformat()}",
+        "draft: true  # remove this line (or set false) to publish",
+    ]
+    if category:
+        lines.append(f"category: {yaml_string(category)}")
+    lines += [
+        "# The problem in the reader's own words, and the short answer. The theme shows both at the top.",
+        f"problem: {yaml_string('Describe the problem the way a reader would type it into a search box.')}",
+        f"solution: {yaml_string('Give the fix in one or two sentences; the article explains it step by step.')}",
+        "# The meta description for search results, 50-160 characters.",
+        f"description: {yaml_string('Say what the reader will learn: the cause of the problem and how to fix it.')}",
+        "tags: []",
+        "# Product ids from data/products.yaml for a 'Recommended products' block, e.g. [product-id].",
+        "products: []",
+        "faq:",
+        f"  - q: {yaml_string('A question readers often ask about this problem?')}",
+        f"    a: {yaml_string('A short, direct answer.')}",
+        "---",
+        "Start with a short introduction: who has this problem and what the article will fix.",
+        "",
+        "## Why it happens",
+        "",
+        "Explain the causes, most common first.",
+        "",
+        "## How to fix it",
+        "",
+        "1. The first step.",
+        "2. The next step.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def create_article(site_dir: Path, title: str, category: str | None = None, today: dt.date | None = None) -> Path:
+    """Write `content/[<category>/]<slug>.md` as a draft and return its path; never overwrites.
+
+    Without a category the file goes straight into `content/` and the article has no category
+    until one is set in its front matter."""
+    title = title.strip()
+    if not title:
+        raise ScaffoldError("the title must not be empty")
+    language = site_language(site_dir)
+    slug = slugify(title, language)
+    if not slug:
+        raise ScaffoldError(f"the title {title!r} gives an empty file name; use a title with letters or digits")
+    folder = site_dir / "content"
+    if category is not None:
+        category = category.strip()
+        category_slug = slugify(category, language)
+        if not category_slug:
+            raise ScaffoldError(f"the category {category!r} gives an empty folder name; use letters or digits")
+        if category_slug == "pages":
+            raise ScaffoldError("content/pages/ holds standalone pages, not articles; choose another category")
+        folder = folder / category_slug
+    path = folder / f"{slug}.md"
+    if path.exists():
+        raise ScaffoldError(f"{path} already exists (nothing was changed); choose another title")
+    folder.mkdir(parents=True, exist_ok=True)
+    text = article_text(title, today or dt.date.today(), category)
+    with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+        handle.write(text)
+    return path
