@@ -238,7 +238,7 @@ def cloak_problems(config: SiteConfig, catalog: ProductCatalog) -> list[Problem]
                 "site.yaml",
                 line,
                 f"Amazon links are never cloaked (Amazon's operating agreement forbids redirects that hide the destination): "
-                f"{len(amazon)} Amazon product{'s' if len(amazon) != 1 else ''} link directly ({', '.join(amazon)})",
+                f"{len(amazon)} Amazon product{'s link' if len(amazon) != 1 else ' links'} directly ({', '.join(amazon)})",
             )
         )
     count = len(catalog.products) - len(amazon)

@@ -16,13 +16,16 @@ from nichesite.yamlutil import YamlMap, load_yaml
 
 PRODUCTS_FILE = "data/products.yaml"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-_AMAZON_HOST = re.compile(r"(^|\.)(amazon\.[a-z.]+|amzn\.(to|eu|asia)|a\.co)$")
+# amazon.com, amazon.de, amazon.co.uk, amazon.com.au, ..., Amazon's short links; the host must end there
+_AMAZON_HOST = re.compile(r"(^|\.)(amazon\.(co\.[a-z]{2}|com\.[a-z]{2}|[a-z]{2,3})|amzn\.(to|eu|asia)|a\.co)$")
 
 
 def _check_http(value: str) -> str | None:
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"must be an http:// or https:// URL, got {value!r}"
+    if any(c.isspace() for c in value.strip()):
+        return f"must not contain spaces (write %20), got {value!r}"
     return None
 
 

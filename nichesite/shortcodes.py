@@ -7,8 +7,8 @@ the placeholder into HTML with the theme's or the site's `shortcodes/NAME.html` 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from nichesite.errors import Problem, error, warning
 
@@ -56,7 +56,8 @@ def extract(body: str, first_line: int) -> tuple[str, list[Shortcode], list[tupl
         lineno = first_line + offset
         fence_match = _FENCE.match(line)
         if fence is not None:
-            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
+            closing = fence_match and not line[fence_match.end() :].strip()  # a closing fence has no info string
+            if closing and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
                 fence = None
             out.append(line)
             continue
@@ -100,7 +101,11 @@ def validate(calls: list[Shortcode], rules: ShortcodeRules, path: str) -> list[P
         if call.name not in rules.templates:
             known = ", ".join(sorted(rules.templates)) or "none"
             problems.append(
-                error(path, call.line, f"unknown shortcode '{call.name}' (known: {known}; a site's own go in templates/shortcodes/{call.name}.html)")
+                error(
+                    path,
+                    call.line,
+                    f"unknown shortcode '{call.name}' (known: {known}; a site's own go in templates/shortcodes/{call.name}.html)",
+                )
             )
             continue
         if call.name == "product":
