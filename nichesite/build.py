@@ -9,7 +9,7 @@ from typing import Callable
 
 import jinja2
 
-from nichesite import content, seo
+from nichesite import ads, affiliate, content, seo
 from nichesite.body import BodyRenderer
 from nichesite.config import PLACEMENTS, SiteConfig, load_config
 from nichesite.content import Entry, ParseSettings
@@ -57,7 +57,7 @@ class BuildResult:
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
+        return [p for p in self.problems if p.is_warning]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +172,11 @@ class Builder:
 
     def plan(self, site: Site) -> list[RenderJob]:
         jobs = plan_pages(site.index, site.config) + seo.generated_jobs(site.index, site.config)
+        jobs += affiliate.redirect_jobs(site.config, site.catalog)
+        self.problems.extend(affiliate.cloak_problems(site.config, site.catalog))
+        ads_jobs, ads_problems = ads.ads_txt_jobs(site.config, dict(site.static_files))
+        jobs += ads_jobs
+        self.problems.extend(ads_problems)
         outputs = [(j.output, j.source, _slug_line(j)) for j in jobs]
         site_dir = self.options.site_dir.resolve()
         outputs += [(output, _rel_or_theme(path, site_dir), 1) for output, path in site.static_files]
@@ -194,6 +199,7 @@ class Builder:
             staged.write(job.output, data)
             pages += job.output.endswith(".html")
             self.report("Rendering", done, len(jobs))
+        self.problems.extend(renderer.ads.problems)
         for output, path in site.static_files:
             staged.copy(output, path)
         return pages

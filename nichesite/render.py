@@ -7,7 +7,9 @@ from typing import Any
 
 import jinja2
 
-from nichesite import seo, shortcodes
+from nichesite import seo
+from nichesite.ads import AdRenderer, AdUnit, PageAds
+from nichesite.affiliate import Affiliate
 from nichesite.config import SiteConfig
 from nichesite.content import Entry
 from nichesite.i18n import Translations
@@ -48,6 +50,8 @@ class PageRenderer:
     preview: bool = False
     views: ViewFactory = field(init=False)
     site: SiteView = field(init=False)
+    affiliate: Affiliate = field(init=False)
+    ads: AdRenderer = field(init=False)
 
     def __post_init__(self) -> None:
         self.views = ViewFactory(self.config, self.index)
@@ -71,6 +75,12 @@ class PageRenderer:
         self.env.filters["date"] = self.t.date
         self.env.filters["absolute"] = self.absolute
         self.env.globals["structured_data"] = seo.StructuredData(self.site, self.absolute)
+        self.affiliate = Affiliate(self.config, self.catalog, self.t)
+        self.env.globals["affiliate_top"] = self.affiliate.top
+        self.env.globals["affiliate_product"] = self.affiliate.view
+        self.env.globals["affiliate_products"] = self.affiliate.views
+        self.ads = AdRenderer(self.config, self.env, self.preview)
+        self.ads.register()
         for name in ("ad_slot", "ads_head", "affiliate_top"):  # until the ads/affiliate code registers them
             self.env.globals.setdefault(name, _nothing)
 
@@ -86,7 +96,8 @@ class PageRenderer:
         if job.data is not None:
             return job.data
         template = self.env.get_template(job.template)
-        return template.render(self.context(job)).encode("utf-8")
+        context = self.context(job)
+        return self.ads.finish(template.render(context), context["ad_page"]).encode("utf-8")
 
     def context(self, job: RenderJob) -> dict[str, Any]:
         url = self.config.base_path + url_for(job.output)
@@ -98,6 +109,7 @@ class PageRenderer:
             "paginator": None,
             "taxonomy": None,
             "breadcrumbs": [Link(self.t("Home"), self.site.url)],
+            "ad_page": self.ads.page(job),
         }
         if job.entry is not None:
             entry = job.entry
@@ -105,7 +117,7 @@ class PageRenderer:
             newer, older = self.index.neighbours.get(entry.source, (None, None))
             context.update(
                 page=view,
-                content=self.body_html(entry, view),
+                content=self.body_html(entry, view, context["ad_page"]),
                 related=self.views.entries(self.index.related.get(entry.source, ())),
                 newer=self.views.entry(newer) if newer else None,
                 older=self.views.entry(older) if older else None,
@@ -124,13 +136,16 @@ class PageRenderer:
                 view = self.views.taxonomy(job.taxonomy)
                 context["taxonomy"] = view
                 context["breadcrumbs"].append(Link(view.name, view.url))
+        elif job.kind == "go":
+            context.update(self.affiliate.redirect_context(job.output))
         return context
 
-    def body_html(self, entry: Entry, view: Any) -> str:
-        """The article body with shortcodes rendered by their templates."""
+    def body_html(self, entry: Entry, view: Any, ad_page: PageAds | None = None) -> str:
+        """The article body with shortcodes rendered by their templates and, for a page that
+        shows ads (ad_page), its in-body ad units placed by rule (without ad_page: no ads)."""
         calls = entry.shortcodes
 
-        def expand(match) -> str:
+        def expand(match, ad: AdUnit | None = None) -> str:
             call = calls[int(match.group(1))]
             template = self.env.get_template(f"shortcodes/{call.name}.html")
             return template.render(
@@ -139,9 +154,10 @@ class PageRenderer:
                 page=view,
                 products=self.catalog.products,
                 shortcode=call,
+                ad=ad,
             ).strip()
 
-        return shortcodes.PLACEHOLDER_RE.sub(expand, entry.body_html)
+        return self.affiliate.mark_links(self.ads.body(entry, ad_page, expand))
 
 
 def _nothing(*args: Any, **kwargs: Any) -> str:
