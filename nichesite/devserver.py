@@ -77,7 +77,7 @@ def browser_host(host: str) -> str:
 
 def serve(options: ServeOptions) -> int:
     """Run the preview until Ctrl-C; returns the exit code."""
-    from nichesite.cli import EXIT_OK, EXIT_USAGE, print_problems, summary_line
+    from nichesite.cli import EXIT_OK, EXIT_USAGE, Progress, print_problems, summary_line
 
     stop_on_sigterm()
     state = PreviewState(options.preview_dir)
@@ -101,16 +101,21 @@ def serve(options: ServeOptions) -> int:
     watcher = None
     thread = None
     try:
-        result = build_site(build_options)
+        # Watch before the first build so that a save during it is not missed.
+        watcher = SiteWatcher(options.site_dir, (options.preview_dir,), poll=options.poll)
+        watcher.start()
+        progress = Progress()
+        try:
+            result = build_site(build_options, progress)
+        finally:
+            progress.close()
         if result.unsafe_output:
             click.echo(f"nichesite: {result.unsafe_output}", err=True)
             return EXIT_USAGE
         report(result, state, print_problems, summary_line, options.preview_dir)
+        click.echo(f"Serving {options.site_dir} at {url} (live reload{', polling' if watcher.polling else ''}); Ctrl-C to stop.", err=True)
         thread = threading.Thread(target=server.serve_forever, args=(0.2,), name="nichesite-preview", daemon=True)
         thread.start()
-        watcher = SiteWatcher(options.site_dir, (options.preview_dir,), poll=options.poll)
-        watcher.start()
-        click.echo(f"Serving {options.site_dir} at {url} (live reload{', polling' if watcher.polling else ''}); Ctrl-C to stop.", err=True)
         while True:
             batch = watcher.next_batch()
             if batch is None:
