@@ -169,7 +169,7 @@ def create_article(site_dir: Path, title: str, category: str | None = None, toda
         folder = folder / category_slug
     path = folder / f"{slug}.md"
     if path.exists():
-        raise ScaffoldError(f"{path} already exists (nothing was changed); choose another title")
+        raise ScaffoldError(f"{path.relative_to(site_dir).as_posix()} already exists (nothing was changed); choose another title")
     folder.mkdir(parents=True, exist_ok=True)
     text = article_text(title, today or dt.date.today(), category)
     with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race

@@ -1,0 +1,155 @@
+"""`nichesite new` and `nichesite new-article` as a user runs them: a new site builds with zero
+warnings and passes `check`; a new article builds with --drafts; nothing is ever overwritten."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import yaml
+
+from tests.conftest import run_nichesite, tree_digest
+
+
+def test_new_site_builds_strict_with_zero_warnings_and_check_finds_nothing(tmp_path):
+    site = tmp_path / "my-site"
+    created = run_nichesite("new", site)
+    assert created.returncode == 0, created.stderr
+    build = run_nichesite("build", site, "--strict")
+    assert build.returncode == 0, build.stderr + build.stdout
+    assert "0 warnings" in build.stdout
+    assert "warning" not in build.stderr
+    check = run_nichesite("check", site, "--strict", "--format", "json")
+    assert check.returncode == 0, check.stdout
+    assert json.loads(check.stdout) == {"findings": [], "errors": 0, "warnings": 0}
+
+
+def test_new_site_has_the_promised_files(tmp_path):
+    site = tmp_path / "my-site"
+    assert run_nichesite("new", site).returncode == 0
+    for rel in (
+        "site.yaml",
+        "data/products.yaml",
+        "content/pages/about.md",
+        "content/pages/privacy.md",
+        "content/pages/contact.md",
+        "content/pages/affiliate-disclosure.md",
+        ".gitignore",
+        ".github/workflows/deploy.yml",
+    ):
+        assert (site / rel).is_file(), rel
+    articles = [p for p in (site / "content").rglob("*.md") if "pages" not in p.parts]
+    assert len(articles) == 1
+    example = articles[0].read_text(encoding="utf-8")
+    assert re.search(r"^\{\{< product [\w-]+ >\}\}$", example, re.M)
+    front = yaml.safe_load(example.split("---\n")[1])
+    assert front["problem"] and front["solution"] and front["faq"] and front["products"]
+    privacy = (site / "content/pages/privacy.md").read_text(encoding="utf-8").lower()
+    assert "cookie" in privacy and "affiliate" in privacy and "adsense" in privacy
+    gitignore = (site / ".gitignore").read_text(encoding="utf-8").split()
+    assert "public/" in gitignore and ".nichesite/" in gitignore
+    workflow = yaml.safe_load((site / ".github/workflows/deploy.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    assert any("nichesite build --strict" in str(step.get("run", "")) for step in steps)
+    assert any(str(step.get("uses", "")).startswith("actions/upload-pages-artifact") for step in steps)
+    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    assert "NICHESITE_BASE_URL" in (site / ".github/workflows/deploy.yml").read_text(encoding="utf-8")
+    # No ads until the user configures them: the section is there, commented out.
+    config = (site / "site.yaml").read_text(encoding="utf-8")
+    assert "# ads:" in config and "ads" not in yaml.safe_load(config)
+
+
+def test_new_sets_title_and_language(tmp_path):
+    site = tmp_path / "garten"
+    title = 'Garten-Tipps: "Alles" #1'
+    assert run_nichesite("new", site, "--title", title, "--language", "de").returncode == 0
+    config = yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8"))
+    assert config["title"] == title and config["language"] == "de"
+    assert run_nichesite("build", site, "--strict").returncode == 0
+    home = (site / "public/index.html").read_text(encoding="utf-8")
+    assert '<html lang="de"' in home
+    assert "Garten-Tipps: &#34;Alles&#34; #1" in home or "Garten-Tipps: &quot;Alles&quot; #1" in home
+
+
+def test_new_title_defaults_to_the_folder_name(tmp_path):
+    site = tmp_path / "shrimp-tank-fixes"
+    assert run_nichesite("new", site).returncode == 0
+    assert yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8"))["title"] == "Shrimp Tank Fixes"
+
+
+def test_new_refuses_a_non_empty_folder_and_changes_nothing(tmp_path):
+    site = tmp_path / "existing"
+    site.mkdir()
+    (site / "notes.txt").write_text("mine", encoding="utf-8")
+    before = tree_digest(site)
+    result = run_nichesite("new", site)
+    assert result.returncode == 2
+    assert "not empty" in result.stderr
+    assert tree_digest(site) == before
+
+
+def test_new_into_an_empty_folder_works(tmp_path):
+    assert run_nichesite("new", tmp_path / "empty").returncode == 0  # missing folder
+    (tmp_path / "made").mkdir()
+    assert run_nichesite("new", tmp_path / "made").returncode == 0  # existing, empty
+
+
+def test_new_rejects_a_bad_language(tmp_path):
+    result = run_nichesite("new", tmp_path / "s", "--language", "not a tag")
+    assert result.returncode == 2
+    assert "--language" in result.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_new_article_prints_its_path_and_builds_with_drafts(tmp_path):
+    site = tmp_path / "site"
+    assert run_nichesite("new", site).returncode == 0
+    title = 'Why is my tank "cloudy": a #1 question?'
+    result = run_nichesite("new-article", title, "--category", "Water Care", "--site", site)
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout.strip()
+    path = site / "content/water-care/why-is-my-tank-cloudy-a-1-question.md"
+    assert printed.endswith("content/water-care/why-is-my-tank-cloudy-a-1-question.md")
+    text = path.read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["title"] == title
+    assert front["draft"] is True
+    assert str(front["date"]) == dt.date.today().isoformat()
+    assert front["problem"] and front["solution"] and front["faq"]
+    assert front["category"] == "Water Care"
+
+    build = run_nichesite("build", site, "--drafts", "--strict")
+    assert build.returncode == 0, build.stderr + build.stdout
+    page = (site / "public/why-is-my-tank-cloudy-a-1-question/index.html").read_text(encoding="utf-8")
+    assert "cloudy" in page
+    # A draft is not published without --drafts.
+    assert run_nichesite("build", site).returncode == 0
+    assert not (site / "public/why-is-my-tank-cloudy-a-1-question").exists()
+
+
+def test_new_article_never_overwrites(tmp_path):
+    site = tmp_path / "site"
+    assert run_nichesite("new", site).returncode == 0
+    assert run_nichesite("new-article", "Green water", "--site", site).returncode == 0
+    path = site / "content/green-water.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nMy own words.\n", encoding="utf-8")
+    before = path.read_bytes()
+    again = run_nichesite("new-article", "Green water", "--site", site)
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    assert path.read_bytes() == before
+
+
+def test_new_article_finds_the_site_from_a_subfolder(tmp_path):
+    site = tmp_path / "site"
+    assert run_nichesite("new", site).returncode == 0
+    result = run_nichesite("new-article", "Snails everywhere", cwd=site / "content")
+    assert result.returncode == 0, result.stderr
+    assert (site / "content/snails-everywhere.md").is_file()
+
+
+def test_new_article_outside_a_site_is_an_error(tmp_path):
+    result = run_nichesite("new-article", "Anything", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "site.yaml" in result.stderr
