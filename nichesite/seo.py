@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from markupsafe import Markup
 
 from nichesite.body import plain_text
 from nichesite.config import SiteConfig
 from nichesite.content import Entry
 from nichesite.index import SiteIndex
-from nichesite.plan import RenderJob, paginated_paths, page_count
-from nichesite.views import EntryView, Link, ViewFactory
+from nichesite.plan import RenderJob, page_count, paginated_paths
+from nichesite.views import EntryView, Link, ViewFactory, meta_description
 
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
@@ -60,8 +63,8 @@ def atom_feed(articles: Iterable[Entry], config: SiteConfig, views: ViewFactory)
     if config.description:
         lines.append(f"  <subtitle>{escape(config.description)}</subtitle>")
     lines += [
-        f"  <link href={quoteattr(config.absolute(config.base_path + '/' + FEED))} rel=\"self\" type=\"application/atom+xml\"/>",
-        f"  <link href={quoteattr(home)} rel=\"alternate\" type=\"text/html\"/>",
+        f'  <link href={quoteattr(config.absolute(config.base_path + "/" + FEED))} rel="self" type="application/atom+xml"/>',
+        f'  <link href={quoteattr(home)} rel="alternate" type="text/html"/>',
         f"  <id>{escape(home)}</id>",
         f"  <updated>{_timestamp(updated)}</updated>",
         f"  <author><name>{escape(config.author.name or config.title)}</name></author>",
@@ -72,7 +75,7 @@ def atom_feed(articles: Iterable[Entry], config: SiteConfig, views: ViewFactory)
         lines += [
             "  <entry>",
             f"    <title>{escape(view.title)}</title>",
-            f"    <link href={quoteattr(view.permalink)} rel=\"alternate\" type=\"text/html\"/>",
+            f'    <link href={quoteattr(view.permalink)} rel="alternate" type="text/html"/>',
             f"    <id>{escape(view.permalink)}</id>",
             f"    <published>{_timestamp(article.date)}</published>",
             f"    <updated>{_timestamp(article.lastmod)}</updated>",
@@ -219,12 +222,31 @@ def website(site: Any, absolute: Any, search_url: str) -> dict[str, Any]:
     return data
 
 
+def og_locale(language: str) -> str:
+    """Open Graph's language_TERRITORY form: `en` → `en_US`, `bg` → `bg_BG`, `pt-BR` → `pt_BR`."""
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return language.replace("-", "_")
+    if not locale.territory:
+        likely = get_global("likely_subtags").get(locale.language)
+        if likely:
+            locale = Locale.parse(likely)
+    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
+
+
 class StructuredData:
     """The Jinja global `structured_data`: JSON-LD script elements for a page's kind."""
 
     def __init__(self, site: Any, absolute: Any) -> None:
         self.site = site
         self.absolute = absolute
+        self.og_locale = og_locale(site.language)
+
+    @staticmethod
+    def describe(*candidates: str) -> str:
+        """A 50-160 character meta description from the first candidates that are long enough."""
+        return meta_description(*candidates)
 
     def article(self, page: EntryView, breadcrumbs: Iterable[Link]) -> Markup:
         parts = [json_ld(blog_posting(page, self.site, self.absolute)), json_ld(breadcrumb_list(breadcrumbs, self.absolute))]
