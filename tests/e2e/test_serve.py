@@ -80,10 +80,10 @@ def wait_until(check, timeout: float = 6.0, what: str = "condition"):
 class Preview:
     """A running `nichesite serve` process."""
 
-    def __init__(self, site: Path, tmp_path: Path, *extra: str) -> None:
+    def __init__(self, site: Path, tmp_path: Path, *extra: str, port: int | None = None, log_name: str = "serve.log") -> None:
         self.site = site
-        self.port = free_port()
-        self.log = tmp_path / "serve.log"
+        self.port = port or free_port()
+        self.log = tmp_path / log_name
         self._log_file = self.log.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "nichesite", "serve", str(site), "--port", str(self.port), *extra],
