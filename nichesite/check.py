@@ -246,7 +246,7 @@ class Audit:
             own = self.config.base_url + "/"
             if not (url + "/").startswith(own) and not url.startswith(own):
                 return None
-            url = url[len(self.config.base_url) :] or "/"
+            url = url[len(self.config.absolute("")) :] or "/"  # keep base_url's path
         parts = urlsplit(urljoin(page_url, url))
         path = unquote(parts.path) or "/"
         if self.base_path:
