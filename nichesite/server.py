@@ -7,8 +7,8 @@ loopback (or the host the server was told to bind) get 400, which defeats DNS re
 
 Live reload is done at serve time, never in the built files: every HTML response gets a small
 script before `</body>` that listens to `/__nichesite/events` (Server-Sent Events carrying only a
-build id) and reloads the page when the id changes. While the latest build has failed, HTML
-responses also get an overlay listing the errors; the next good build changes the id, the page
+build id; one stream per browser, shared by its tabs through a SharedWorker) and reloads the page
+when the id changes. While the latest build has failed, HTML responses also get an overlay listing the errors; the next good build changes the id, the page
 reloads, and the overlay is gone.
 """
 
@@ -31,6 +31,7 @@ from nichesite.errors import Problem
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 EVENTS_PATH = "/__nichesite/events"
 STATUS_PATH = "/__nichesite/status"
+WORKER_PATH = "/__nichesite/live.js"
 INTERNAL_PREFIX = "/__nichesite/"
 PING_SECONDS = 15.0
 MAX_OVERLAY_LINES = 20
@@ -167,16 +168,45 @@ def resolve_request(root: Path, target: str) -> Resolved:
 
 # -- what gets injected into HTML responses ------------------------------------------------------
 
+# One event stream per browser, shared by every tab through a SharedWorker: browsers allow about
+# six connections per host, and a stream per tab would make the seventh tab hang.
+LIVE_WORKER = b"""/* nichesite preview: one build-event stream shared by all tabs */
+var ports = [], last = null, source = null, delay = 500;
+function connect() {
+  source = new EventSource("/__nichesite/events");
+  source.addEventListener("build", function (event) {
+    delay = 500; last = event.data;
+    ports.forEach(function (port) { port.postMessage(last); });
+  });
+  source.onerror = function () {
+    source.close(); source = null;
+    setTimeout(connect, delay); delay = Math.min(delay * 2, 5000);
+  };
+}
+onconnect = function (event) {
+  var port = event.ports[0];
+  ports.push(port);
+  if (last) port.postMessage(last);
+  if (!source) connect();
+};
+"""
+
 RELOAD_SCRIPT = """<script>/* nichesite preview: live reload */
 (function () {
   var build = %s, delay = 500, source = null, timer = null;
+  function onBuild(data) { if (JSON.parse(data).id !== build) location.reload(); }
+  if (window.SharedWorker) {
+    try {
+      var worker = new SharedWorker("%s");
+      worker.port.onmessage = function (event) { onBuild(event.data); };
+      worker.port.start();
+      return;
+    } catch (e) { /* fall back to a stream of this tab's own */ }
+  }
   function connect() {
     if (source || document.hidden) return;
     source = new EventSource("%s");
-    source.addEventListener("build", function (event) {
-      delay = 500;
-      if (JSON.parse(event.data).id !== build) location.reload();
-    });
+    source.addEventListener("build", function (event) { delay = 500; onBuild(event.data); });
     source.onerror = function () {
       source.close(); source = null; clearTimeout(timer);
       timer = setTimeout(connect, delay);
@@ -215,7 +245,7 @@ def injection(status: BuildStatus) -> bytes:
         if len(status.errors) > len(shown):
             items += f"<li>… and {len(status.errors) - len(shown)} more (see the terminal)</li>"
         parts.append(OVERLAY % items)
-    parts.append(RELOAD_SCRIPT % (json.dumps(status.build_id), EVENTS_PATH))
+    parts.append(RELOAD_SCRIPT % (json.dumps(status.build_id), WORKER_PATH, EVENTS_PATH))
     return "".join(parts).encode()
 
 
@@ -350,6 +380,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         path = self.path.partition("?")[0]
         if path == STATUS_PATH:
             return self.send_body(200, self.server.state.status.as_json(), "application/json", head)
+        if path == WORKER_PATH:
+            return self.send_body(200, LIVE_WORKER, "text/javascript; charset=utf-8", head)
         if path == EVENTS_PATH and not head:
             return self.events()
         self.send_body(404, b"Not found.\n", "text/plain; charset=utf-8", head)

@@ -99,3 +99,19 @@ def test_page_reconnects_and_reloads_after_the_server_restarts(browser, preview,
     finally:
         restarted.stop()
         page.close()
+
+
+def test_ten_open_tabs_still_leave_room_to_navigate(browser, preview):
+    context = browser.new_context()
+    try:
+        pages = []
+        for _ in range(10):
+            page = context.new_page()
+            page.goto(f"http://127.0.0.1:{preview.port}/first-fix/", timeout=5000)
+            pages.append(page)
+        pages[-1].goto(f"http://127.0.0.1:{preview.port}/", timeout=5000)
+        write_article(preview.site / "content" / "tips" / "first.md", "First fix", "Seen by every tab.")
+        for page in pages[:-1]:
+            page.wait_for_function("document.body.innerText.includes('Seen by every tab.')", timeout=8000)
+    finally:
+        context.close()

@@ -88,6 +88,12 @@ def test_content_types_and_no_injection_outside_html(server, kind_path, kind):
     assert b"__nichesite" not in body
 
 
+def test_live_reload_worker_is_served_as_javascript(server):
+    status, headers, body = get(server, "/__nichesite/live.js")
+    assert status == 200 and headers["content-type"].startswith("text/javascript")
+    assert b"/__nichesite/events" in body
+
+
 def test_missing_page_gets_the_sites_404_page_with_status_404(server):
     status, headers, body = get(server, "/no-such-article/")
     assert status == 404
