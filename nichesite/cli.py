@@ -100,14 +100,17 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on any warning.")
 @click.option("--preview", is_flag=True, help="Ad placeholders instead of ad code, as in serve.")
 @click.option("--watch", is_flag=True, help="Keep rebuilding on every change.")
-def build(site: Path, output: Path | None, drafts: bool, base_url: str | None, strict: bool, preview: bool, watch: bool) -> None:
+@click.option("--poll", is_flag=True, help="With --watch: watch by polling (Docker, network folders, WSL).")
+def build(
+    site: Path, output: Path | None, drafts: bool, base_url: str | None, strict: bool, preview: bool, watch: bool, poll: bool
+) -> None:
     """Build SITE (default: the current folder) into SITE/public."""
     _require_site(site)
     options = BuildOptions(site, output, drafts, base_url, strict, preview)
     if watch:
         from nichesite.watch import watch_and_build
 
-        sys.exit(watch_and_build(options))
+        sys.exit(watch_and_build(options, poll=poll))
     sys.exit(run_build(options))
 
 
