@@ -1,0 +1,118 @@
+"""Languages: `lang`, dates in the site's locale, the theme's own words, ASCII URLs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, run_nichesite, write_site
+
+I18N = REPO / "themes" / "default" / "i18n"
+LANGUAGES = ("en", "bg", "ru", "pl", "de", "fr", "es")
+
+BG_CONFIG = """\
+title: Скариди у дома
+base_url: https://skaridi.example
+language: bg
+description: Решения за проблемите на любителите на сладководни скариди в малки аквариуми.
+audience: Любители със скариди Neocaridina в малки аквариуми
+paginate: 1
+"""
+
+BG_ARTICLE = """\
+---
+title: Защо скаридите умират след смяна на водата?
+date: 2026-10-02
+updated: 2026-11-01
+category: Вода и химия
+tags: [смяна на водата, щипка]
+problem: Скаридите умират до ден след голяма смяна на водата.
+solution: Сменяйте най-много 10% наведнъж и изравнете температурата и твърдостта.
+---
+Скаридите са чувствителни към резки промени в температурата и твърдостта на водата.
+"""
+
+BG_SECOND = """\
+---
+title: Колко да храня скаридите?
+date: 2026-09-01
+category: Храна
+tags: [щипка]
+problem: Остатъците от храна гният в аквариума.
+solution: Хранете с щипка през ден и махайте остатъците след два часа.
+---
+Малко храна през ден е достатъчно за колония скариди.
+"""
+
+
+def spaces(text: str) -> str:
+    """Babel writes no-break spaces inside dates; compare them as plain spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def words(language: str) -> dict[str, str]:
+    return yaml.safe_load((I18N / f"{language}.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_file_has_every_english_key_and_the_same_placeholders(language: str) -> None:
+    english, translated = words("en"), words(language)
+    assert set(translated) == set(english), set(english) ^ set(translated)
+    for key, text in english.items():
+        assert sorted(re.findall(r"\{\w+\}", translated[key])) == sorted(re.findall(r"\{\w+\}", text)), (language, key)
+        if language != "en" and key not in ("Problem", "Pagination", "Feed", "Product", "Comparison"):
+            assert translated[key] != text or key.startswith("Atom"), f"{language}: {key} is not translated"
+
+
+def test_bulgarian_site_has_ascii_urls_bulgarian_dates_and_bulgarian_theme_words(tmp_path: Path) -> None:
+    root = write_site(
+        tmp_path / "bg",
+        {"content/voda/smyana.md": BG_ARTICLE, "content/hrana/hranene.md": BG_SECOND},
+        BG_CONFIG,
+    )
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    out = root / "public"
+    outputs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert all(name.isascii() for name in outputs), outputs
+    assert "zashto-skaridite-umirat-sled-smyana-na-vodata/index.html" in outputs
+    assert "category/voda-i-himiya/index.html" in outputs
+    assert "tag/shtipka/index.html" in outputs
+    article = spaces((out / "zashto-skaridite-umirat-sled-smyana-na-vodata" / "index.html").read_text(encoding="utf-8"))
+    assert '<html lang="bg">' in article
+    assert '<time datetime="2026-10-02">2 октомври 2026 г.</time>' in article
+    assert '<time datetime="2026-11-01">1 ноември 2026 г.</time>' in article
+    for word in ("Бърз отговор", "Проблем", "Свързани статии", "Към съдържанието", "Категории", "мин. четене"):
+        assert word in article, word
+    assert "Quick answer" not in article and "Related articles" not in article
+    assert '<meta property="og:locale" content="bg_BG">' in article
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "Страница 1 от 2" in home and "По-стари статии" in home
+    assert "Търсене" in (out / "search" / "index.html").read_text(encoding="utf-8")
+    assert "Страницата не е намерена" in (out / "404.html").read_text(encoding="utf-8")
+    feed = (out / "feed.xml").read_text(encoding="utf-8")
+    assert 'xml:lang="bg"' in feed and "Защо скаридите умират" in feed
+
+
+@pytest.mark.parametrize(
+    ("language", "date_text", "quick_answer"),
+    [
+        ("en", "October 2, 2026", "Quick answer"),
+        ("ru", "2 октября 2026 г.", "Короткий ответ"),
+        ("pl", "2 października 2026", "Szybka odpowiedź"),
+        ("de", "2. Oktober 2026", "Kurze Antwort"),
+        ("fr", "2 octobre 2026", "Réponse rapide"),
+        ("es", "2 de octubre de 2026", "Respuesta rápida"),
+    ],
+)
+def test_each_shipped_language_localizes_dates_and_theme_words(tmp_path: Path, language: str, date_text: str, quick_answer: str) -> None:
+    config = BG_CONFIG.replace("language: bg", f"language: {language}")
+    root = write_site(tmp_path / language, {"content/voda/smyana.md": BG_ARTICLE}, config)
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    page = spaces(next((root / "public").glob("*umirat*/index.html")).read_text(encoding="utf-8"))
+    assert f'<html lang="{language}">' in page
+    assert date_text in page
+    assert quick_answer in page
