@@ -225,7 +225,7 @@ def test_broken_front_matter_keeps_the_old_page_and_a_fix_recovers(preview, site
 
     write_article(target, "First fix", "Fixed body text.")
     wait_until(page_has(preview, "/first-fix/", "Fixed body text."), what="recovery")
-    assert preview.status()["ok"] is True
+    wait_until(lambda: preview.status()["ok"], what="the good build to be published")  # files swap in just before
     assert "nichesite-error-overlay" not in preview.get("/first-fix/")[1]
 
 
