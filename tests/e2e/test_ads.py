@@ -439,3 +439,17 @@ def test_unknown_placement_in_the_ad_shortcode_is_an_error_at_its_line(site):
     result = run_nichesite("build", root)
     assert result.returncode == 1
     assert re.search(r"^content/water/bad\.md:9: error: unknown ad placement 'top_banner'", result.stderr, re.M), result.stderr
+
+
+def test_serve_shows_placeholders_and_never_the_ad_script(site, tmp_path):
+    from e2e.test_serve import Preview, wait_until
+
+    root = ads_site(site)
+    preview = Preview(root, tmp_path)
+    try:
+        status, html = wait_until(lambda: (r := preview.get("/the-long-water-guide/"))[0] == 200 and r, 20, "the article")
+        assert 'class="ad ad-after_intro ad-preview"' in html and 'class="ad-placeholder"' in html
+        assert not ANY_LOADER.search(html) and "<ins" not in html
+        assert f'<meta name="google-adsense-account" content="{CLIENT}">' in html
+    finally:
+        preview.stop()
