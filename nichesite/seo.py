@@ -147,8 +147,10 @@ def search_index(articles: Iterable[Entry], views: ViewFactory) -> bytes:
 
 
 def json_ld(data: dict[str, Any]) -> Markup:
-    """A `<script type="application/ld+json">` element; `</` is escaped so no value can end it."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=False, indent=None).replace("</", "<\\/")
+    """A `<script type="application/ld+json">` element. `<`, `>` and `&` are written as JSON
+    escapes (as Jinja's tojson does), so no value can end the element or open a comment in it."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, indent=None)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(f'<script type="application/ld+json">{text}</script>')
 
 
