@@ -187,17 +187,15 @@ def test_gate_self_test_on_small_site(tmp_path: Path) -> None:
 def test_site_example_passes_quality_gate(site_example_preview: Callable[[], Path]) -> None:
     require_tools(gate.CHECKS)
     out = site_example_preview()
-    env_pages = os.environ.get("NICHESITE_GATE_PAGES", "").split()
-    if env_pages:
-        pages, notes = env_pages, ["pages from NICHESITE_GATE_PAGES"]
-    else:
-        pages, notes = gate.pick_pages(out)
-    print("gate pages:", " ".join(pages), "|", "; ".join(notes))
-    assert len(pages) == 4, f"could not pick the four gate pages in {out}: {notes}"
+    # The gate reads NICHESITE_GATE_PAGES itself; otherwise --auto-pages picks
+    # home, an article with a product box and an ad placeholder, the first
+    # category and search, fails when one is missing, and names them in the report.
+    pages, notes = gate.pick_pages(out)
+    print("gate pages:", os.environ.get("NICHESITE_GATE_PAGES") or " ".join(pages), "|", "; ".join(notes))
 
     report = Path(os.environ.get("NICHESITE_GATE_REPORT") or Path(tempfile.gettempdir()) / "nichesite-quality" / "site_example.txt")
     proc = subprocess.run(
-        [sys.executable, str(GATE_PATH), str(out), "--pages", *pages, "--report", str(report)],
+        [sys.executable, str(GATE_PATH), str(out), "--auto-pages", "--report", str(report)],
         capture_output=True,
         text=True,
         timeout=900,
