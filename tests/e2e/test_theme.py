@@ -347,7 +347,10 @@ def test_search_page_uses_local_script_and_says_what_to_do_without_javascript(ou
     assert (out / "js" / "search.js").is_file()
     assert "<noscript>" in page.text
     assert page.find("form", id="search-form")[0]["data-index"] == "/search-index.json"
-    assert page.meta("robots") == "noindex"
+    # indexable (its ?q= variants share the canonical /search/), with one search landmark only
+    assert page.meta("robots") == ""
+    assert 'rel="canonical" href="https://shrimpfixes.example/search/"' in page.text
+    assert len(page.find("form")) == 1
     script = (out / "js" / "search.js").read_text(encoding="utf-8")
     assert "http" not in script.replace("history", "")  # no request to anybody else
 
