@@ -27,7 +27,9 @@ def slugify(text: str, language: str = "en", max_length: int = 80) -> str:
     if table:
         text = "".join(table.get(ch.lower(), ch) for ch in text)
     text = text.replace("&", " and ").replace("'", "").replace("’", "")
-    slug = _NOT_SLUG.sub("-", anyascii(text).lower()).strip("-")
+    # anyascii writes ь and ъ as an apostrophe: drop it so `линька` is `linka`, not `lin-ka`.
+    ascii_text = anyascii(text).replace("'", "")
+    slug = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
     return slug

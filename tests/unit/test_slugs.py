@@ -26,3 +26,16 @@ def test_long_titles_are_cut_at_a_word():
 
 def test_nothing_sluggable_gives_empty():
     assert slugify("!!!") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "slug"),
+    [
+        ("Почему креветки умирают во время линьки?", "ru", "pochemu-krevetki-umirayut-vo-vremya-linki"),
+        ("Подъезд", "ru", "podezd"),
+        ("L’eau de l’aquarium", "fr", "leau-de-laquarium"),
+    ],
+)
+def test_soft_and_hard_signs_and_apostrophes_do_not_split_a_word(text, language, slug):
+    # anyascii writes ь and ъ as an apostrophe: a user expects `linki`, not `lin-ki`.
+    assert slugify(text, language) == slug
