@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from nichesite.body import unsafe_url
 from nichesite.errors import Problems
 from nichesite.files import read_text
 from nichesite.schema import Field, Validator
@@ -45,6 +46,10 @@ def _check_permalink(value: str) -> str | None:
     return None
 
 
+def _check_link(value: str) -> str | None:
+    return "javascript: and data: URLs are not allowed" if unsafe_url(value) else None
+
+
 def _check_language(value: str) -> str | None:
     return None if _LANG_RE.fullmatch(value) else f"expected a language tag such as en, bg or pt-BR, got {value!r}"
 
@@ -72,11 +77,11 @@ SCHEMA: dict[str, Field] = {
     "language": Field("str", default="en", check=_check_language),
     "description": Field("str", default=""),
     "audience": Field("str", default=""),
-    "author": Field("map", schema={"name": Field("str", default=""), "url": Field("str", default=""), "email": Field("str", default="")}),
+    "author": Field("map", schema={"name": Field("str", default=""), "url": Field("str", default="", check=_check_link), "email": Field("str", default="")}),
     "theme": Field("str", default="default"),
     "permalink": Field("str", default="/{slug}/", check=_check_permalink),
     "paginate": Field("int", default=10, minimum=1),
-    "image": Field("str", default=""),
+    "image": Field("str", default="", check=_check_link),
     "extra": Field("any_map", default=None),
     "ads": Field(
         "map",

@@ -76,3 +76,16 @@ def test_all_errors_are_collected(tmp_path):
     assert any(m.startswith("site.yaml:2:") and "at least 1" in m for m in messages)
     assert any(m.startswith("site.yaml:4:") and "did you mean 'theme'" in m for m in messages)
     assert len(messages) == 3
+
+
+def test_javascript_and_data_urls_in_config_are_errors(tmp_path):
+    # SPEC 8: links may be http, https, mailto or site-relative; javascript: and data: are errors.
+    text = (
+        "title: T\nbase_url: https://t.example\n"
+        "author: {name: A, url: 'javascript:alert(1)'}\n"
+        "image: 'data:image/png;base64,AAAA'\n"
+    )
+    config, problems = load_config(write(tmp_path, text))
+    messages = [str(p) for p in problems.errors]
+    assert any(m.startswith("site.yaml:3: error: author.url:") and "javascript:" in m for m in messages), messages
+    assert any(m.startswith("site.yaml:4: error: image:") and "data:" in m for m in messages), messages
