@@ -90,12 +90,13 @@ def template_problem(exc: BaseException, site_dir: Path, doing: str) -> Problem:
     """A `path:line` problem for an exception raised while loading or rendering a template."""
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return error(_rel(exc.filename, site_dir), exc.lineno, f"template error: {exc.message} ({doing})")
-    if isinstance(exc, jinja2.TemplateNotFound):
-        return error("templates", 1, f"template '{exc.name}' not found ({doing})")
+    message = f"template '{exc.name}' not found" if isinstance(exc, jinja2.TemplateNotFound) else f"template error: {exc}"
     frames = traceback.extract_tb(exc.__traceback__)
     for frame in reversed(frames):
         if frame.filename.endswith((".html", ".xml", ".txt", ".json")) and Path(frame.filename).exists():
-            return error(_rel(frame.filename, site_dir), frame.lineno, f"template error: {exc} ({doing})")
+            return error(_rel(frame.filename, site_dir), frame.lineno, f"{message} ({doing})")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return error("templates", 1, f"{message} ({doing})")
     return error("templates", 1, f"template error: {type(exc).__name__}: {exc} ({doing})")
 
 

@@ -256,3 +256,9 @@ def test_empty_file_is_skipped_with_a_warning(site):
     result = run_nichesite("build", root)
     assert result.returncode == 0
     assert "content/empty.md:1: warning: empty file skipped" in result.stderr
+
+
+def test_missing_included_template_names_the_including_template_and_line(site):
+    root = site({"content/a.md": GOOD, "templates/article.html": "<p>x</p>\n{% include 'nope.html' %}\n"})
+    stderr = build_fails(root)
+    assert "templates/article.html:2: error: template 'nope.html' not found" in stderr
