@@ -77,7 +77,10 @@ SCHEMA: dict[str, Field] = {
     "language": Field("str", default="en", check=_check_language),
     "description": Field("str", default=""),
     "audience": Field("str", default=""),
-    "author": Field("map", schema={"name": Field("str", default=""), "url": Field("str", default="", check=_check_link), "email": Field("str", default="")}),
+    "author": Field(
+        "map",
+        schema={"name": Field("str", default=""), "url": Field("str", default="", check=_check_link), "email": Field("str", default="")},
+    ),
     "theme": Field("str", default="default"),
     "permalink": Field("str", default="/{slug}/", check=_check_permalink),
     "paginate": Field("int", default=10, minimum=1),
