@@ -98,7 +98,7 @@ class Affiliate:
             return None
         amazon = product.is_amazon
         rating = None if amazon else product.rating
-        rating_text = self.t("rating_value", rating=f"{rating:g}") if rating is not None else ""
+        rating_text = self.t("rating_value", rating=self.t.number(rating)) if rating is not None else ""
         if amazon:
             button = product.button or self.t("check_price_amazon")
         else:

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.numbers import format_decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,10 @@ class Translations:
         if day is None:
             return ""
         return format_date(day, format=style, locale=self.locale)
+
+    def number(self, value: float) -> str:
+        """A number with the locale's decimal separator: 4.6 in English, 4,6 in Spanish."""
+        return format_decimal(value, format="#,##0.##", locale=self.locale)
 
 
 def load_translations(i18n_dirs: list[Path], language: str) -> Translations:

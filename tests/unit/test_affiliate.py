@@ -119,3 +119,9 @@ def test_the_amazon_note_is_a_note_not_a_warning() -> None:
     collected = Problems()
     collected.extend([note("a", 1, "n"), warning("a", 2, "w")])
     assert [p.message for p in collected.warnings] == ["w"] and collected.errors == []
+
+
+def test_rating_uses_the_site_languages_decimal_separator() -> None:
+    # A Spanish, German or Russian reader writes 4,6, not 4.6.
+    assert make(language="es").view("tds-meter").rating_text == "4,6 de 5"
+    assert make(language="en").view("tds-meter").rating_text == "4.6 out of 5"
