@@ -416,7 +416,9 @@ class Audit:
 
     def description_of(self, entry: Entry) -> str:
         """The meta description the page gets (the same rule as the theme's views)."""
-        return meta_description(entry.description, entry.solution, entry.first_paragraph, entry.problem, self.config.description)
+        return meta_description(
+            entry.description, entry.solution, entry.first_paragraph, entry.problem, self.config.description, entry.title
+        )
 
     def title_line(self, entry: Entry) -> int:
         return entry.lines.get("title") or 1

@@ -133,7 +133,9 @@ class ViewFactory:
             tags=tags,
             problem=entry.problem,
             solution=entry.solution,
-            description=meta_description(entry.description, entry.solution, entry.first_paragraph, entry.problem, self.config.description),
+            description=meta_description(
+                entry.description, entry.solution, entry.first_paragraph, entry.problem, self.config.description, entry.title
+            ),
             summary=entry.description or entry.solution or entry.first_paragraph,
             image=entry.image,
             draft=entry.draft,

@@ -422,3 +422,21 @@ def test_base_url_with_a_path_prefixes_every_link_and_generated_url(tmp_path: Pa
     records = json.loads((out / "search-index.json").read_text())
     assert records[0]["url"] == "/shrimp/shrimp-water-change/"
     assert 'action="/shrimp/search/"' in read(out, "404.html").text
+
+
+def test_meta_description_is_never_empty_on_a_bare_site(tmp_path: Path) -> None:
+    # A new user's first site: no description in site.yaml, an article with nothing but a title.
+    root = write_site(
+        tmp_path / "bare",
+        {
+            "content/hi.md": "---\ntitle: Fixing a wobbly table\ndate: 2026-01-02\n---\n",
+            "content/pages/p.md": "---\ntitle: Contact me\n---\n",
+        },
+        config="title: Table Fixes\nbase_url: https://bare.example\n",
+    )
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    for rel in ("index.html", "fixing-a-wobbly-table/index.html", "contact-me/index.html", "search/index.html"):
+        text = (root / "public" / rel).read_text(encoding="utf-8")
+        found = re.search(r'<meta name="description" content="([^"]*)">', text)
+        assert found and found.group(1).strip(), rel
