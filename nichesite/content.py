@@ -62,9 +62,26 @@ class Entry:
     def is_article(self) -> bool:
         return self.kind == "article"
 
+    def __reduce__(self):
+        """Pickle (build cache, worker processes) with plain dicts in place of the read-only
+        mappings, which do not pickle; `_entry` wraps them again."""
+        values = [getattr(self, name) for name in _ENTRY_FIELDS]
+        values[-2:] = [dict(self.extra), dict(self.lines)]
+        return (_entry, tuple(values))
+
     @property
     def lastmod(self) -> dt.date | None:
         return self.updated or self.date
+
+
+_ENTRY_FIELDS = tuple(Entry.__dataclass_fields__)
+assert _ENTRY_FIELDS[-2:] == ("extra", "lines")
+
+
+def _entry(*values: Any) -> Entry:
+    """Unpickle an Entry (see Entry.__reduce__)."""
+    *rest, extra, lines = values
+    return Entry(*rest, extra=MappingProxyType(extra), lines=MappingProxyType(lines))
 
 
 def _date_field() -> Field:
@@ -109,25 +126,72 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return "", "", -1  # opened, never closed
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedSource:
+    """What one source parses to, independent of the catalog, the theme and the ads config:
+    the costly part (front matter, Markdown), cacheable by the source's bytes.
+
+    `entry` is None when the source itself has errors; `shortcodes` and `products` (id, line)
+    are what `check_entry` validates against the site's rules."""
+
+    entry: Entry | None
+    problems: tuple[Problem, ...]
+    shortcodes: tuple[shortcodes.Shortcode, ...] = ()
+    products: tuple[tuple[str, int], ...] = ()
+
+
 def parse_entry(rel: str, text: str, settings: ParseSettings, renderer: BodyRenderer) -> tuple[Entry | None, list[Problem]]:
     """Parse one Markdown source into an Entry; every problem found is returned."""
+    return check_entry(parse_source(rel, text, settings, renderer), settings.rules, rel)
+
+
+def check_entry(parsed: ParsedSource, rules: shortcodes.ShortcodeRules, rel: str) -> tuple[Entry | None, list[Problem]]:
+    """The cheap checks against the site's rules (shortcode names, product ids, ad placements),
+    run on every build; the entry is dropped when the source has any error."""
     problems = Problems()
+    problems.extend(parsed.problems)
+    problems.extend(shortcodes.validate(list(parsed.shortcodes), rules, rel))
+    for product_id, line in parsed.products:
+        if product_id not in rules.product_ids:
+            problems.error(rel, line, f"unknown product '{product_id}' (not in data/products.yaml)")
+    entry = parsed.entry
+    if problems.errors:
+        return None, problems.items
+    if entry is not None and entry.is_article:
+        missing = [k for k in ("problem", "solution") if not getattr(entry, k).strip()]
+        if missing:
+            problems.warning(
+                rel,
+                entry.lines.get("", 1),
+                f"no {' and no '.join(missing)}: the theme shows them as the problem box and the quick answer at the top",
+            )
+    return entry, problems.items
+
+
+def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRenderer) -> ParsedSource:
+    """Parse one Markdown source (front matter and body); reads only the language, permalink
+    and base path of `settings`, never its rules."""
+    problems = Problems()
+
+    def failed() -> ParsedSource:
+        return ParsedSource(None, tuple(problems.items))
+
     if not text.strip():
         problems.warning(rel, 1, "empty file skipped")
-        return None, problems.items
+        return failed()
     front, body, body_line = split_front_matter(text)
     if front is None:
         problems.error(rel, 1, "no front matter: start the file with a '---' line, then at least 'title:' and 'date:', then '---'")
-        return None, problems.items
+        return failed()
     if body_line < 0:
         problems.error(rel, 1, "front matter is not closed: add a '---' line after it")
-        return None, problems.items
+        return failed()
     data, yaml_problems = load_yaml(front, rel, line_offset=1)
     if yaml_problems:
-        return None, yaml_problems
+        return ParsedSource(None, tuple(yaml_problems))
     if not isinstance(data, YamlMap):
         problems.error(rel, 2, "front matter must be a mapping of 'key: value' lines")
-        return None, problems.items
+        return failed()
 
     kind = "page" if _is_page(rel) else "article"
     validator = Validator(rel, problems)
@@ -166,27 +230,20 @@ def parse_entry(rel: str, text: str, settings: ParseSettings, renderer: BodyRend
             problems.error(rel, data.line_of(key), f"{key}: javascript: and data: URLs are not allowed")
 
     source_text, calls, inline = shortcodes.extract(body, body_line)
-    problems.extend(shortcodes.validate(calls, settings.rules, rel))
     problems.extend(shortcodes.inline_warnings(inline, rel))
-    for index, product_id in enumerate(values["products"]):
-        if product_id not in settings.rules.product_ids:
-            line = data["products"].line_of(index) if isinstance(data.get("products"), YamlList) else data.line_of("products")
-            problems.error(rel, line, f"unknown product '{product_id}' (not in data/products.yaml)")
+    raw_products = data.get("products")
+    product_lines = tuple(
+        (product_id, raw_products.line_of(index) if isinstance(raw_products, YamlList) else data.line_of("products"))
+        for index, product_id in enumerate(values["products"])
+    )
 
     rendered = renderer.render(source_text)
     for url in rendered.links:
         if unsafe_url(url):
             problems.error(rel, _line_of_text(body, url, body_line), f"link to a '{url.split(':', 1)[0]}:' URL is not allowed")
 
-    if kind == "article" and not problems.errors:
-        missing = [k for k in ("problem", "solution") if not values[k].strip()]
-        if missing:
-            problems.warning(
-                rel, data.line, f"no {' and no '.join(missing)}: the theme shows them as the problem box and the quick answer at the top"
-            )
-
     if problems.errors:
-        return None, problems.items
+        return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
     day = date[0] if date else None
     entry = Entry(
         source=rel,
@@ -216,7 +273,7 @@ def parse_entry(rel: str, text: str, settings: ParseSettings, renderer: BodyRend
         extra=MappingProxyType(extra),
         lines=MappingProxyType({str(k): v for k, v in data.lines.items()} | {"": data.line}),
     )
-    return entry, problems.items
+    return ParsedSource(entry, tuple(problems.items), tuple(calls), product_lines)
 
 
 def _is_page(rel: str) -> bool:

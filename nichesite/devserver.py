@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from nichesite.build import BuildOptions, BuildResult, build_site
+from nichesite.build import Builder, BuildOptions, BuildResult
 from nichesite.server import PreviewServer, PreviewState, is_loopback
 from nichesite.watch import SiteWatcher, stop_on_sigterm
 
@@ -32,7 +32,7 @@ class ServeOptions:
     port: int = 8000
     drafts: bool = False
     poll: bool = False  # poll the file system instead of inotify (Docker, network mounts, WSL)
-    full: bool = False  # rebuild everything on every change (today every rebuild is full anyway)
+    full: bool = False  # rebuild everything, into a new folder, on every change (no cache)
     port_given: bool = False  # an explicit --port is never silently replaced by another port
 
     @property
@@ -105,10 +105,13 @@ def serve(options: ServeOptions) -> int:
         watcher = SiteWatcher(options.site_dir, (options.preview_dir,), poll=options.poll)
         watcher.start()
         progress = Progress()
+        builder = make_builder(build_options, options.full)
+        builder.progress = progress
         try:
-            result = build_site(build_options, progress)
+            result = builder.build()
         finally:
             progress.close()
+            builder.progress = None
         if result.unsafe_output:
             click.echo(f"nichesite: {result.unsafe_output}", err=True)
             return EXIT_USAGE
@@ -121,7 +124,9 @@ def serve(options: ServeOptions) -> int:
             if batch is None:
                 continue
             click.echo(f"Changed: {batch.describe()}", err=True)
-            result = build_site(build_options)
+            if options.full:
+                builder = make_builder(build_options, full=True)
+            result = builder.build()
             report(result, state, print_problems, summary_line, options.preview_dir)
     except KeyboardInterrupt:
         click.echo("Stopped the preview server.", err=True)
@@ -133,6 +138,14 @@ def serve(options: ServeOptions) -> int:
             server.close()
         else:
             server.server_close()
+
+
+def make_builder(options: BuildOptions, full: bool) -> Builder:
+    """The preview's builder: kept for the whole session, it re-reads only changed sources and
+    rewrites only changed pages in place. With --full: no cache, a whole new folder each time."""
+    if full:
+        return Builder(options, use_cache=False)
+    return Builder(options, in_place=True)
 
 
 def report(result: BuildResult, state: PreviewState, print_problems, summary_line, out: Path) -> None:

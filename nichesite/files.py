@@ -23,6 +23,11 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
         data = path.read_bytes()
     except OSError as exc:
         return None, [error(rel, 1, f"cannot read file: {exc.strerror or exc}")]
+    return decode_text(data, rel)
+
+
+def decode_text(data: bytes, rel: str) -> tuple[str | None, list[Problem]]:
+    """Source bytes as text, as read_text does (BOM dropped, line ends normalised)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

@@ -1,0 +1,284 @@
+"""Incremental builds are proven equal to clean builds, byte for byte.
+
+A property test applies random sequences of edits (body, title, tags, category, slug, delete,
+add, product change, template override change, site.yaml change, static file add/delete) to a
+small site. After each edit it builds three ways and compares the trees:
+
+- serve's way: one Builder kept across all steps, writing changed files in place;
+- `nichesite build`'s way: a fresh Builder per step reading the build cache from disk and
+  hard-linking unchanged outputs from the previous build;
+- a clean build: no cache, into a new folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nichesite import build as build_module
+from nichesite.build import Builder, BuildOptions
+from nichesite.output import MARKER
+from tests.conftest import run_nichesite, tree_digest, write_site
+
+CONFIG = """\
+title: Shrimp Tank Fixes
+base_url: https://shrimpfixes.example
+language: en
+description: Fixes for freshwater shrimp keepers who lose shrimp and want calm, clear tanks.
+audience: Hobbyists keeping Neocaridina shrimp in small tanks
+paginate: {paginate}
+ads:
+  client: ca-pub-1234567890123456
+  min_words: 20
+  placements:
+    after_intro: {{slot: "1111111111"}}
+    in_content: {{slot: "2222222222", every: 2, max: 2}}
+    in_list: {{slot: "5555555555", every: 2}}
+affiliate:
+  cloak: true
+"""
+
+PRODUCTS = """\
+tds-meter:
+  name: {meter}
+  url: https://www.aquashop.example/tds-3?aff=shrimpfix
+  merchant: AquaShop
+  price: "$16"
+prime:
+  name: Seachem Prime
+  url: https://www.amazon.com/dp/B00025694O?tag=shrimpfix-20
+  merchant: Amazon
+heater:
+  name: Tiny Heater
+  url: https://heaters.example/tiny?ref=fix
+  merchant: Heaters
+"""
+
+WORDS = ["water", "shrimp", "moss", "filter", "heater", "molt", "tank", "algae", "snail", "cycle"]
+TAGS = ["water change", "tds", "molting", "beginners", "heater"]
+CATEGORIES = ["Water", "Breeding", "Feeding"]
+CARD_OVERRIDE = """<article class="card"><h3><a href="{{ item.url }}">{{ item.title }}</a></h3>
+<p>{{ item.description }} ({{ item.word_count }} words){MARK}</p></article>
+"""
+
+
+def body(seed: int, words: int = 40) -> str:
+    text = " ".join(WORDS[(seed + i * 7) % len(WORDS)] for i in range(words))
+    return f"{text.capitalize()}.\n\nSecond paragraph about {WORDS[seed % len(WORDS)]} and the tank.\n\n{{{{< product tds-meter >}}}}\n\nThird paragraph: {text}.\n"
+
+
+def article_text(a: dict) -> str:
+    lines = [
+        "---",
+        f"title: {a['title']}",
+        f"date: {a['date']}",
+        "problem: Shrimp die after a water change.",
+        "solution: Change less water.",
+    ]
+    if a.get("slug"):
+        lines.append(f"slug: {a['slug']}")
+    if a.get("category"):
+        lines.append(f"category: {a['category']}")
+    lines.append(f"tags: [{', '.join(a['tags'])}]")
+    if a.get("products"):
+        lines.append(f"products: [{', '.join(a['products'])}]")
+    lines += ["---", a["body"]]
+    return "\n".join(lines)
+
+
+class SiteModel:
+    """The fixture site as data, written to disk after every edit."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.articles: dict[str, dict] = {}
+        for i in range(8):
+            folder = ["water", "breeding", "feeding"][i % 3]
+            self.articles[f"content/{folder}/article-{i}.md"] = {
+                "title": f"Shrimp problem number {i}",
+                "date": f"2026-0{1 + i % 9}-1{i % 9}",
+                "tags": [TAGS[i % 5], TAGS[(i + 2) % 5]],
+                "body": body(i),
+                "products": ["heater"] if i % 3 == 0 else [],
+            }
+        self.meter = "HM Digital TDS-3 Meter"
+        self.paginate = 3
+        self.next_id = 100
+        files = {rel: article_text(a) for rel, a in self.articles.items()}
+        files["content/pages/about.md"] = "---\ntitle: About\n---\nWho writes this site and why.\n"
+        files["data/products.yaml"] = PRODUCTS.format(meter=self.meter)
+        files["static/images/logo.svg"] = "<svg xmlns='http://www.w3.org/2000/svg'/>"
+        write_site(root, files, CONFIG.format(paginate=self.paginate))
+
+    def write(self, rel: str) -> None:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(article_text(self.articles[rel]), encoding="utf-8")
+
+    def pick(self, n: int) -> str | None:
+        names = sorted(self.articles)
+        return names[n % len(names)] if names else None
+
+    def apply(self, edit: tuple) -> None:
+        kind, n, m = edit
+        rel = self.pick(n)
+        if kind in ("body", "title", "tags", "category", "slug", "delete", "products") and rel is None:
+            kind = "add"
+        if kind == "body":
+            self.articles[rel]["body"] = body(m, 30 + m % 20)
+        elif kind == "body_same_card":  # same first paragraph and reading time: only that page changes
+            if rel is not None:
+                self.articles[rel]["body"] = self.articles[rel]["body"].replace("Third paragraph", f"Third paragraph ({WORDS[m % 10]})")
+        elif kind == "title":
+            self.articles[rel]["title"] = f"Shrimp question {m}"
+            if m % 2 == 0:  # keep the URL: only what shows the title changes
+                self.articles[rel].setdefault("slug", "pinned-" + Path(rel).stem)
+        elif kind == "tags":
+            self.articles[rel]["tags"] = sorted({TAGS[m % 5], TAGS[(m * 3) % 5]})
+        elif kind == "category":
+            self.articles[rel]["category"] = CATEGORIES[m % 3]
+        elif kind == "slug":
+            self.articles[rel]["slug"] = f"fix-{m % 5}"
+        elif kind == "products":
+            self.articles[rel]["products"] = [["heater"], ["prime", "heater"], []][m % 3]
+        elif kind == "delete":
+            del self.articles[rel]
+            (self.root / rel).unlink()
+            return
+        elif kind == "add":
+            rel = f"content/{['water', 'breeding', 'feeding'][m % 3]}/new-{self.next_id}.md"
+            self.next_id += 1
+            self.articles[rel] = {
+                "title": f"New shrimp problem {m}",
+                "date": f"2026-1{m % 3}-0{1 + m % 9}",
+                "tags": [TAGS[m % 5]],
+                "body": body(m),
+            }
+        elif kind == "catalog":
+            self.meter = f"TDS Meter model {m}"
+            (self.root / "data/products.yaml").write_text(PRODUCTS.format(meter=self.meter), encoding="utf-8")
+            return
+        elif kind == "template":
+            path = self.root / "templates/partials/card.html"
+            if m % 3 == 0 and path.exists():
+                path.unlink()
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(CARD_OVERRIDE.replace("{MARK}", f" v{m}"), encoding="utf-8")
+            return
+        elif kind == "config":
+            self.paginate = 2 + m % 3
+            (self.root / "site.yaml").write_text(CONFIG.format(paginate=self.paginate), encoding="utf-8")
+            return
+        elif kind == "static":
+            path = self.root / f"static/extra-{m % 3}.txt"
+            if path.exists() and m % 2:
+                path.unlink()
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(f"static file version {m}\n", encoding="utf-8")
+            return
+        self.write(rel)
+
+
+EDIT_KINDS = [
+    "body",
+    "body_same_card",
+    "title",
+    "tags",
+    "category",
+    "slug",
+    "delete",
+    "add",
+    "products",
+    "catalog",
+    "template",
+    "config",
+    "static",
+]
+edits = st.tuples(st.sampled_from(EDIT_KINDS), st.integers(0, 20), st.integers(0, 50))
+
+
+def clean_build(site: Path, out: Path, preview: bool):
+    if out.exists():
+        shutil.rmtree(out)
+    return Builder(BuildOptions(site, out, preview=preview), use_cache=False).build()
+
+
+def check_equivalence(tmp: Path, steps: list[tuple]) -> None:
+    site = tmp / "site"
+    model = SiteModel(site)
+    serve_builder = Builder(BuildOptions(site, tmp / "serve", preview=True), in_place=True)
+    clean_preview, clean_public = tmp / "clean-preview", tmp / "clean-public"
+    for step, edit in enumerate([None, *steps]):
+        if edit is not None:
+            model.apply(edit)
+        served = serve_builder.build()
+        built = Builder(BuildOptions(site, tmp / "public")).build()  # reads the cache from disk
+        expected_preview = clean_build(site, clean_preview, preview=True)
+        expected_public = clean_build(site, clean_public, preview=False)
+        assert served.ok == expected_preview.ok, (step, edit, served.problems)
+        assert built.ok == expected_public.ok, (step, edit, built.problems)
+        assert sorted(map(str, served.problems)) == sorted(map(str, expected_preview.problems)), (step, edit)
+        if expected_preview.ok:
+            assert tree_digest(tmp / "serve") == tree_digest(clean_preview), (step, edit)
+        if expected_public.ok:
+            assert tree_digest(tmp / "public") == tree_digest(clean_public), (step, edit)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(steps=st.lists(edits, min_size=1, max_size=6))
+def test_incremental_builds_equal_a_clean_build(tmp_path_factory, steps):
+    check_equivalence(tmp_path_factory.mktemp("inc"), steps)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("NICHESITE_LONG_PROPERTY"), reason="long variant: set NICHESITE_LONG_PROPERTY=1")
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(steps=st.lists(edits, min_size=1, max_size=15))
+def test_incremental_builds_equal_a_clean_build_long(tmp_path_factory, steps):
+    check_equivalence(tmp_path_factory.mktemp("inc"), steps)
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        [("body", 1, 3), ("title", 1, 4), ("delete", 2, 0), ("add", 0, 5)],
+        [("slug", 1, 3), ("title", 1, 4), ("body_same_card", 1, 2)],  # a title change that keeps the URL
+        [("slug", 0, 1), ("slug", 1, 1), ("slug", 1, 2)],  # a collision, then resolved
+        [("template", 0, 1), ("template", 0, 2), ("template", 0, 3)],  # override added, changed, removed
+        [("catalog", 0, 7), ("config", 0, 1), ("static", 0, 2), ("static", 0, 3)],
+        [("tags", 3, 1), ("category", 3, 2), ("products", 3, 1), ("delete", 3, 0)],
+    ],
+)
+def test_known_edit_sequences_equal_a_clean_build(tmp_path, steps):
+    check_equivalence(tmp_path, steps)
+
+
+def test_parallel_cold_build_equals_the_sequential_one(tmp_path, monkeypatch):
+    SiteModel(tmp_path / "site")
+    sequential = Builder(BuildOptions(tmp_path / "site", tmp_path / "one"), use_cache=False, workers=1).build()
+    monkeypatch.setattr(build_module, "PARALLEL_PARSE_MIN", 1)
+    monkeypatch.setattr(build_module, "PARALLEL_RENDER_MIN", 1)
+    parallel = Builder(BuildOptions(tmp_path / "site", tmp_path / "two"), use_cache=False, workers=2).build()
+    assert sequential.ok and parallel.ok
+    assert parallel.problems == sequential.problems
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+
+
+def test_second_build_through_the_command_renders_nothing_and_keeps_every_file(tmp_path):
+    site = tmp_path / "site"
+    SiteModel(site)
+    first = run_nichesite("build", site)
+    assert first.returncode == 0, first.stderr
+    before = {p: p.stat().st_ino for p in (site / "public").rglob("*") if p.is_file() and p.name != MARKER}
+    second = run_nichesite("build", site)
+    assert second.returncode == 0, second.stderr
+    after = {p: p.stat().st_ino for p in (site / "public").rglob("*") if p.is_file() and p.name != MARKER}
+    assert after == before  # the same files (hard links of the previous build), none rewritten
+    assert (site / ".nichesite" / "cache").is_dir()
