@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import REPO, article, run_nichesite, tree_digest
+import pytest
+from conftest import REPO, article, run_nichesite, tree_digest, write_site
 
 from nichesite import __version__
 
@@ -229,3 +230,22 @@ def test_build_in_the_site_folder_without_argument(site):
 
 def _files(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*")}
+
+
+@pytest.mark.xfail(
+    reason="content.py warns about a draft's missing problem/solution even when drafts are not built; "
+    "the fix belongs to the build/content owner: skip draft warnings unless --drafts",
+    strict=True,
+)
+def test_a_draft_that_is_not_built_does_not_fail_a_strict_build(tmp_path: Path) -> None:
+    # A half-written draft (no problem/solution yet) must not break `build --strict` in CI.
+    root = write_site(
+        tmp_path / "site",
+        {
+            "content/done.md": article("A finished article"),
+            "content/wip.md": "---\ntitle: Work in progress\ndate: 2026-10-03\ndraft: true\n---\nNotes.\n",
+        },
+    )
+    result = run_nichesite("build", root, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "wip.md" not in result.stderr
