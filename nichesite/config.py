@@ -50,6 +50,12 @@ def _check_link(value: str) -> str | None:
     return "javascript: and data: URLs are not allowed" if unsafe_url(value) else None
 
 
+def _check_theme(value: str) -> str | None:
+    if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", value) and ".." not in value:
+        return None
+    return f"expected a theme folder name such as default, got {value!r}"
+
+
 def _check_language(value: str) -> str | None:
     return None if _LANG_RE.fullmatch(value) else f"expected a language tag such as en, bg or pt-BR, got {value!r}"
 
@@ -81,7 +87,7 @@ SCHEMA: dict[str, Field] = {
         "map",
         schema={"name": Field("str", default=""), "url": Field("str", default="", check=_check_link), "email": Field("str", default="")},
     ),
-    "theme": Field("str", default="default"),
+    "theme": Field("str", default="default", check=_check_theme),
     "permalink": Field("str", default="/{slug}/", check=_check_permalink),
     "paginate": Field("int", default=10, minimum=1),
     "image": Field("str", default="", check=_check_link),

@@ -80,12 +80,14 @@ def test_all_errors_are_collected(tmp_path):
 
 def test_javascript_and_data_urls_in_config_are_errors(tmp_path):
     # SPEC 8: links may be http, https, mailto or site-relative; javascript: and data: are errors.
-    text = (
-        "title: T\nbase_url: https://t.example\n"
-        "author: {name: A, url: 'javascript:alert(1)'}\n"
-        "image: 'data:image/png;base64,AAAA'\n"
-    )
+    text = "title: T\nbase_url: https://t.example\nauthor: {name: A, url: 'javascript:alert(1)'}\nimage: 'data:image/png;base64,AAAA'\n"
     config, problems = load_config(write(tmp_path, text))
     messages = [str(p) for p in problems.errors]
     assert any(m.startswith("site.yaml:3: error: author.url:") and "javascript:" in m for m in messages), messages
     assert any(m.startswith("site.yaml:4: error: image:") and "data:" in m for m in messages), messages
+
+
+def test_theme_is_a_folder_name_not_a_path(tmp_path):
+    # `theme: ../../x` would pick templates from outside the site and the shipped themes.
+    config, problems = load_config(write(tmp_path, "title: T\nbase_url: https://t.example\ntheme: ../../etc\n"))
+    assert [str(p) for p in problems.errors] == ["site.yaml:3: error: theme: expected a theme folder name such as default, got '../../etc'"]
