@@ -342,7 +342,7 @@ class Audit:
                 self.title_line(entry),
                 "warning",
                 "ad-density",
-                f"{units} ad units for {entry.word_count} words: more than one ad per {WORDS_PER_AD} words",
+                f"{units} ad units for {_words(entry.word_count)}: more than one ad per {WORDS_PER_AD} words",
                 "write more, lower ads.placements.in_content max (or raise every), or set 'ads: false'",
             )
 
@@ -383,7 +383,11 @@ class Audit:
                     title_line,
                     "warning",
                     "thin",
-                    f"{entry.word_count} words, fewer than min_words {min_words}: a thin page gets no ads and hurts approval",
+                    (
+                        f"{_words(entry.word_count)}, fewer than min_words {min_words}: a thin page gets no ads and hurts approval"
+                        if self.config.ads
+                        else f"{_words(entry.word_count)}, fewer than {min_words}: thin pages rank poorly and AdSense reviewers reject them"
+                    ),
                     f"expand the article to at least {min_words} words",
                 )
             first = titles.setdefault(entry.title.strip().casefold(), entry)
@@ -481,6 +485,10 @@ class Audit:
                 "pages show affiliate products but the site has no affiliate disclosure page",
                 "add content/pages/affiliate-disclosure.md",
             )
+
+
+def _words(count: int) -> str:
+    return f"{count} word" if count == 1 else f"{count} words"
 
 
 def _has_page(pages: tuple[Entry, ...], words: tuple[str, ...]) -> bool:

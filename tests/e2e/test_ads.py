@@ -278,6 +278,7 @@ def test_pages_without_ads_have_no_unit_and_no_loader_but_the_meta_tag(built, ur
 def test_standalone_page_with_ads_true_gets_ads(built):
     root = dom(page(built, "/sponsored-page/"))
     assert "in_content" in placements(root)
+    assert "after_content" in placements(root)  # the same units an article gets below its text
     assert len(LOADER.findall(page(built, "/sponsored-page/").read_text())) == 1
 
 
