@@ -21,7 +21,7 @@ from nichesite.config import SiteConfig
 from nichesite.errors import Problem, note, warning
 from nichesite.i18n import Translations
 from nichesite.plan import RenderJob
-from nichesite.products import PRODUCTS_FILE, Product, ProductCatalog
+from nichesite.products import PRODUCTS_FILE, Product, ProductCatalog, is_amazon_affiliate_url
 
 REL = "sponsored nofollow noopener"
 GO_DIR = "go"
@@ -138,20 +138,20 @@ class Affiliate:
         return self._by_url.get(html.unescape(url).strip())
 
     def mark_links(self, fragment: str) -> str:
-        """Give every link to a catalog product the affiliate rel, and its cloaked href."""
-        if not self._by_url:
-            return fragment
+        """Give every affiliate link the affiliate rel: links to catalog products (which also
+        get their cloaked href) and hand-typed Amazon affiliate links."""
 
         def fix(match: re.Match[str]) -> str:
             tag = match.group(0)
             href = _HREF.search(tag)
             if href is None:
                 return tag
-            url = next(g for g in href.groups()[1:] if g is not None)
+            url = html.unescape(next(g for g in href.groups()[1:] if g is not None))
             product = self.product_for_link(url)
-            if product is None:
+            if product is not None:
+                tag = tag[: href.start()] + f'{href.group(1)}"{html.escape(href_for(self.config, product))}"' + tag[href.end() :]
+            elif not is_amazon_affiliate_url(url):
                 return tag
-            tag = tag[: href.start()] + f'{href.group(1)}"{html.escape(href_for(self.config, product))}"' + tag[href.end() :]
             existing = _REL.search(tag)
             tokens = REL.split()
             if existing is not None:
@@ -163,18 +163,24 @@ class Affiliate:
 
         return _ANCHOR.sub(fix, fragment)
 
-    def has_affiliate_links(self, fragment: str) -> bool:
+    def _link_urls(self, fragment: str):
         for match in _ANCHOR.finditer(fragment or ""):
             href = _HREF.search(match.group(0))
-            if href and self.product_for_link(next(g for g in href.groups()[1:] if g is not None)):
-                return True
-        return False
+            if href:
+                yield html.unescape(next(g for g in href.groups()[1:] if g is not None))
 
-    def disclosure_text(self) -> str:
+    def has_affiliate_links(self, fragment: str) -> bool:
+        return any(self.product_for_link(url) or is_amazon_affiliate_url(url) for url in self._link_urls(fragment))
+
+    def has_amazon_links(self, fragment: str) -> bool:
+        return any(is_amazon_affiliate_url(url) for url in self._link_urls(fragment))
+
+    def disclosure_text(self, amazon_on_page: bool = False) -> str:
         """The site's disclosure (else the localized default), plus Amazon's required sentence
-        when the catalog has any Amazon product and the text does not already say it."""
+        when the catalog has any Amazon product (or the page links to Amazon with a tracking
+        id) and the text does not already say it."""
         text = self.config.affiliate.disclosure.strip() or self.t("disclosure_default")
-        if self.catalog.has_amazon:
+        if self.catalog.has_amazon or amazon_on_page:
             amazon = self.t("amazon_disclosure")
             lowered = text.casefold()
             if amazon.casefold() not in lowered and "amazon associate" not in lowered:
@@ -192,10 +198,12 @@ class Affiliate:
         if page is None:
             return Markup("")
         recommended = self.views(getattr(page, "products", ()))
-        if not recommended and not self.has_affiliate_links(str(context.get("content") or "")):
+        content = str(context.get("content") or "")
+        if not recommended and not self.has_affiliate_links(content):
             return Markup("")
         env = context.environment
-        parts = [env.get_template(DISCLOSURE_TEMPLATE).render(disclosure=self.disclosure_text(), page=page).strip()]
+        disclosure = self.disclosure_text(amazon_on_page=self.has_amazon_links(content))
+        parts = [env.get_template(DISCLOSURE_TEMPLATE).render(disclosure=disclosure, page=page).strip()]
         if recommended:
             parts.append(env.get_template(RECOMMENDED_TEMPLATE).render(products=recommended, page=page).strip())
         return Markup("\n".join(parts))

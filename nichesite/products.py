@@ -73,8 +73,21 @@ class Product:
     @property
     def is_amazon(self) -> bool:
         """Amazon links are never cloaked and never show hand-typed prices or ratings."""
-        host = (urlsplit(self.url).hostname or "").lower()
-        return bool(_AMAZON_HOST.search(host))
+        return is_amazon_url(self.url)
+
+
+def is_amazon_url(url: str) -> bool:
+    host = (urlsplit(url.strip()).hostname or "").lower()
+    return bool(_AMAZON_HOST.search(host))
+
+
+def is_amazon_affiliate_url(url: str) -> bool:
+    """An Amazon link that earns: a `tag=` tracking id, or an Amazon short link (which always
+    carries one). Such links are affiliate links even when they are not in the catalog."""
+    if not is_amazon_url(url):
+        return False
+    parts = urlsplit(url.strip())
+    return "tag=" in parts.query or (parts.hostname or "").lower() in ("amzn.to", "amzn.eu", "amzn.asia", "a.co")
 
 
 @dataclass(frozen=True, slots=True)

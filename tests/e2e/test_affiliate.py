@@ -199,6 +199,22 @@ def test_a_plain_link_to_a_product_url_alone_brings_the_disclosure(site) -> None
     assert '<a href="https://heaters.example/nano-25?ref=shrimp" rel="sponsored nofollow noopener">heater</a>' in page
 
 
+def test_hand_typed_amazon_affiliate_links_are_affiliate_links_without_a_catalog(site) -> None:
+    text = (
+        "Get the [skillet](https://www.amazon.com/dp/B00006JSUA?tag=castiron-20) or the "
+        "[scrubber](https://amzn.to/3xYz), or read [Amazon's help](https://www.amazon.com/gp/help).\n"
+    )
+    root = site({"content/gear/amazon.md": article("Which skillet to buy first", body=text)})
+    assert build(root).returncode == 0
+    page = body((root / "public/which-skillet-to-buy-first/index.html").read_text())
+    assert '<a href="https://www.amazon.com/dp/B00006JSUA?tag=castiron-20" rel="sponsored nofollow noopener">skillet</a>' in page
+    assert '<a href="https://amzn.to/3xYz" rel="sponsored nofollow noopener">scrubber</a>' in page
+    assert '<a href="https://www.amazon.com/gp/help">' in page  # no tracking id: not an affiliate link
+    disclosure = page.index('class="aff-disclosure"')
+    assert disclosure < page.index("amazon.com/dp/")
+    assert "As an Amazon Associate I earn from qualifying purchases" in page[disclosure:]
+
+
 def test_site_disclosure_text_and_localized_default(site) -> None:
     root = make_site(site, config_extra='affiliate:\n  disclosure: "We earn from links on this page."\n')
     assert build(root).returncode == 0
