@@ -113,6 +113,7 @@ class Builder:
     _keys: dict[str, str] = field(default_factory=dict)  # source → key of its parsed entry
     _cards: dict[tuple[str, bool], str] = field(default_factory=dict)  # (key, detail) → card digest
     _sources_changed: bool = False
+    _related: dict = field(default_factory=dict)  # build_index's memo of related articles
 
     def build(self) -> BuildResult:
         started = time.perf_counter()
@@ -186,7 +187,7 @@ class Builder:
         )
         settings = ParseSettings(config.language, config.permalink, config.base_path, rules)
         entries = self.parse_sources(opts.site_dir, settings)
-        index = build_index(entries, config.language, include_drafts=opts.drafts)
+        index = build_index(entries, config.language, include_drafts=opts.drafts, memo=self._related)
         return Site(config, theme, catalog, tuple(entries), index, tuple(self.static_files(theme)))
 
     def parse_sources(self, site_dir: Path, settings: ParseSettings) -> list[Entry]:
@@ -388,11 +389,10 @@ class Builder:
             return None
         records = dict(previous)
         written: list[str] = []
-        guard = StagedOutput(out.absolute(), out.absolute())  # its path_for keeps writes inside the folder
         for job in dirty:
             data = rendered[job.output]
             digest = hashlib.sha256(data).hexdigest()
-            target = guard.path_for(job.output)
+            target = _inside(out, job.output)
             old = previous.get(job.output)
             if old is None or old.digest != digest or self._stale(old, old.fingerprint, target):
                 _remove_if_not_file(target)
@@ -401,7 +401,7 @@ class Builder:
             st = target.stat()
             records[job.output] = OutputRecord(fingerprints[job.output], digest, st.st_size, st.st_mtime_ns)
         for output, path in dirty_static:
-            target = guard.path_for(output)
+            target = _inside(out, output)
             _remove_if_not_file(target)
             cache.write_atomic(target, path.read_bytes())
             st = target.stat()
@@ -536,6 +536,17 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target, follow_symlinks=False)
     except OSError:
         shutil.copy2(source, target, follow_symlinks=False)
+
+
+def _inside(out: Path, output: str) -> Path:
+    """The path of an output in a folder that already holds files: resolved, so that nothing
+    (a `..`, a symlinked folder) can lead a write outside it."""
+    root = out.resolve()
+    relative = Path(output)
+    target = (root / relative).parent.resolve() / relative.name
+    if not target.is_relative_to(root) or target == root or relative.name in ("", ".", ".."):
+        raise UnsafeOutput(f"refusing to write {output!r}: it would land outside the output folder")
+    return target
 
 
 def _remove_if_not_file(path: Path) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import compress
 
 from nichesite.content import Entry
 from nichesite.slugs import slugify
@@ -56,7 +57,10 @@ class _Reverse(str):
         return str.__gt__(self, other)
 
 
-def build_index(entries: list[Entry], language: str, include_drafts: bool = False) -> SiteIndex:
+def build_index(entries: list[Entry], language: str, include_drafts: bool = False, memo: dict | None = None) -> SiteIndex:
+    """The index of the visible entries. `memo` (a dict a long-lived builder keeps) remembers
+    the related articles of the last build, reused while no article's order, category or tags
+    changed (the common save: a body or title edit)."""
     visible = [e for e in entries if include_drafts or not e.draft]
     articles = tuple(sorted((e for e in visible if e.is_article), key=article_order))
     pages = tuple(sorted((e for e in visible if not e.is_article), key=lambda e: (e.title.casefold(), e.source)))
@@ -65,7 +69,16 @@ def build_index(entries: list[Entry], language: str, include_drafts: bool = Fals
     neighbours = {
         a.source: (articles[i - 1] if i > 0 else None, articles[i + 1] if i + 1 < len(articles) else None) for i, a in enumerate(articles)
     }
-    return SiteIndex(articles, pages, categories, tags, _related(articles, language), neighbours)
+    key = (language, tuple((a.source, a.category, a.tags) for a in articles))
+    if memo is not None and memo.get("key") == key:
+        by_source = {a.source: a for a in articles}
+        related = {source: tuple(by_source[s] for s in others) for source, others in memo["related"].items()}
+    else:
+        related = _related(articles, language)
+        if memo is not None:
+            memo["key"] = key
+            memo["related"] = {source: tuple(a.source for a in others) for source, others in related.items()}
+    return SiteIndex(articles, pages, categories, tags, related, neighbours)
 
 
 def _taxonomies(kind: str, pairs, language: str) -> tuple[Taxonomy, ...]:
@@ -83,37 +96,52 @@ def _taxonomies(kind: str, pairs, language: str) -> tuple[Taxonomy, ...]:
 def _related(articles: tuple[Entry, ...], language: str) -> dict[str, tuple[Entry, ...]]:
     """Up to RELATED_COUNT articles per article: two points per shared tag, one for the same
     category; ties go to the newer article, then the source path. Candidates come from an
-    inverted index, so the cost follows the overlap, not the square of the article count."""
-    position = {a.source: i for i, a in enumerate(articles)}
-    by_tag: dict[str, list[Entry]] = defaultdict(list)
-    by_category: dict[str, list[Entry]] = defaultdict(list)
-    for article in articles:
-        for tag in article.tags:
-            by_tag[slugify(tag, language)].append(article)
-        if article.category:
-            by_category[slugify(article.category, language)].append(article)
+    inverted index and are ranked by score level with C-level counting, so the cost follows
+    the overlap, not the square of the article count, and slugs are computed once per name."""
+    slugs: dict[str, str] = {}
+
+    def slug(name: str) -> str:
+        found = slugs.get(name)
+        if found is None:
+            found = slugs[name] = slugify(name, language)
+        return found
+
+    categories = [slug(a.category) if a.category else None for a in articles]
+    tags = [[slug(t) for t in a.tags] for a in articles]
+    by_tag: dict[str, list[int]] = defaultdict(list)
+    by_category: dict[str, list[int]] = defaultdict(list)
+    for i in range(len(articles)):
+        for tag in tags[i]:
+            by_tag[tag].append(i)
+        if categories[i]:
+            by_category[categories[i]].append(i)
     related: dict[str, tuple[Entry, ...]] = {}
-    for article in articles:
-        category = slugify(article.category, language) if article.category else None
-        scores: dict[str, int] = defaultdict(int)
-        for tag in article.tags:
-            for other in by_tag[slugify(tag, language)]:
-                scores[other.source] += 2
-        for source in scores:
-            other = articles[position[source]]
-            if category and other.category and slugify(other.category, language) == category:
-                scores[source] += 1
-        if category:
-            # Articles that share only the category score 1 and tie on it, so the newest
-            # few of the category are the only ones that can make the list.
-            added = 0
-            for other in by_category[category]:
-                if added > RELATED_COUNT:
+    for i, article in enumerate(articles):
+        category = categories[i]
+        counts: Counter[int] = Counter()
+        for tag in tags[i]:
+            counts.update(by_tag[tag])
+        counts.pop(i, None)
+        chosen: list[int] = []
+        if counts:
+            positions = sorted(counts)
+            shared = list(map(counts.__getitem__, positions))
+            for level in sorted(set(shared), reverse=True):  # 2k+1 (same category) beats 2k beats 2k-1
+                members = compress(positions, map(level.__eq__, shared))
+                same, other = [], []
+                for p in members:
+                    (same if category and categories[p] == category else other).append(p)
+                    if len(same) >= RELATED_COUNT - len(chosen):
+                        break
+                chosen += same[: RELATED_COUNT - len(chosen)]
+                chosen += other[: RELATED_COUNT - len(chosen)]
+                if len(chosen) >= RELATED_COUNT:
                     break
-                if other.source not in scores:
-                    scores[other.source] = 1
-                    added += 1
-        scores.pop(article.source, None)
-        best = sorted(scores, key=lambda s: (-scores[s], position[s]))[:RELATED_COUNT]
-        related[article.source] = tuple(articles[position[s]] for s in best)
+        if len(chosen) < RELATED_COUNT and category:
+            for p in by_category[category]:  # newest first: sharing only the category scores 1
+                if p != i and p not in counts:
+                    chosen.append(p)
+                    if len(chosen) >= RELATED_COUNT:
+                        break
+        related[article.source] = tuple(articles[p] for p in chosen)
     return related

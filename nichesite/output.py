@@ -70,6 +70,9 @@ class StagedOutput:
 
     def path_for(self, output: str) -> Path:
         """The staging path for an output file; never outside the staging folder."""
+        parts = output.split("/")
+        if "\\" not in output and all(part not in ("", ".", "..") for part in parts):
+            return self.staging.joinpath(*parts)  # plain relative path in a folder nichesite made: no links to follow
         target = (self.staging / output).resolve()
         if not target.is_relative_to(self.staging.resolve()) or target == self.staging.resolve():
             raise UnsafeOutput(f"refusing to write {output!r}: it would land outside the output folder")
