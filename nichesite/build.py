@@ -114,6 +114,7 @@ class Builder:
     _cards: dict[tuple[str, bool], str] = field(default_factory=dict)  # (key, detail) → card digest
     _sources_changed: bool = False
     _related: dict = field(default_factory=dict)  # build_index's memo of related articles
+    _seo: tuple | None = None  # (what they show, the feed/sitemap/robots/search jobs)
 
     def build(self) -> BuildResult:
         started = time.perf_counter()
@@ -268,7 +269,7 @@ class Builder:
         return sorted(files.values())
 
     def plan(self, site: Site) -> list[RenderJob]:
-        jobs = plan_pages(site.index, site.config) + seo.generated_jobs(site.index, site.config)
+        jobs = plan_pages(site.index, site.config) + self._seo_jobs(site)
         jobs += affiliate.redirect_jobs(site.config, site.catalog)
         self.problems.extend(affiliate.cloak_problems(site.config, site.catalog))
         ads_jobs, ads_problems = ads.ads_txt_jobs(site.config, dict(site.static_files))
@@ -280,9 +281,20 @@ class Builder:
         self.problems.extend(find_collisions(outputs))
         return jobs
 
-    def fingerprints(self, site: Site, jobs: list[RenderJob]) -> tuple[dict[str, str], dict[str, str]]:
-        """Fingerprints of the rendered outputs and of the static files."""
-        theme_fp, detail = incremental.theme_digest(site.theme)
+    def _seo_jobs(self, site: Site) -> list[RenderJob]:
+        """Feed, sitemap, robots.txt and search index; a long-lived builder reuses the last
+        ones while nothing they show changed (every card, the taxonomies, the config)."""
+        index = site.index
+        cards = self._card_map(site, detail=False)
+        taxonomies = [(t.kind, t.name, t.slug, len(t.articles)) for t in (*index.categories, *index.tags)]
+        key = (repr(site.config), tuple(cards[a.source] for a in index.articles), tuple(cards[p.source] for p in index.pages), taxonomies)
+        if self._seo is not None and self._seo[0] == key:
+            return list(self._seo[1])
+        jobs = seo.generated_jobs(index, site.config)
+        self._seo = (key, tuple(jobs))
+        return jobs
+
+    def _card_map(self, site: Site, detail: bool) -> dict[str, str]:
         cards: dict[str, str] = {}
         for entry in site.entries:
             key = (self._keys[entry.source], detail)
@@ -290,8 +302,14 @@ class Builder:
             if card is None:
                 card = self._cards[key] = incremental.card_digest(entry, detail)
             cards[entry.source] = card
-        if len(self._cards) > 2 * len(site.entries) + 100:  # forget cards of old versions
-            live = {(k, detail) for k in self._keys.values()}
+        return cards
+
+    def fingerprints(self, site: Site, jobs: list[RenderJob]) -> tuple[dict[str, str], dict[str, str]]:
+        """Fingerprints of the rendered outputs and of the static files."""
+        theme_fp, detail = incremental.theme_digest(site.theme)
+        cards = self._card_map(site, detail)
+        if len(self._cards) > 4 * len(site.entries) + 100:  # forget cards of old versions
+            live = {(k, d) for k in self._keys.values() for d in (False, True)}
             self._cards = {k: v for k, v in self._cards.items() if k in live}
         opts = self.options
         switches = (opts.drafts, opts.preview, opts.base_url)
@@ -389,6 +407,12 @@ class Builder:
             return None
         records = dict(previous)
         written: list[str] = []
+        # Gone outputs first: a page that moved never shows at both URLs.
+        current = {j.output for j in jobs} | {s[0] for s in site.static_files}
+        for output in sorted(records.keys() - current):
+            del records[output]
+            _prune(out, output)
+            written.append(output)
         for job in dirty:
             data = rendered[job.output]
             digest = hashlib.sha256(data).hexdigest()
@@ -406,11 +430,6 @@ class Builder:
             cache.write_atomic(target, path.read_bytes())
             st = target.stat()
             records[output] = OutputRecord(statics[output], "", st.st_size, st.st_mtime_ns)
-            written.append(output)
-        current = {j.output for j in jobs} | {s[0] for s in site.static_files}
-        for output in sorted(records.keys() - current):
-            del records[output]
-            _prune(out, output)
             written.append(output)
         return records, [j.output for j in dirty], sorted(written)
 
@@ -458,7 +477,9 @@ class Builder:
         cannot be written only costs time next build."""
         site_dir = self.options.site_dir
         try:
-            if self._sources_changed and self._sources is not None:
+            # serve saves the parsed sources once; a save per keystroke would cost more than it saves
+            saved = self.in_place and (cache.cache_dir(site_dir) / cache.ENTRIES_FILE).is_file()
+            if self._sources_changed and self._sources is not None and not saved:
                 cache.save_entries(site_dir, self._settings, self._sources)
                 self._sources_changed = False
             cache.save_outputs(site_dir, self.options.output, records)
