@@ -199,7 +199,7 @@ class Builder:
             self._sources = cache.load_entries(site_dir, digest) if self.use_cache else {}
             self._settings = digest
         known = self._sources
-        sources = [p for p in walk_files(site_dir / "content") if p.suffix.lower() in (".md", ".markdown")]
+        sources = self._content_sources(site_dir)
         now = time.time_ns()
         fresh: dict[str, CachedSource] = {}
         todo: list[tuple[str, bytes, int, int, str]] = []
@@ -228,12 +228,26 @@ class Builder:
         entries: list[Entry] = []
         self._keys = {}
         for rel in sorted(fresh):
-            entry, problems = content.check_entry(fresh[rel].parsed, settings.rules, rel)
+            entry, problems = content.check_entry(fresh[rel].parsed, settings.rules, rel, drafts=self.options.drafts)
             self.problems.extend(problems)
             if entry is not None:
                 entries.append(entry)
                 self._keys[entry.source] = fresh[rel].key
         return entries
+
+    def _content_sources(self, site_dir: Path) -> list[Path]:
+        """The Markdown files under content/; a symlink to a file outside the site is not read
+        (as in static/), so a build never publishes a file from elsewhere on the machine."""
+        root = site_dir.resolve()
+        sources = []
+        for path in walk_files(site_dir / "content"):
+            if path.suffix.lower() not in (".md", ".markdown"):
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                self.problems.warning(path.relative_to(site_dir).as_posix(), 1, "symlink to a file outside the site is not read")
+                continue
+            sources.append(path)
+        return sources
 
     def _parse_all(self, items: list[tuple[str, bytes]], settings: ParseSettings) -> list[ParsedSource]:
         args = (settings.language, settings.permalink, settings.base_path)

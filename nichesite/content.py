@@ -19,6 +19,7 @@ from nichesite.yamlutil import YamlList, YamlMap, load_yaml
 
 PAGES_DIR = "pages"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,9 +146,12 @@ def parse_entry(rel: str, text: str, settings: ParseSettings, renderer: BodyRend
     return check_entry(parse_source(rel, text, settings, renderer), settings.rules, rel)
 
 
-def check_entry(parsed: ParsedSource, rules: shortcodes.ShortcodeRules, rel: str) -> tuple[Entry | None, list[Problem]]:
+def check_entry(
+    parsed: ParsedSource, rules: shortcodes.ShortcodeRules, rel: str, drafts: bool = True
+) -> tuple[Entry | None, list[Problem]]:
     """The cheap checks against the site's rules (shortcode names, product ids, ad placements),
-    run on every build; the entry is dropped when the source has any error."""
+    run on every build; the entry is dropped when the source has any error. A draft that is
+    not built (`drafts` false) gets no warnings: an unfinished draft must not fail --strict."""
     problems = Problems()
     problems.extend(parsed.problems)
     problems.extend(shortcodes.validate(list(parsed.shortcodes), rules, rel))
@@ -157,7 +161,7 @@ def check_entry(parsed: ParsedSource, rules: shortcodes.ShortcodeRules, rel: str
     entry = parsed.entry
     if problems.errors:
         return None, problems.items
-    if entry is not None and entry.is_article:
+    if entry is not None and entry.is_article and (drafts or not entry.draft):
         missing = [k for k in ("problem", "solution") if not getattr(entry, k).strip()]
         if missing:
             problems.warning(
@@ -211,8 +215,8 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         problems.error(rel, data.line_of("title"), "title is empty")
     slug = values["slug"] or ""
     if slug:
-        cleaned = slugify(slug, settings.language)
-        if cleaned != slug:
+        cleaned = slugify(slug, settings.language, max_length=len(slug))
+        if not _SLUG.fullmatch(slug):
             problems.error(
                 rel,
                 data.line_of("slug"),
