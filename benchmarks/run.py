@@ -196,9 +196,9 @@ class Results:
 class Bench:
     """One benchmark run over several sizes."""
 
-    def __init__(self, tools: list[Tool], work: Path, repeat: int, seed: int, pelican_cache: bool, serve: bool) -> None:
+    def __init__(self, tools: list[Tool], work: Path, repeat: int, seed: int, pelican_cache: bool, serve: set[str]) -> None:
         self.tools, self.work, self.repeat, self.seed = tools, work, repeat, seed
-        self.pelican_cache, self.serve = pelican_cache, serve
+        self.pelican_cache, self.serve = pelican_cache, serve  # serve: the tools whose live server is timed
         self.results = Results()
         self.log = work / "bench.log"
         self.counter = 0
@@ -249,7 +249,7 @@ class Bench:
                 for tool in order:
                     sources[tool.name].write_text(originals[tool.name], encoding="utf-8")
                 if self.serve:
-                    for tool in order:
+                    for tool in (t for t in order if t.name in self.serve):
                         for server in tool.servers:
                             self.measure_serve(
                                 n, tool, server, outdir / tool.site, manifest.edit.url_path, sources[tool.name], originals[tool.name]
@@ -408,6 +408,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nichesite", default=NICHESITE_EXE, help="how to start nichesite, e.g. 'python -m nichesite'")
     parser.add_argument("--pelican-cache", action="store_true", help="turn on Pelican's content cache (its best case for rebuilds)")
     parser.add_argument("--no-serve", action="store_true", help="skip the live-server timings")
+    parser.add_argument(
+        "--serve-tools",
+        default=None,
+        help="comma-separated tools whose live server is timed (default: all); Pelican's has no incremental mode and takes long",
+    )
     args = parser.parse_args(argv)
     # SIGTERM unwinds like Ctrl-C, so servers are stopped and edited files restored.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -427,7 +432,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("no tool to run")
     args.work.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()[0]
-    bench = Bench(tools, args.work, args.repeat, args.seed, args.pelican_cache, not args.no_serve)
+    serve = set() if args.no_serve else set(args.serve_tools.split(",") if args.serve_tools else (t.name for t in tools))
+    bench = Bench(tools, args.work, args.repeat, args.seed, args.pelican_cache, serve)
     for n in sizes:
         bench.run_size(n)
     text = table(bench.results, sizes)
