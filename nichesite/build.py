@@ -20,13 +20,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
+
 from nichesite import ads, affiliate, cache, content, incremental, seo
 from nichesite.body import BodyRenderer
 from nichesite.cache import CachedSource, OutputRecord
 from nichesite.config import PLACEMENTS, SiteConfig, load_config
 from nichesite.content import Entry, ParsedSource, ParseSettings
 from nichesite.errors import Problem, Problems
-from nichesite.files import decode_text, walk_files
+from nichesite.files import decode_text, is_ignored_name
 from nichesite.i18n import load_translations
 from nichesite.index import SiteIndex, build_index
 from nichesite.output import MARKER, StagedOutput, UnsafeOutput, check_output_dir
@@ -115,6 +118,9 @@ class Builder:
     _sources_changed: bool = False
     _related: dict = field(default_factory=dict)  # build_index's memo of related articles
     _seo: tuple | None = None  # (what they show, the feed/sitemap/robots/search jobs)
+    _seo_items: dict = field(default_factory=dict)  # seo.generated_jobs' memo of each article's part
+    _checked: dict[str, tuple] = field(default_factory=dict)  # source → (key, drafts, entry, problems)
+    _rules: object = None  # the rules _checked was made under
 
     def build(self) -> BuildResult:
         started = time.perf_counter()
@@ -132,8 +138,9 @@ class Builder:
             return self.result(started)
         fingerprints, statics = self.fingerprints(site, jobs)
         previous = self.previous_outputs()
-        dirty = [j for j in jobs if self._stale(previous.get(j.output), fingerprints[j.output], opts.output / j.output)]
-        dirty_static = [s for s in site.static_files if self._stale(previous.get(s[0]), statics[s[0]], opts.output / s[0])]
+        out = str(opts.output)  # plain strings: a Path per output costs more than the lstat
+        dirty = [j for j in jobs if self._stale(previous.get(j.output), fingerprints[j.output], f"{out}/{j.output}")]
+        dirty_static = [s for s in site.static_files if self._stale(previous.get(s[0]), statics[s[0]], f"{out}/{s[0]}")]
         pages = sum(j.output.endswith(".html") for j in jobs)
         files = len(jobs) + len(site.static_files)
         if self.in_place and (opts.output / MARKER).is_file() and len(dirty) + len(dirty_static) <= IN_PLACE_MAX:
@@ -203,15 +210,15 @@ class Builder:
         now = time.time_ns()
         fresh: dict[str, CachedSource] = {}
         todo: list[tuple[str, bytes, int, int, str]] = []
-        for path in sources:
-            rel = path.relative_to(site_dir).as_posix()
+        for rel, full in sources:
             cached = known.get(rel)
             try:
-                st = path.stat()
+                st = os.stat(full)
                 if cached and (cached.size, cached.mtime_ns) == (st.st_size, st.st_mtime_ns) and st.st_mtime_ns < now - RACY_NS:
                     fresh[rel] = cached
                     continue
-                data = path.read_bytes()
+                with open(full, "rb") as handle:
+                    data = handle.read()
             except OSError as exc:
                 self.problems.error(rel, 1, f"cannot read file: {exc.strerror or exc}")
                 continue
@@ -227,26 +234,42 @@ class Builder:
         self._sources = fresh
         entries: list[Entry] = []
         self._keys = {}
+        # The rule checks are a function of the parsed source, the rules and the drafts switch:
+        # remembered per source while all three stay.
+        if self._rules != settings.rules:
+            self._checked = {}
+            self._rules = settings.rules
+        checked: dict[str, tuple] = {}
+        drafts = self.options.drafts
         for rel in sorted(fresh):
-            entry, problems = content.check_entry(fresh[rel].parsed, settings.rules, rel, drafts=self.options.drafts)
+            key = fresh[rel].key
+            memo = self._checked.get(rel)
+            if memo is not None and memo[0] == key and memo[1] == drafts:
+                entry, problems = memo[2], memo[3]
+            else:
+                entry, problems = content.check_entry(fresh[rel].parsed, settings.rules, rel, drafts=drafts)
+            checked[rel] = (key, drafts, entry, tuple(problems))
             self.problems.extend(problems)
             if entry is not None:
                 entries.append(entry)
                 self._keys[entry.source] = fresh[rel].key
+        self._checked = checked
         return entries
 
-    def _content_sources(self, site_dir: Path) -> list[Path]:
-        """The Markdown files under content/; a symlink to a file outside the site is not read
-        (as in static/), so a build never publishes a file from elsewhere on the machine."""
+    def _content_sources(self, site_dir: Path) -> list[tuple[str, str]]:
+        """The Markdown files under content/ as (path in the site, path to open); a symlink to
+        a file outside the site is not read (as in static/), so a build never publishes a file
+        from elsewhere on the machine."""
         root = site_dir.resolve()
         sources = []
-        for path in walk_files(site_dir / "content"):
-            if path.suffix.lower() not in (".md", ".markdown"):
+        for rel, full, link in _scan(site_dir / "content"):
+            if not rel.lower().endswith(_MARKDOWN):
                 continue
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                self.problems.warning(path.relative_to(site_dir).as_posix(), 1, "symlink to a file outside the site is not read")
+            rel = f"content/{rel}"
+            if link and not Path(full).resolve().is_relative_to(root):
+                self.problems.warning(rel, 1, "symlink to a file outside the site is not read")
                 continue
-            sources.append(path)
+            sources.append((rel, full))
         return sources
 
     def _parse_all(self, items: list[tuple[str, bytes]], settings: ParseSettings) -> list[ParsedSource]:
@@ -272,13 +295,13 @@ class Builder:
         files: dict[str, tuple[str, Path]] = {}
         roots = [(d, None) for d in theme.static_dirs] + [(site_dir / "static", "static"), (site_dir / "content", "content")]
         for root, kind in roots:
-            for path in walk_files(root):
-                if kind == "content" and path.suffix.lower() in (".md", ".markdown"):
+            for output, full, link in _scan(root):
+                if kind == "content" and output.lower().endswith(_MARKDOWN):
                     continue
-                if kind and path.is_symlink() and not path.resolve().is_relative_to(site_dir):
+                path = Path(full)
+                if kind and link and not path.resolve().is_relative_to(site_dir):
                     self.problems.warning(path.relative_to(site_dir).as_posix(), 1, "symlink to a file outside the site is not copied")
                     continue
-                output = path.relative_to(root).as_posix()
                 files[output.casefold()] = (output, path)
         return sorted(files.values())
 
@@ -304,7 +327,7 @@ class Builder:
         key = (repr(site.config), tuple(cards[a.source] for a in index.articles), tuple(cards[p.source] for p in index.pages), taxonomies)
         if self._seo is not None and self._seo[0] == key:
             return list(self._seo[1])
-        jobs = seo.generated_jobs(index, site.config)
+        jobs = seo.generated_jobs(index, site.config, self._seo_items)
         self._seo = (key, tuple(jobs))
         return jobs
 
@@ -345,7 +368,7 @@ class Builder:
         return self._outputs
 
     @staticmethod
-    def _stale(record: OutputRecord | None, fingerprint: str, path: Path) -> bool:
+    def _stale(record: OutputRecord | None, fingerprint: str, path: Path | str) -> bool:
         """Whether an output must be made again: new fingerprint, or its file is not the one
         the last build wrote (missing, changed, or replaced by something else)."""
         if record is None or not fingerprint or record.fingerprint != fingerprint:
@@ -360,6 +383,7 @@ class Builder:
 
     def renderer(self, site: Site) -> PageRenderer:
         env = make_environment(site.theme)
+        env.bytecode_cache = _TEMPLATE_CODE
         translations = load_translations(site.theme.i18n_dirs, site.config.language)
         return PageRenderer(site.config, site.index, site.catalog, env, translations, preview=self.options.preview)
 
@@ -508,6 +532,25 @@ class Builder:
 # -- worker processes ------------------------------------------------------------------------
 
 _RENDERERS: dict[str, BodyRenderer] = {}
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the process (serve compiles each template once,
+    not once per save); Jinja keys them by template file and checks them by source checksum."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CODE = _MemoryBytecodeCache()
 _RENDER: tuple | None = None  # set in the parent just before forking render workers
 
 
@@ -557,6 +600,41 @@ def _render_chunk(indexes: list[int]) -> tuple[list[tuple[str, tuple[str, int, i
 
 
 # -- files -----------------------------------------------------------------------------------
+
+
+_MARKDOWN = (".md", ".markdown")
+
+
+def _scan(root: Path) -> list[tuple[str, str, bool]]:
+    """`files.walk_files` with plain strings (a Path per file costs more than its stat at
+    thousands of sources): (path under root, path to open, whether it is a symlink) of every
+    file below root, in walk_files' order, skipping ignored names, not following symlinked
+    folders."""
+    found: list[tuple[str, str, bool]] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as it:
+                items = list(it)
+        except OSError:
+            return
+        for item in items:
+            if is_ignored_name(item.name):
+                continue
+            try:
+                is_dir = item.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not item.is_symlink():
+                    walk(item.path, f"{prefix}{item.name}/")
+            else:
+                found.append((f"{prefix}{item.name}", item.path, item.is_symlink()))
+
+    if root.is_dir():
+        walk(str(root), "")
+    found.sort(key=lambda f: f[0].split("/"))
+    return found
 
 
 def _write_file(staged: StagedOutput, output: str, data: bytes) -> tuple[str, int, int]:

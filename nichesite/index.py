@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from nichesite.content import Entry
 from nichesite.slugs import slugify
 
 RELATED_COUNT = 4
+_slug = functools.lru_cache(maxsize=8192)(slugify)  # pure; views look up every tag of every card
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +36,10 @@ class SiteIndex:
     neighbours: Mapping[str, tuple[Entry | None, Entry | None]]  # source -> (newer, older)
 
     def category_of(self, entry: Entry) -> Taxonomy | None:
-        return self._by_slug(self.categories, slugify(entry.category)) if entry.category else None
+        return self._by_slug(self.categories, _slug(entry.category)) if entry.category else None
 
     def tag(self, name: str) -> Taxonomy | None:
-        return self._by_slug(self.tags, slugify(name))
+        return self._by_slug(self.tags, _slug(name))
 
     @staticmethod
     def _by_slug(items: tuple[Taxonomy, ...], slug: str) -> Taxonomy | None:
@@ -85,7 +87,7 @@ def _taxonomies(kind: str, pairs, language: str) -> tuple[Taxonomy, ...]:
     members: dict[str, list[Entry]] = defaultdict(list)
     names: dict[str, str] = {}
     for entry, name in pairs:
-        slug = slugify(name, language) or "untitled"
+        slug = _slug(name, language) or "untitled"
         names.setdefault(slug, name)  # articles come newest first: the newest spelling wins
         if not members[slug] or members[slug][-1] is not entry:
             members[slug].append(entry)

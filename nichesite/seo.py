@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -29,16 +30,69 @@ ROBOTS = "robots.txt"
 SEARCH_INDEX = "search-index.json"
 
 
-def generated_jobs(index: SiteIndex, config: SiteConfig) -> list[RenderJob]:
-    """Render jobs (with ready bytes) for the feed, the sitemap, robots.txt and the search index."""
-    views = ViewFactory(config, index)
+def generated_jobs(index: SiteIndex, config: SiteConfig, memo: dict | None = None) -> list[RenderJob]:
+    """Render jobs (with ready bytes) for the feed, the sitemap, robots.txt and the search index.
+
+    `memo` (a dict a long-lived builder keeps) remembers what each article contributes, reused
+    for the very same Entry object while the configuration and every taxonomy's name stay."""
+    items = _Items(ViewFactory(config, index), memo, (repr(config), [(t.kind, t.slug, t.name) for t in (*index.categories, *index.tags)]))
     articles = [a for a in index.articles if not a.draft]
     return [
-        RenderJob(FEED, "feed", source="feed", data=atom_feed(articles, config, views)),
-        RenderJob(SITEMAP, "sitemap", source="sitemap", data=sitemap(index, config, views)),
+        RenderJob(FEED, "feed", source="feed", data=atom_feed(articles, config, items)),
+        RenderJob(SITEMAP, "sitemap", source="sitemap", data=sitemap(index, config, items)),
         RenderJob(ROBOTS, "robots", source="robots.txt", data=robots_txt(config)),
-        RenderJob(SEARCH_INDEX, "search-index", source="search index", data=search_index(articles, views)),
+        RenderJob(SEARCH_INDEX, "search-index", source="search index", data=search_index(articles, items)),
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """What the feed, the sitemap and the search index show of one entry."""
+
+    title: str
+    url: str
+    permalink: str
+    description: str
+    category: str | None
+    tags: tuple[str, ...]
+
+
+class _Items:
+    """Entry → _Item, through the views; remembered across builds in `memo` by the entry's
+    identity (an unchanged source keeps its Entry object) under the same context."""
+
+    def __init__(self, views: ViewFactory, memo: dict | None, context: object) -> None:
+        self.views = views
+        if memo is not None and memo.get("context") != context:
+            memo.clear()
+            memo["context"] = context
+        self.memo: dict = memo["items"] if memo is not None and "items" in memo else {}
+        self.fresh: dict = {}
+        if memo is not None:
+            memo["items"] = self.fresh  # only what this build used is kept
+
+    def _found(self, entry: Entry) -> tuple[Entry, _Item, dict[str, str]]:
+        found = self.fresh.get(id(entry))
+        if found is None:
+            found = self.memo.get(id(entry))
+            if found is None or found[0] is not entry:
+                view = self.views.entry(entry)
+                category = view.category.name if view.category else None
+                item = _Item(view.title, view.url, view.permalink, view.description, category, tuple(t.name for t in view.tags))
+                found = (entry, item, {})
+            self.fresh[id(entry)] = found
+        return found
+
+    def entry(self, entry: Entry) -> _Item:
+        return self._found(entry)[1]
+
+    def text(self, entry: Entry, kind: str, make: Callable[[Entry, _Item], str]) -> str:
+        """The entry's part of one file (`kind`), made once per entry and context."""
+        _, item, texts = self._found(entry)
+        text = texts.get(kind)
+        if text is None:
+            text = texts[kind] = make(entry, item)
+        return text
 
 
 def is_noindex(entry: Entry) -> bool:
@@ -50,7 +104,7 @@ def _timestamp(day: dt.date | None) -> str:
     return f"{day.isoformat()}T00:00:00Z" if day else "1970-01-01T00:00:00Z"
 
 
-def atom_feed(articles: Iterable[Entry], config: SiteConfig, views: ViewFactory) -> bytes:
+def atom_feed(articles: Iterable[Entry], config: SiteConfig, views: _Items) -> bytes:
     """An Atom 1.0 feed of the articles, newest first, with their summaries."""
     articles = list(articles)
     home = config.absolute(config.base_path + "/")
@@ -70,51 +124,59 @@ def atom_feed(articles: Iterable[Entry], config: SiteConfig, views: ViewFactory)
         f"  <author><name>{escape(config.author.name or config.title)}</name></author>",
         "  <generator>nichesite</generator>",
     ]
-    for article in articles:
-        view = views.entry(article)
-        lines += [
-            "  <entry>",
-            f"    <title>{escape(view.title)}</title>",
-            f'    <link href={quoteattr(view.permalink)} rel="alternate" type="text/html"/>',
-            f"    <id>{escape(view.permalink)}</id>",
-            f"    <published>{_timestamp(article.date)}</published>",
-            f"    <updated>{_timestamp(article.lastmod)}</updated>",
-        ]
-        if view.category:
-            lines.append(f"    <category term={quoteattr(view.category.name)}/>")
-        lines.append(f"    <summary>{escape(view.description)}</summary>")
-        lines.append("  </entry>")
+    lines += [views.text(article, "feed", _feed_entry) for article in articles]
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def sitemap(index: SiteIndex, config: SiteConfig, views: ViewFactory) -> bytes:
+def _feed_entry(article: Entry, view: _Item) -> str:
+    lines = [
+        "  <entry>",
+        f"    <title>{escape(view.title)}</title>",
+        f'    <link href={quoteattr(view.permalink)} rel="alternate" type="text/html"/>',
+        f"    <id>{escape(view.permalink)}</id>",
+        f"    <published>{_timestamp(article.date)}</published>",
+        f"    <updated>{_timestamp(article.lastmod)}</updated>",
+    ]
+    if view.category:
+        lines.append(f"    <category term={quoteattr(view.category)}/>")
+    lines.append(f"    <summary>{escape(view.description)}</summary>")
+    lines.append("  </entry>")
+    return "\n".join(lines)
+
+
+def sitemap(index: SiteIndex, config: SiteConfig, views: _Items) -> bytes:
     """sitemap.xml: home, articles, pages, categories and tags (all list pages) with lastmod.
 
     Drafts, noindex pages, the search page, 404 and redirect pages are left out."""
     articles = [a for a in index.articles if not a.draft and not is_noindex(a)]
-    urls: list[tuple[str, dt.date | None]] = []
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     newest = max((a.lastmod for a in articles if a.lastmod), default=None)
     for path in paginated_paths("/", page_count(len(index.articles), config.paginate)):
-        urls.append((config.base_path + path, newest))
+        lines.append(_sitemap_url(config, config.base_path + path, newest))
+
+    def entry_url(entry: Entry, view: _Item) -> str:
+        return _sitemap_url(config, view.url, entry.lastmod)
+
     for article in articles:
-        urls.append((views.entry(article).url, article.lastmod))
+        lines.append(views.text(article, "sitemap", entry_url))
     for page in index.pages:
         if not page.draft and not is_noindex(page):
-            urls.append((views.entry(page).url, page.lastmod))
+            lines.append(views.text(page, "sitemap", entry_url))
     for taxonomy in (*index.categories, *index.tags):
         last = max((a.lastmod for a in taxonomy.articles if a.lastmod), default=None)
         for path in paginated_paths(taxonomy.path, page_count(len(taxonomy.articles), config.paginate)):
-            urls.append((config.base_path + path, last))
-    lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for url, lastmod in urls:
-        lines.append("  <url>")
-        lines.append(f"    <loc>{escape(config.absolute(url))}</loc>")
-        if lastmod:
-            lines.append(f"    <lastmod>{lastmod.isoformat()}</lastmod>")
-        lines.append("  </url>")
+            lines.append(_sitemap_url(config, config.base_path + path, last))
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _sitemap_url(config: SiteConfig, url: str, lastmod: dt.date | None) -> str:
+    lines = ["  <url>", f"    <loc>{escape(config.absolute(url))}</loc>"]
+    if lastmod:
+        lines.append(f"    <lastmod>{lastmod.isoformat()}</lastmod>")
+    lines.append("  </url>")
+    return "\n".join(lines)
 
 
 def robots_txt(config: SiteConfig) -> bytes:
@@ -126,21 +188,16 @@ def robots_txt(config: SiteConfig) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def search_index(articles: Iterable[Entry], views: ViewFactory) -> bytes:
+def search_index(articles: Iterable[Entry], views: _Items) -> bytes:
     """The client-side search index: one record per article, newest first."""
-    records = []
-    for article in articles:
-        view = views.entry(article)
-        records.append(
-            {
-                "title": view.title,
-                "url": view.url,
-                "summary": view.description,
-                "category": view.category.name if view.category else "",
-                "tags": [t.name for t in view.tags],
-            }
-        )
-    return (json.dumps(records, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    records = [views.text(article, "search", _search_record) for article in articles]
+    return ("[" + ",".join(records) + "]\n").encode("utf-8")
+
+
+def _search_record(article: Entry, view: _Item) -> str:
+    """One article's record: the JSON json.dumps writes for it inside the index's list."""
+    record = {"title": view.title, "url": view.url, "summary": view.description, "category": view.category or "", "tags": list(view.tags)}
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 # -- JSON-LD -----------------------------------------------------------------------------------
