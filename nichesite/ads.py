@@ -40,6 +40,7 @@ _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 # HTML, the footnotes, the end of the body) keeps the unit away.
 _CONTENT_AFTER_AD = frozenset(("p", "ul", "ol", "dl", "table", "pre", "blockquote", "figure", "details"))
 _TAG = re.compile(r"<[^>]*>")
+_NEWLINE = re.compile("\n")
 _VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"))
 _CLOSES_P = frozenset(
     (
@@ -109,7 +110,7 @@ class _TopLevel(HTMLParser):
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=False)
         self.text = text
-        self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         self.stack: list[str] = []
         self.blocks: list[Block] = []
         self._start = 0

@@ -9,13 +9,15 @@ build of a large site parses and renders in worker processes.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import multiprocessing
 import os
 import shutil
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -277,7 +279,8 @@ class Builder:
         if len(items) >= PARALLEL_PARSE_MIN and self.workers > 1 and _can_fork():
             chunks = _chunks(items, max(20, len(items) // (self.workers * 8)))
             results: list[ParsedSource] = []
-            with ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            _body_renderer(settings.language)  # made once here, inherited by the workers and kept for serve's saves
+            with _frozen_heap(), ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 for chunk in pool.map(_parse_chunk, chunks, [args] * len(chunks)):
                     results += chunk
                     self.report("Reading", len(results), len(items))
@@ -484,11 +487,12 @@ class Builder:
         if len(jobs) >= PARALLEL_RENDER_MIN and self.workers > 1 and _can_fork():
             global _RENDER
             _RENDER = (renderer, jobs, staged, self.options.site_dir)
+            _compile_templates(renderer)
             try:
                 indexes = list(range(len(jobs)))
                 chunks = _chunks(indexes, max(20, len(jobs) // (self.workers * 8)))
                 made: dict[str, tuple[str, int, int]] = {}
-                with ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                with _frozen_heap(), ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork")) as pool:
                     for files, problems in pool.map(_render_chunk, chunks):
                         made.update(files)
                         self.problems.extend(problems)
@@ -558,6 +562,18 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+@contextlib.contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """While worker processes are forked and run: the parent's objects moved out of the
+    garbage collector's sight, so that a worker's collections neither walk the whole inherited
+    site (time) nor touch its pages (copy-on-write memory)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _chunks(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -565,9 +581,7 @@ def _chunks(items: list, size: int) -> list[list]:
 def _parse_chunk(items: list[tuple[str, bytes]], args: tuple[str, str, str]) -> list[ParsedSource]:
     """Parse sources (in a worker process or in-process); never raises for bad content."""
     language, permalink, base_path = args
-    renderer = _RENDERERS.get(language)
-    if renderer is None:
-        renderer = _RENDERERS[language] = BodyRenderer(language)
+    renderer = _body_renderer(language)
     settings = ParseSettings(language, permalink, base_path, ShortcodeRules(templates=frozenset()))
     results = []
     for rel, data in items:
@@ -577,6 +591,30 @@ def _parse_chunk(items: list[tuple[str, bytes]], args: tuple[str, str, str]) -> 
         else:
             results.append(content.parse_source(rel, text, settings, renderer))
     return results
+
+
+def _body_renderer(language: str) -> BodyRenderer:
+    renderer = _RENDERERS.get(language)
+    if renderer is None:
+        renderer = _RENDERERS[language] = BodyRenderer(language)
+    return renderer
+
+
+def _compile_templates(renderer: PageRenderer) -> None:
+    """Compile the theme's templates in the parent before forking: once, not once per worker,
+    and kept (in the bytecode cache) for serve's next save. A template that fails is left to
+    the render, which reports it as it always does."""
+    try:
+        names = renderer.env.list_templates(extensions=("html", "xml", "txt", "json"))
+    except Exception:
+        return
+    for name in names:
+        if name.startswith("theme/"):
+            continue
+        try:
+            renderer.env.get_template(name)
+        except Exception:
+            pass
 
 
 def _render_chunk(indexes: list[int]) -> tuple[list[tuple[str, tuple[str, int, int]]], list[Problem]]:
