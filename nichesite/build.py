@@ -121,6 +121,7 @@ class Builder:
     _related: dict = field(default_factory=dict)  # build_index's memo of related articles
     _seo: tuple | None = None  # (what they show, the feed/sitemap/robots/search jobs)
     _seo_items: dict = field(default_factory=dict)  # seo.generated_jobs' memo of each article's part
+    _job_parts: dict = field(default_factory=dict)  # job_fingerprints' memo
     _checked: dict[str, tuple] = field(default_factory=dict)  # source → (key, drafts, entry, problems)
     _rules: object = None  # the rules _checked was made under
 
@@ -354,7 +355,7 @@ class Builder:
         opts = self.options
         switches = (opts.drafts, opts.preview, opts.base_url)
         global_fp = incremental.global_fingerprint(site.config, site.catalog, theme_fp, switches, site.index, cards)
-        fingerprints = incremental.job_fingerprints(jobs, site.index, global_fp, self._keys, cards, site.config.paginate)
+        fingerprints = incremental.job_fingerprints(jobs, site.index, global_fp, self._keys, cards, site.config.paginate, self._job_parts)
         now = time.time_ns()
         statics: dict[str, str] = {}
         for output, path in site.static_files:

@@ -107,10 +107,26 @@ def card_digest(entry: Entry, detail: bool) -> str:
 
 
 def job_fingerprints(
-    jobs: Iterable[RenderJob], index: SiteIndex, global_fp: str, keys: dict[str, str], cards: dict[str, str], per_page: int
+    jobs: Iterable[RenderJob],
+    index: SiteIndex,
+    global_fp: str,
+    keys: dict[str, str],
+    cards: dict[str, str],
+    per_page: int,
+    memo: dict | None = None,
 ) -> dict[str, str]:
-    """output → fingerprint for every job."""
+    """output → fingerprint for every job. `memo` (a dict a long-lived builder keeps) maps
+    the exact parts a fingerprint is made of to it, so only jobs whose parts changed are hashed."""
     out: dict[str, str] = {}
+    known = memo if memo is not None else {}
+    fresh: dict[tuple, str] = {}
+
+    def hashed(key: tuple, *parts: object) -> str:
+        found = known.get(key)
+        if found is None:
+            found = _hash(*parts)
+        fresh[key] = found
+        return found
 
     def card(entry: Entry | None) -> str:
         return cards[entry.source] if entry is not None else ""
@@ -123,14 +139,20 @@ def job_fingerprints(
             source = job.entry.source
             related = [card(e) for e in index.related.get(source, ())]
             newer, older = index.neighbours.get(source, (None, None))
-            out[job.output] = _hash(head, keys[source], card(job.entry), related, card(newer), card(older))
+            parts = (head, keys[source], card(job.entry), related, card(newer), card(older))
+            out[job.output] = hashed((*parts[:3], tuple(related), *parts[4:]), *parts)
         elif job.kind in LIST_KINDS:
             articles = job.taxonomy.articles if job.taxonomy else index.articles
             items = [card(e) for e in articles[(job.number - 1) * per_page : job.number * per_page]]
             taxonomy = (job.taxonomy.kind, job.taxonomy.name, job.taxonomy.slug, job.taxonomy.path) if job.taxonomy else None
-            out[job.output] = _hash(head, job.number, job.count, taxonomy, items)
+            out[job.output] = hashed(
+                ("list", head, job.number, job.count, taxonomy, tuple(items)), head, job.number, job.count, taxonomy, items
+            )
         else:  # search, 404, /go/ pages: the global part says it all
             out[job.output] = _hash(head)
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)  # only this build's: the memo never outgrows the site
     return out
 
 

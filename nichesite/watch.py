@@ -28,7 +28,7 @@ from nichesite.files import is_ignored_name
 
 WATCHED_FOLDERS = ("content", "data", "static", "templates", "themes")
 WATCHED_FILES = ("site.yaml",)
-QUIET_SECONDS = 0.1  # a burst ends after this long without a relevant event
+QUIET_SECONDS = 0.05  # a burst ends after this long without a relevant event (editors save within ms)
 MAX_WAIT_SECONDS = 2.0  # a never-ending stream still gets a build this often
 POLL_SECONDS = 0.5
 LIMIT_ERRNOS = (errno.ENOSPC, errno.EMFILE)
