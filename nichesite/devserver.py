@@ -10,6 +10,7 @@ serving it and the browser shows the errors in an overlay until a good build rep
 from __future__ import annotations
 
 import errno
+import gc
 import ipaddress
 import socket
 import threading
@@ -115,6 +116,10 @@ def serve(options: ServeOptions) -> int:
         if result.unsafe_output:
             click.echo(f"nichesite: {result.unsafe_output}", err=True)
             return EXIT_USAGE
+        # The site the first build loaded lives for the whole session: out of the garbage
+        # collector's sight, a full collection during a save takes ~5 ms instead of ~55 ms at
+        # 5,000 articles. (Only cyclic garbage of that one build can no longer be collected.)
+        gc.freeze()
         report(result, state, print_problems, summary_line, options.preview_dir)
         click.echo(f"Serving {options.site_dir} at {url} (live reload{', polling' if watcher.polling else ''}); Ctrl-C to stop.", err=True)
         thread = threading.Thread(target=server.serve_forever, args=(0.2,), name="nichesite-preview", daemon=True)
