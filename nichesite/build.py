@@ -183,7 +183,7 @@ class Builder:
         self.problems.extend(problems)
         if config is None:
             return None
-        theme, theme_problems = resolve_theme(opts.site_dir, config.theme)
+        theme, theme_problems = resolve_theme(opts.site_dir, config.theme, config.lines.get("theme", 1))
         self.problems.extend(theme_problems)
         catalog, catalog_problems = load_catalog(opts.site_dir)
         self.problems.extend(catalog_problems)

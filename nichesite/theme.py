@@ -54,13 +54,14 @@ class Theme:
         return frozenset(names)
 
 
-def resolve_theme(site_dir: Path, name: str) -> tuple[Theme | None, list[Problem]]:
+def resolve_theme(site_dir: Path, name: str, line: int = 1) -> tuple[Theme | None, list[Problem]]:
+    """The theme folders for `name`; `line` is where site.yaml names it, for the error."""
     shipped = shipped_themes_dir()
     candidates = [site_dir / "themes" / name, shipped / name]
     chosen = next((c for c in candidates if c.is_dir()), None)
     if chosen is None:
         available = sorted({p.name for base in (site_dir / "themes", shipped) if base.is_dir() for p in base.iterdir() if p.is_dir()})
-        return None, [error("site.yaml", 1, f"theme '{name}' not found in themes/ (available: {', '.join(available) or 'none'})")]
+        return None, [error("site.yaml", line, f"theme '{name}' not found in themes/ (available: {', '.join(available) or 'none'})")]
     dirs = [chosen]
     default = shipped / DEFAULT_THEME
     if chosen.resolve() != default.resolve():

@@ -273,3 +273,8 @@ def test_content_symlink_to_a_file_outside_the_site_is_not_read(site, tmp_path):
     assert "Traceback" not in result.stderr
     assert not (root / "public" / "secret-outside-the-site").exists()
     assert "content/leak.md:1: warning: symlink to a file outside the site" in result.stderr
+
+
+def test_unknown_theme_is_reported_at_its_line(site):
+    root = site({"content/a.md": GOOD}, config="title: T\nbase_url: https://t.example\ntheme: nosuchtheme\n")
+    assert "site.yaml:3: error: theme 'nosuchtheme' not found" in build_fails(root)
