@@ -31,7 +31,7 @@ from nichesite.cache import CachedSource, OutputRecord
 from nichesite.config import PLACEMENTS, SiteConfig, load_config
 from nichesite.content import Entry, ParsedSource, ParseSettings
 from nichesite.errors import Problem, Problems
-from nichesite.files import decode_text, is_ignored_name
+from nichesite.files import decode_text, scan_files
 from nichesite.i18n import load_translations
 from nichesite.index import SiteIndex, build_index
 from nichesite.output import MARKER, StagedOutput, UnsafeOutput, check_output_dir
@@ -265,7 +265,7 @@ class Builder:
         from elsewhere on the machine."""
         root = site_dir.resolve()
         sources = []
-        for rel, full, link in _scan(site_dir / "content"):
+        for rel, full, link in scan_files(site_dir / "content"):
             if not rel.lower().endswith(_MARKDOWN):
                 continue
             rel = f"content/{rel}"
@@ -299,7 +299,7 @@ class Builder:
         files: dict[str, tuple[str, Path]] = {}
         roots = [(d, None) for d in theme.static_dirs] + [(site_dir / "static", "static"), (site_dir / "content", "content")]
         for root, kind in roots:
-            for output, full, link in _scan(root):
+            for output, full, link in scan_files(root):
                 if kind == "content" and output.lower().endswith(_MARKDOWN):
                     continue
                 path = Path(full)
@@ -642,38 +642,6 @@ def _render_chunk(indexes: list[int]) -> tuple[list[tuple[str, tuple[str, int, i
 
 
 _MARKDOWN = (".md", ".markdown")
-
-
-def _scan(root: Path) -> list[tuple[str, str, bool]]:
-    """`files.walk_files` with plain strings (a Path per file costs more than its stat at
-    thousands of sources): (path under root, path to open, whether it is a symlink) of every
-    file below root, in walk_files' order, skipping ignored names, not following symlinked
-    folders."""
-    found: list[tuple[str, str, bool]] = []
-
-    def walk(folder: str, prefix: str) -> None:
-        try:
-            with os.scandir(folder) as it:
-                items = list(it)
-        except OSError:
-            return
-        for item in items:
-            if is_ignored_name(item.name):
-                continue
-            try:
-                is_dir = item.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
-                if not item.is_symlink():
-                    walk(item.path, f"{prefix}{item.name}/")
-            else:
-                found.append((f"{prefix}{item.name}", item.path, item.is_symlink()))
-
-    if root.is_dir():
-        walk(str(root), "")
-    found.sort(key=lambda f: f[0].split("/"))
-    return found
 
 
 def _write_file(staged: StagedOutput, output: str, data: bytes) -> tuple[str, int, int]:

@@ -106,27 +106,3 @@ def test_a_title_edit_renders_the_article_and_every_page_that_shows_its_card(tmp
     rendered = set(result.rendered)
     assert {"shrimp-problem-1/index.html", "index.html", "category/water/index.html", "feed.xml", "search-index.json"} <= rendered
     assert "search/index.html" not in rendered and "404.html" not in rendered
-
-
-def test_build_scan_finds_what_walk_files_finds_in_the_same_order(tmp_path) -> None:
-    """The builder's string-based scan of content/ and static/ must list exactly the files
-    walk_files lists, in its order: '/'-separated parts order ('a/b' before 'a-c'), ignored
-    names skipped, symlinked folders not followed, file symlinks flagged."""
-    from nichesite.build import _scan
-    from nichesite.files import walk_files
-
-    root = tmp_path / "content"
-    for rel in ("a/b.md", "a-c.md", "a/z/deep.md", "B.md", "b.md", ".hidden.md", "a/.git/x.md", "a/notes.md~", "img.png"):
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text("x", encoding="utf-8")
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (outside / "o.md").write_text("o", encoding="utf-8")
-    (root / "linked").symlink_to(outside, target_is_directory=True)
-    (root / "file-link.md").symlink_to(outside / "o.md")
-    expected = [(p.relative_to(root).as_posix(), str(p), p.is_symlink()) for p in walk_files(root)]
-    assert _scan(root) == expected
-    assert [e[0] for e in expected][:3] == ["B.md", "a/b.md", "a/z/deep.md"]
-    assert ("file-link.md", str(root / "file-link.md"), True) in expected
-    assert not any(e[0].startswith("linked/") for e in expected)
-    assert _scan(tmp_path / "missing") == []
