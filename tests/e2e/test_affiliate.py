@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from tests.conftest import BASIC_CONFIG, article, run_nichesite
+from conftest import BASIC_CONFIG, article, run_nichesite
 
 PRODUCTS = """\
 tds-meter:

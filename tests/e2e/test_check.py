@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import run_nichesite, tree_digest, write_site
+from conftest import run_nichesite, tree_digest, write_site
 
 # 78 words in one paragraph: above the fixture's min_words (50), and a single paragraph gets
 # no in-content ad (units go only between paragraphs).

@@ -17,13 +17,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import run_nichesite, tree_digest, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nichesite import build as build_module
 from nichesite.build import Builder, BuildOptions
 from nichesite.output import MARKER
-from tests.conftest import run_nichesite, tree_digest, write_site
 
 CONFIG = """\
 title: Shrimp Tank Fixes

@@ -8,8 +8,7 @@ import json
 import re
 
 import yaml
-
-from tests.conftest import run_nichesite, tree_digest
+from conftest import run_nichesite, tree_digest
 
 
 def test_new_site_builds_strict_with_zero_warnings_and_check_finds_nothing(tmp_path):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from conftest import article, tree_digest, write_site
 
 from nichesite import cache
 from nichesite.build import Builder, BuildOptions
-from tests.conftest import article, tree_digest, write_site
 
 
 def make_site(root):

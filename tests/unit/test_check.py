@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+from conftest import BASIC_CONFIG, write_site
+
 from nichesite.check import Finding, Report, audit, parse_page
-from tests.conftest import BASIC_CONFIG, write_site
 
 WORDS = " ".join(["Shrimp keepers often see this in small tanks and want a calm fix."] * 25)  # 325 words
 
