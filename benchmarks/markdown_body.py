@@ -51,6 +51,17 @@ def write_body(out: TextFile, article: Article, shortcode: ShortcodeRenderer) ->
         out.write("\n\n")
 
 
+def write_faq_and_body(out: TextFile, article: Article, shortcode: ShortcodeRenderer) -> None:
+    """End a YAML front matter that is still open: the `faq:` list (when the article has one),
+    the closing `---`, then the body."""
+    if article.faq:
+        out.write("faq:\n")
+        for item in article.faq:
+            out.write(f"  - q: {yaml_str(item.q)}\n    a: {yaml_str(item.a)}\n")
+    out.write("---\n")
+    write_body(out, article, shortcode)
+
+
 def write_faq_section(out: TextFile, article: Article) -> None:
     """Write the FAQ as a Markdown section, for tools without a FAQ front-matter field."""
     if not article.faq:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpus import Article, Compare, Corpus, ProductBox
-from markdown_body import write_body, yaml_list, yaml_str
+from markdown_body import write_faq_and_body, yaml_list, yaml_str
 from site_nichesite import PAGES, write_products_yaml
 
 HUGO_TOML = """\
@@ -203,9 +203,4 @@ def write_article(article: Article, root: Path) -> None:
             f"description: {yaml_str(m.description)}\nproblem: {yaml_str(m.problem)}\n"
             f"solution: {yaml_str(m.solution)}\n"
         )
-        if article.faq:
-            out.write("faq:\n")
-            for item in article.faq:
-                out.write(f"  - q: {yaml_str(item.q)}\n    a: {yaml_str(item.a)}\n")
-        out.write("---\n")
-        write_body(out, article, _shortcode)
+        write_faq_and_body(out, article, _shortcode)
