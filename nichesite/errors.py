@@ -25,11 +25,15 @@ class SourceLocation:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One error, warning or note, formatted as `path:line: severity: message`."""
+    """One error, warning or note, formatted as `path:line: severity: message`.
+
+    `code` names the kind of problem for programs (`check` maps it to a rule and a fix); it
+    never changes with the wording of the message."""
 
     location: SourceLocation
     message: str
     severity: Severity = Severity.ERROR
+    code: str = "build"
 
     @property
     def is_error(self) -> bool:
@@ -43,16 +47,16 @@ class Problem:
         return f"{self.location}: {self.severity.value}: {self.message}"
 
 
-def error(path: str, line: int | None, message: str) -> Problem:
-    return Problem(SourceLocation(path, line or 1), message, Severity.ERROR)
+def error(path: str, line: int | None, message: str, code: str = "build") -> Problem:
+    return Problem(SourceLocation(path, line or 1), message, Severity.ERROR, code)
 
 
-def warning(path: str, line: int | None, message: str) -> Problem:
-    return Problem(SourceLocation(path, line or 1), message, Severity.WARNING)
+def warning(path: str, line: int | None, message: str, code: str = "build") -> Problem:
+    return Problem(SourceLocation(path, line or 1), message, Severity.WARNING, code)
 
 
-def note(path: str, line: int | None, message: str) -> Problem:
-    return Problem(SourceLocation(path, line or 1), message, Severity.NOTE)
+def note(path: str, line: int | None, message: str, code: str = "build") -> Problem:
+    return Problem(SourceLocation(path, line or 1), message, Severity.NOTE, code)
 
 
 @dataclass(slots=True)
@@ -67,11 +71,11 @@ class Problems:
     def extend(self, problems: list[Problem] | tuple[Problem, ...] | Problems) -> None:
         self.items.extend(problems.items if isinstance(problems, Problems) else problems)
 
-    def error(self, path: str, line: int | None, message: str) -> None:
-        self.add(error(path, line, message))
+    def error(self, path: str, line: int | None, message: str, code: str = "build") -> None:
+        self.add(error(path, line, message, code))
 
-    def warning(self, path: str, line: int | None, message: str) -> None:
-        self.add(warning(path, line, message))
+    def warning(self, path: str, line: int | None, message: str, code: str = "build") -> None:
+        self.add(warning(path, line, message, code))
 
     @property
     def errors(self) -> list[Problem]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from nichesite.errors import Problem, error
@@ -70,3 +71,20 @@ def scan_files(root: Path) -> list[tuple[str, str, bool]]:
         walk(str(root), "")
     found.sort(key=lambda f: f[0].split("/"))
     return found
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: through a temporary file in the same folder, then
+    `os.replace`, so a reader (or a crash) never sees half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise

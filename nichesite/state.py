@@ -1,0 +1,70 @@
+"""The build state: what one build leaves for the next, as plain frozen data.
+
+A build reads the previous state, and returns a new one with its outcome. It holds:
+
+- every parsed source, by path, bound to the digest of the bytes (and parse settings) it was
+  parsed from, with the file's stat signature so an unchanged file need not be read again;
+- every output of the last successful build into the output folder: the fingerprint of what
+  it was made from (templates and views), the digest, size and mtime of the file written, and
+  the problems rendering it raised, which a build that reuses the output reports again.
+
+`statefile.py` stores it between processes; `serve` keeps it in memory between saves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from nichesite.content import ParsedSource
+from nichesite.errors import Problem
+
+
+@dataclass(frozen=True, slots=True)
+class FileSignature:
+    """What `stat` says of a source file; equal signatures mean the bytes were not rewritten.
+
+    The ctime and inode change on every write, even when a tool sets the mtime back (`rsync -t`,
+    archive extraction), so a signature match is safe to trust."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """One parsed source: `digest` is the sha256 of its bytes and the parse settings."""
+
+    digest: str
+    signature: FileSignature
+    parsed: ParsedSource
+
+
+@dataclass(frozen=True, slots=True)
+class OutputRecord:
+    """One output file of the last successful build."""
+
+    fingerprint: str  # digest of the templates and views it was made from ("" = always stale)
+    digest: str  # sha256 of the bytes written
+    size: int
+    mtime_ns: int
+    problems: tuple[Problem, ...] = ()  # raised while rendering it; replayed when it is reused
+
+
+def _empty() -> Mapping:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class BuildState:
+    """Everything a build hands to the next one."""
+
+    settings: str = ""  # digest of the parse settings and library versions `sources` are valid for
+    sources: Mapping[str, SourceRecord] = field(default_factory=_empty)
+    outputs: Mapping[str, OutputRecord] = field(default_factory=_empty)
+
+
+EMPTY_STATE = BuildState()
