@@ -1,89 +1,23 @@
-"""The `nichesite` command line: argument parsing, progress, and problems printed as path:line."""
+"""The `nichesite` command line: arguments and options in, one command run, its exit code out.
+
+How a build is shown on the terminal lives in `console`; the commands' work in the modules they
+call. Nothing imports this module but the entry points."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from nichesite import __version__
-from nichesite.build import BuildOptions, BuildResult, build_site
-from nichesite.errors import Problem
-
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-
-
-def print_problems(problems: tuple[Problem, ...] | list[Problem]) -> None:
-    for problem in problems:
-        click.echo(str(problem), err=True)
-
-
-class Progress:
-    """A progress bar on a terminal; plain lines, one per stage, anywhere else (CI logs)."""
-
-    def __init__(self) -> None:
-        self.interactive = sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("1", "true")
-        self._stage = ""
-        self._bar = None
-        self._task = None
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage != self._stage:
-            self._stage = stage
-            if self.interactive:
-                self._start_bar(stage, total)
-            else:
-                click.echo(f"{stage} {total} files…", err=True)
-        if self._bar is not None:
-            self._bar.update(self._task, completed=done, total=total)
-
-    def _start_bar(self, stage: str, total: int) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
-        from rich.progress import Progress as RichProgress
-
-        self.close()
-        self._bar = RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True)
-        self._bar.start()
-        self._task = self._bar.add_task(stage, total=total)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
-
-
-def summary_line(result: BuildResult, out: Path) -> str:
-    warnings = len(result.warnings)
-    noun = "warning" if warnings == 1 else "warnings"
-    if result.ok:
-        return f"Built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s, {warnings} {noun} → {out}"
-    errors = len(result.errors)
-    reason = f"{errors} error{'s' if errors != 1 else ''}, {warnings} {noun}"
-    if not errors and warnings:
-        reason += " (--strict fails on warnings)"
-    return f"Build failed: {reason}; the previous output is untouched."
-
-
-def run_build(options: BuildOptions, progress: Callable | None = None) -> int:
-    """Build once and print the outcome; returns the exit code."""
-    reporter = Progress() if progress is None else None
-    try:
-        result = build_site(options, progress or reporter)
-    finally:
-        if reporter is not None:
-            reporter.close()
-    if result.unsafe_output:
-        click.echo(f"nichesite: {result.unsafe_output}", err=True)
-        return EXIT_USAGE
-    print_problems(result.problems)
-    click.echo(summary_line(result, options.output))
-    return EXIT_OK if result.ok else EXIT_ERRORS
+from nichesite.build import BuildOptions
+from nichesite.console import EXIT_ERRORS, run_build
 
 
 def site_argument(function):
+    """The optional SITE argument of the commands that work on a site (default: the current folder)."""
     return click.argument("site", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))(function)
 
 
@@ -109,7 +43,7 @@ def build(
     _require_site(site)
     options = BuildOptions(site, output, drafts, base_url, strict, preview)
     if watch:
-        from nichesite.watch import watch_and_build
+        from nichesite.rebuild import watch_and_build
 
         sys.exit(watch_and_build(options, poll=poll))
     sys.exit(run_build(options))
@@ -136,13 +70,19 @@ def new(directory: Path, title: str | None, language: str) -> None:
         raise click.UsageError(str(exc)) from None
     click.echo(f"Created a site with {len(files)} files in {directory}")
     click.echo(f"Next: nichesite serve {directory}   (preview with live reload)")
-    click.echo(f"      nichesite new-article \"Your first problem\" --site {directory}")
+    click.echo(f'      nichesite new-article "Your first problem" --site {directory}')
 
 
 @cli.command("new-article")
 @click.argument("title")
 @click.option("--category", help="Category: the article goes into content/<category>/ (default: content/).")
-@click.option("--site", "site", type=click.Path(file_okay=False, path_type=Path), default=".", help="Site folder (default: the current one or its nearest parent with site.yaml).")
+@click.option(
+    "--site",
+    "site",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    help="Site folder (default: the current one or its nearest parent with site.yaml).",
+)
 def new_article(title: str, category: str | None, site: Path) -> None:
     """Write a new draft article with today's date and print its path."""
     from nichesite.scaffold import ScaffoldError, create_article, find_site
@@ -159,7 +99,14 @@ def new_article(title: str, category: str | None, site: Path) -> None:
 @cli.command()
 @site_argument
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json: the same findings for CI tools.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: the same findings for CI tools.",
+)
 @click.option("--base-url", help="Override base_url (also NICHESITE_BASE_URL).")
 def check(site: Path, strict: bool, output_format: str, base_url: str | None) -> None:
     """Audit SITE: broken links and anchors, missing files, products, SEO and ad-policy warnings."""
@@ -173,9 +120,19 @@ def check(site: Path, strict: bool, output_format: str, base_url: str | None) ->
 
 @cli.command()
 @site_argument
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; anything but loopback is reachable from your network (warns).")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
-              help="Port; when the default is busy the next free one is used (an explicit --port that is busy is an error).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback is reachable from your network (warns).",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port; when the default is busy the next free one is used (an explicit --port that is busy is an error).",
+)
 @click.option("--drafts", is_flag=True, help="Show articles marked draft: true too.")
 @click.option("--full", is_flag=True, help="Rebuild everything on every change.")
 @click.option("--poll", is_flag=True, help="Watch by polling (Docker, network folders, WSL, where file events do not arrive).")

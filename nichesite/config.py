@@ -162,7 +162,9 @@ class SiteConfig:
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     ads: AdsConfig | None = None
     affiliate: AffiliateConfig = AffiliateConfig()
-    lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    # Where each key was written, for messages only: a comment added to site.yaml changes no
+    # fingerprint, so it re-renders nothing.
+    lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
 
     @property
     def base_path(self) -> str:

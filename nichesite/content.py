@@ -6,19 +6,18 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
 from nichesite import shortcodes
 from nichesite.body import BodyRenderer, Heading, prefix_root_links, unsafe_url
 from nichesite.errors import Problem, Problems
-from nichesite.schema import Field, Validator
+from nichesite.frontmatter import FRONT_MATTER, folder_category, is_page, line_of_text, parse_date, parse_faq, permalink
+from nichesite.frontmatter import PAGES_DIR as PAGES_DIR  # re-exported: still importable from here
+from nichesite.schema import Validator
 from nichesite.slugs import slugify
 from nichesite.yamlutil import YamlList, YamlMap, load_yaml
 
-PAGES_DIR = "pages"
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -85,27 +84,6 @@ def _entry(*values: Any) -> Entry:
     return Entry(*rest, extra=MappingProxyType(extra), lines=MappingProxyType(lines))
 
 
-def _date_field() -> Field:
-    return Field("str")
-
-
-FRONT_MATTER: dict[str, Field] = {
-    "title": Field("str", required=True),
-    "date": _date_field(),
-    "updated": _date_field(),
-    "category": Field("str", default=""),
-    "tags": Field("str_list", default=()),
-    "products": Field("str_list", default=()),
-    "problem": Field("str", default=""),
-    "solution": Field("str", default=""),
-    "description": Field("str", default=""),
-    "image": Field("str", default=""),
-    "slug": Field("str", default=""),
-    "draft": Field("bool", default=False),
-    "ads": Field("bool", default=None),
-}
-
-
 @dataclass(frozen=True, slots=True)
 class ParseSettings:
     """Everything parsing needs from the site, small and picklable (for a process pool)."""
@@ -157,7 +135,7 @@ def check_entry(
     problems.extend(shortcodes.validate(list(parsed.shortcodes), rules, rel))
     for product_id, line in parsed.products:
         if product_id not in rules.product_ids:
-            problems.error(rel, line, f"unknown product '{product_id}' (not in data/products.yaml)")
+            problems.error(rel, line, f"unknown product '{product_id}' (not in data/products.yaml)", "unknown-product")
     entry = parsed.entry
     if problems.errors:
         return None, problems.items
@@ -168,6 +146,7 @@ def check_entry(
                 rel,
                 entry.lines.get("", 1),
                 f"no {' and no '.join(missing)}: the theme shows them as the problem box and the quick answer at the top",
+                "problem-solution",
             )
     return entry, problems.items
 
@@ -197,14 +176,14 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         problems.error(rel, 2, "front matter must be a mapping of 'key: value' lines")
         return failed()
 
-    kind = "page" if _is_page(rel) else "article"
+    kind = "page" if is_page(rel) else "article"
     validator = Validator(rel, problems)
     values = validator.mapping(data, FRONT_MATTER, "", 2, extra_ok=True)
     extra = {k: v for k, v in values.items() if k not in FRONT_MATTER and k != "faq"}
-    faq = _parse_faq(data, rel, problems, renderer)
+    faq = tuple(FaqEntry(question, answer) for question, answer in parse_faq(data, rel, problems, renderer))
 
-    date = _parse_date(values["date"], "date", data, rel, problems)
-    updated = _parse_date(values["updated"], "updated", data, rel, problems)
+    date = parse_date(values["date"], "date", data, rel, problems)
+    updated = parse_date(values["updated"], "updated", data, rel, problems)
     if kind == "article" and "date" not in data:
         problems.error(rel, data.line, "'date' is required for an article (YYYY-MM-DD)")
     if date and updated and updated[0] < date[0]:
@@ -228,7 +207,7 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         if title.strip() and not slug:
             problems.error(rel, data.line_of("title"), "the title gives an empty URL slug; set 'slug:' in the front matter")
 
-    category = values["category"] or (_folder_category(rel) if kind == "article" else "")
+    category = values["category"] or (folder_category(rel) if kind == "article" else "")
     for key in ("image",):
         if values[key] and unsafe_url(values[key]):
             problems.error(rel, data.line_of(key), f"{key}: javascript: and data: URLs are not allowed")
@@ -244,7 +223,7 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
     rendered = renderer.render(source_text)
     for url in rendered.links:
         if unsafe_url(url):
-            problems.error(rel, _line_of_text(body, url, body_line), f"link to a '{url.split(':', 1)[0]}:' URL is not allowed")
+            problems.error(rel, line_of_text(body, url, body_line), f"link to a '{url.split(':', 1)[0]}:' URL is not allowed")
 
     if problems.errors:
         return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
@@ -254,7 +233,7 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         kind=kind,
         title=title,
         slug=slug,
-        path=_permalink(settings.permalink, slug, category, day, settings.language) if kind == "article" else f"/{slug}/",
+        path=permalink(settings.permalink, slug, category, day, settings.language) if kind == "article" else f"/{slug}/",
         date=day,
         published=date[1] if date else "",
         updated=updated[0] if updated else None,
@@ -278,70 +257,3 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         lines=MappingProxyType({str(k): v for k, v in data.lines.items()} | {"": data.line}),
     )
     return ParsedSource(entry, tuple(problems.items), tuple(calls), product_lines)
-
-
-def _is_page(rel: str) -> bool:
-    parts = PurePosixPath(rel).parts
-    return len(parts) > 2 and parts[1] == PAGES_DIR
-
-
-def _folder_category(rel: str) -> str:
-    parts = PurePosixPath(rel).parts  # content/<folder>/.../x.md
-    if len(parts) < 3:
-        return ""
-    name = parts[1].replace("-", " ").replace("_", " ").strip()
-    return name[:1].upper() + name[1:]
-
-
-def _parse_date(value: str | None, key: str, data: YamlMap, rel: str, problems: Problems) -> tuple[dt.date, str] | None:
-    if value is None:
-        return None
-    text = value.strip()
-    try:
-        if _DATE.fullmatch(text):
-            day = dt.date.fromisoformat(text)
-            return day, f"{day.isoformat()}T00:00:00"
-        moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1))
-        return moment.date(), moment.isoformat()
-    except ValueError:
-        problems.error(rel, data.line_of(key), f"{key}: {text!r} is not a valid date (expected YYYY-MM-DD, such as 2026-10-02)")
-        return None
-
-
-def _parse_faq(data: YamlMap, rel: str, problems: Problems, renderer: BodyRenderer) -> tuple[FaqEntry, ...]:
-    raw = data.get("faq")
-    if raw is None:
-        return ()
-    if not isinstance(raw, YamlList):
-        problems.error(rel, data.line_of("faq"), "faq: expected a list of entries with 'q' and 'a'")
-        return ()
-    entries = []
-    for index, item in enumerate(raw):
-        line = raw.line_of(index)
-        if not isinstance(item, YamlMap) or set(item) - {"q", "a"} or not {"q", "a"} <= set(item):
-            problems.error(rel, line, "faq entry: expected exactly 'q: question' and 'a: answer'")
-            continue
-        q, a = (item[k] if isinstance(item[k], str) else item.raw.get(k) for k in ("q", "a"))
-        if not isinstance(q, str) or not isinstance(a, str) or not q.strip() or not a.strip():
-            problems.error(rel, line, "faq entry: 'q' and 'a' must be non-empty text")
-            continue
-        answer = renderer.render(a).html
-        entries.append(FaqEntry(q.strip(), answer))
-    return tuple(entries)
-
-
-def _permalink(pattern: str, slug: str, category: str, day: dt.date | None, language: str) -> str:
-    values = {
-        "slug": slug,
-        "category": slugify(category, language) or "uncategorized",
-        "year": f"{day.year:04d}" if day else "0000",
-        "month": f"{day.month:02d}" if day else "00",
-    }
-    return re.sub(r"\{(slug|category|year|month)\}", lambda m: values[m.group(1)], pattern)
-
-
-def _line_of_text(body: str, needle: str, first_line: int) -> int:
-    for offset, line in enumerate(body.split("\n")):
-        if needle in line:
-            return first_line + offset
-    return first_line

@@ -1,10 +1,10 @@
 """`nichesite serve`: build a preview, serve it, and rebuild it on every change.
 
 The preview is built into `SITE/.nichesite/preview/` (never the deploy folder) with ad
-placeholders and base_url pointed at the preview address. Builds run one at a time on the main
-thread; changes that arrive during a build are collected into the next batch, so there is at
-most one build pending. A failed build leaves the last good preview in place: the server keeps
-serving it and the browser shows the errors in an overlay until a good build replaces them.
+placeholders and base_url pointed at the preview address, and rebuilt by the loop `build --watch`
+uses too (`rebuild.rebuild_loop`). A failed build leaves the last good preview in place: the
+server keeps serving it and the browser shows the errors in an overlay until a good build
+replaces them.
 """
 
 from __future__ import annotations
@@ -20,8 +20,11 @@ from pathlib import Path
 import click
 
 from nichesite.build import Builder, BuildOptions, BuildResult
-from nichesite.server import PreviewServer, PreviewState, is_loopback
-from nichesite.watch import SiteWatcher, stop_on_sigterm
+from nichesite.console import EXIT_OK, EXIT_USAGE, build_with_progress, print_result
+from nichesite.livereload import PreviewState
+from nichesite.rebuild import rebuild_loop, stop_on_sigterm
+from nichesite.server import PreviewServer, is_loopback
+from nichesite.watch import ChangeBatch, SiteWatcher
 
 PORT_TRIES = 10  # with the default port, try up to this many ports above it
 
@@ -78,8 +81,6 @@ def browser_host(host: str) -> str:
 
 def serve(options: ServeOptions) -> int:
     """Run the preview until Ctrl-C; returns the exit code."""
-    from nichesite.cli import EXIT_OK, EXIT_USAGE, Progress, print_problems, summary_line
-
     stop_on_sigterm()
     state = PreviewState(options.preview_dir)
     try:
@@ -90,59 +91,54 @@ def serve(options: ServeOptions) -> int:
     url = f"http://{browser_host(options.host)}:{server.port}/"
     if server.port != options.port and options.port:
         click.echo(f"port {options.port} is busy; serving on {url}", err=True)
-    if not is_loopback(options.host) and options.host != "localhost":
+    warn_if_reachable(options.host)
+    build_options = BuildOptions(options.site_dir, options.preview_dir, options.drafts, url.rstrip("/"), False, True)
+    watcher = SiteWatcher(options.site_dir, (options.preview_dir,), poll=options.poll)
+    thread = None
+    try:
+        # Watch before the first build so that a save during it is not missed.
+        watcher.start()
+        builder = make_builder(build_options, options.full)
+        result = build_with_progress(builder)
+        if result.unsafe_output:
+            return print_result(result, options.preview_dir)
+        # The site the first build loaded lives for the whole session: out of the garbage
+        # collector's sight, a full collection during a save takes ~5 ms instead of ~55 ms at
+        # 5,000 articles. (Only cyclic garbage of that one build can no longer be collected.)
+        gc.freeze()
+        report(result, state, options.preview_dir)
+        click.echo(f"Serving {options.site_dir} at {url} (live reload{', polling' if watcher.polling else ''}); Ctrl-C to stop.", err=True)
+        thread = threading.Thread(target=server.serve_forever, args=(0.2,), name="nichesite-preview", daemon=True)
+        thread.start()
+
+        def rebuild(batch: ChangeBatch) -> None:
+            # The batch is only a hint: the builder finds what changed by itself. With --full a
+            # fresh builder per change, so nothing of the last build is reused.
+            current = make_builder(build_options, full=True) if options.full else builder
+            report(current.build(), state, options.preview_dir)
+
+        rebuild_loop(watcher, rebuild)
+    except KeyboardInterrupt:
+        click.echo("Stopped the preview server.", err=True)
+        return EXIT_OK
+    finally:
+        watcher.stop()
+        if thread is not None:
+            server.close()
+        else:
+            server.server_close()
+
+
+def warn_if_reachable(host: str) -> None:
+    """Warn, loudly, when the preview is reachable from other machines."""
+    if not is_loopback(host) and host != "localhost":
         click.secho(
-            f"WARNING: serving on {options.host} makes this preview reachable from other machines on your network. "
+            f"WARNING: serving on {host} makes this preview reachable from other machines on your network. "
             "It is a writing tool, not a web server for the public; use the default 127.0.0.1 unless you need this.",
             fg="yellow",
             bold=True,
             err=True,
         )
-    build_options = BuildOptions(options.site_dir, options.preview_dir, options.drafts, url.rstrip("/"), False, True)
-    watcher = None
-    thread = None
-    try:
-        # Watch before the first build so that a save during it is not missed.
-        watcher = SiteWatcher(options.site_dir, (options.preview_dir,), poll=options.poll)
-        watcher.start()
-        progress = Progress()
-        builder = make_builder(build_options, options.full)
-        builder.progress = progress
-        try:
-            result = builder.build()
-        finally:
-            progress.close()
-            builder.progress = None
-        if result.unsafe_output:
-            click.echo(f"nichesite: {result.unsafe_output}", err=True)
-            return EXIT_USAGE
-        # The site the first build loaded lives for the whole session: out of the garbage
-        # collector's sight, a full collection during a save takes ~5 ms instead of ~55 ms at
-        # 5,000 articles. (Only cyclic garbage of that one build can no longer be collected.)
-        gc.freeze()
-        report(result, state, print_problems, summary_line, options.preview_dir)
-        click.echo(f"Serving {options.site_dir} at {url} (live reload{', polling' if watcher.polling else ''}); Ctrl-C to stop.", err=True)
-        thread = threading.Thread(target=server.serve_forever, args=(0.2,), name="nichesite-preview", daemon=True)
-        thread.start()
-        while True:
-            batch = watcher.next_batch()
-            if batch is None:
-                continue
-            click.echo(f"Changed: {batch.describe()}", err=True)
-            if options.full:
-                builder = make_builder(build_options, full=True)
-            result = builder.build()
-            report(result, state, print_problems, summary_line, options.preview_dir)
-    except KeyboardInterrupt:
-        click.echo("Stopped the preview server.", err=True)
-        return EXIT_OK
-    finally:
-        if watcher is not None:
-            watcher.stop()
-        if thread is not None:
-            server.close()
-        else:
-            server.server_close()
 
 
 def make_builder(options: BuildOptions, full: bool) -> Builder:
@@ -153,10 +149,9 @@ def make_builder(options: BuildOptions, full: bool) -> Builder:
     return Builder(options, in_place=True)
 
 
-def report(result: BuildResult, state: PreviewState, print_problems, summary_line, out: Path) -> None:
+def report(result: BuildResult, state: PreviewState, out: Path) -> None:
     """Print a build's outcome like `nichesite build` does and tell every open page about it."""
-    print_problems(result.problems)
-    click.echo(summary_line(result, out))
+    print_result(result, out)
     if not result.ok:
         click.echo("Still serving the last good build; the browser shows the errors until the next good save.", err=True)
     state.publish(result.ok, result.problems)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import urlsplit
@@ -68,7 +68,7 @@ class Product:
     cons: tuple[str, ...] = ()
     button: str = ""
     description: str = ""
-    line: int = 1
+    line: int = field(default=1, repr=False, compare=False)  # for messages only: not part of any fingerprint
 
     @property
     def is_amazon(self) -> bool:
@@ -148,5 +148,6 @@ def load_catalog(site_dir: Path) -> tuple[ProductCatalog, Problems]:
                         record.line_of(key),
                         f"{product_id}.{key}: Amazon's operating agreement forbids hand-typed prices and star ratings;"
                         f" the theme does not show the {key} of an Amazon product, so remove it",
+                        "amazon-price-rating",
                     )
     return ProductCatalog(MappingProxyType(dict(sorted(products.items())))), problems

@@ -1,4 +1,5 @@
-"""Rendering: a render job plus the theme's templates become the bytes of one output file."""
+"""Rendering: a render job plus the theme's templates become the bytes of one output file, and
+the problems rendering it raised (kept with the output, so a reused output reports them again)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from typing import Any
 
 import jinja2
 
-from nichesite import seo
-from nichesite.ads import AdRenderer, AdUnit, PageAds
+from nichesite import feeds, seo
+from nichesite.adplan import PageAdPlan, plan_page_ads
+from nichesite.ads import AdRenderer, AdUnit
 from nichesite.affiliate import Affiliate
 from nichesite.config import SiteConfig
 from nichesite.content import Entry
+from nichesite.errors import Problem
 from nichesite.i18n import Translations
 from nichesite.index import SiteIndex
 from nichesite.plan import RenderJob, paginated_paths, url_for
@@ -38,6 +41,25 @@ class SiteView:
     config: SiteConfig
 
 
+def site_view(config: SiteConfig, index: SiteIndex, views: ViewFactory) -> SiteView:
+    """The `site` every template gets."""
+    return SiteView(
+        title=config.title,
+        description=config.description,
+        audience=config.audience,
+        language=config.language,
+        base_url=config.base_url,
+        url=config.base_path + "/",
+        author=config.author,
+        image=config.image,
+        categories=tuple(views.taxonomy(x) for x in index.categories),
+        tags=tuple(views.taxonomy(x) for x in index.tags),
+        pages=views.entries(index.pages),
+        extra=config.extra,
+        config=config,
+    )
+
+
 @dataclass(slots=True)
 class PageRenderer:
     """Renders jobs for one build; holds the Jinja environment and the views."""
@@ -47,30 +69,14 @@ class PageRenderer:
     catalog: ProductCatalog
     env: jinja2.Environment
     t: Translations
+    views: ViewFactory
     preview: bool = False
-    views: ViewFactory = field(init=False)
     site: SiteView = field(init=False)
     affiliate: Affiliate = field(init=False)
     ads: AdRenderer = field(init=False)
 
     def __post_init__(self) -> None:
-        self.views = ViewFactory(self.config, self.index)
-        c = self.config
-        self.site = SiteView(
-            title=c.title,
-            description=c.description,
-            audience=c.audience,
-            language=c.language,
-            base_url=c.base_url,
-            url=c.base_path + "/",
-            author=c.author,
-            image=c.image,
-            categories=tuple(self.views.taxonomy(x) for x in self.index.categories),
-            tags=tuple(self.views.taxonomy(x) for x in self.index.tags),
-            pages=self.views.entries(self.index.pages),
-            extra=c.extra,
-            config=c,
-        )
+        self.site = site_view(self.config, self.index, self.views)
         self.env.globals.update(t=self.t, site=self.site, preview=self.preview)
         self.env.filters["date"] = self.t.date
         self.env.filters["absolute"] = self.absolute
@@ -81,8 +87,20 @@ class PageRenderer:
         self.env.globals["affiliate_products"] = self.affiliate.views
         self.ads = AdRenderer(self.config, self.env, self.preview)
         self.ads.register()
-        for name in ("ad_slot", "ads_head", "affiliate_top"):  # until the ads/affiliate code registers them
-            self.env.globals.setdefault(name, _nothing)
+
+    def compile_templates(self) -> None:
+        """Compile every template before worker processes fork: once, not once per worker. A
+        template that fails is left to the render, which reports it at its line."""
+        try:
+            names = self.env.list_templates(extensions=("html", "xml", "txt", "json"))
+        except Exception:
+            return
+        for name in names:
+            if not name.startswith("theme/"):
+                try:
+                    self.env.get_template(name)
+                except Exception:
+                    pass
 
     def absolute(self, url: str) -> str:
         """An absolute URL: site paths get base_url's scheme and host; full URLs stay."""
@@ -92,14 +110,18 @@ class PageRenderer:
             url = self.config.base_path + url
         return self.config.absolute(url)
 
-    def render(self, job: RenderJob) -> bytes:
+    def render(self, job: RenderJob) -> tuple[bytes, list[Problem]]:
+        """The bytes of a job's output and the problems found making it; a template bug raises."""
         if job.data is not None:
-            return job.data
+            return job.data, []
+        if job.kind in feeds.KINDS:
+            return feeds.render_file(job, self.index, self.config, self.views), []
+        ad_plan, problems = plan_page_ads(self.config.ads, job.kind, job.entry)
         template = self.env.get_template(job.template)
-        context = self.context(job)
-        return self.ads.finish(template.render(context), context["ad_page"]).encode("utf-8")
+        html = template.render(self.context(job, ad_plan))
+        return self.ads.finish(html, ad_plan).encode("utf-8"), problems
 
-    def context(self, job: RenderJob) -> dict[str, Any]:
+    def context(self, job: RenderJob, ad_plan: PageAdPlan) -> dict[str, Any]:
         url = self.config.base_path + url_for(job.output)
         context: dict[str, Any] = {
             "kind": job.kind,
@@ -109,7 +131,7 @@ class PageRenderer:
             "paginator": None,
             "taxonomy": None,
             "breadcrumbs": [Link(self.t("Home"), self.site.url)],
-            "ad_page": self.ads.page(job),
+            "ad_plan": ad_plan,
         }
         if job.entry is not None:
             entry = job.entry
@@ -117,7 +139,7 @@ class PageRenderer:
             newer, older = self.index.neighbours.get(entry.source, (None, None))
             context.update(
                 page=view,
-                content=self.body_html(entry, view, context["ad_page"]),
+                content=self.body_html(entry, view, ad_plan),
                 related=self.views.entries(self.index.related.get(entry.source, ())),
                 newer=self.views.entry(newer) if newer else None,
                 older=self.views.entry(older) if older else None,
@@ -140,9 +162,9 @@ class PageRenderer:
             context.update(self.affiliate.redirect_context(job.output))
         return context
 
-    def body_html(self, entry: Entry, view: Any, ad_page: PageAds | None = None) -> str:
-        """The article body with shortcodes rendered by their templates and, for a page that
-        shows ads (ad_page), its in-body ad units placed by rule (without ad_page: no ads)."""
+    def body_html(self, entry: Entry, view: Any, ad_plan: PageAdPlan) -> str:
+        """The article body with shortcodes rendered by their templates and the in-body ad
+        units of its plan."""
         calls = entry.shortcodes
 
         def expand(match, ad: AdUnit | None = None) -> str:
@@ -157,8 +179,4 @@ class PageRenderer:
                 ad=ad,
             ).strip()
 
-        return self.affiliate.mark_links(self.ads.body(entry, ad_page, expand))
-
-
-def _nothing(*args: Any, **kwargs: Any) -> str:
-    return ""
+        return self.affiliate.mark_links(self.ads.body(entry, ad_plan, expand))

@@ -121,7 +121,7 @@ def validate(calls: list[Shortcode], rules: ShortcodeRules, path: str) -> list[P
             continue
         for product_id in call.args:
             if product_id not in rules.product_ids:
-                problems.append(error(path, call.line, f"unknown product '{product_id}' (not in data/products.yaml)"))
+                problems.append(error(path, call.line, f"unknown product '{product_id}' (not in data/products.yaml)", "unknown-product"))
     return problems
 
 

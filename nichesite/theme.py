@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 
 from nichesite.errors import Problem, error
 
@@ -69,7 +70,23 @@ def resolve_theme(site_dir: Path, name: str, line: int = 1) -> tuple[Theme | Non
     return Theme(name, site_dir, tuple(dirs)), []
 
 
-def make_environment(theme: Theme) -> jinja2.Environment:
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for a session (serve compiles each template once, not
+    once per save); Jinja keys them by template file and checks them by source checksum."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+def make_environment(theme: Theme, compiled: CompiledTemplates | None = None) -> jinja2.Environment:
     site_templates = theme.site_dir / "templates"
     theme_loader = jinja2.FileSystemLoader([str(d) for d in theme.template_dirs])
     loaders: list[jinja2.BaseLoader] = []
@@ -84,6 +101,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
         cache_size=-1,
+        bytecode_cache=compiled,
     )
 
 

@@ -12,7 +12,6 @@ whole site again, so a missed or duplicated event cannot produce a wrong site.
 from __future__ import annotations
 
 import errno
-import signal
 import threading
 import time
 from collections.abc import Callable
@@ -236,44 +235,3 @@ def _read_limit(name: str) -> str:
         return Path("/proc/sys/fs/inotify", name).read_text(encoding="ascii").strip()
     except OSError:
         return ""
-
-
-def stop_on_sigterm() -> None:
-    """Turn SIGTERM into KeyboardInterrupt so `kill` stops a watch as cleanly as Ctrl-C."""
-
-    def interrupt(signum, frame):  # noqa: ARG001
-        raise KeyboardInterrupt
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, interrupt)
-
-
-def watch_and_build(options, poll: bool = False) -> int:
-    """`nichesite build --watch`: build, then rebuild on every change until Ctrl-C; returns the exit code."""
-    from nichesite.cli import EXIT_OK, EXIT_USAGE, run_build
-
-    stop_on_sigterm()
-    watcher = None
-    try:
-        code = run_build(options)
-        if code == EXIT_USAGE:
-            return code
-        watcher = SiteWatcher(options.site_dir, (options.output,), poll=poll)
-        watcher.start()
-        click.echo(f"Watching {options.site_dir} for changes{' (polling)' if watcher.polling else ''}; Ctrl-C to stop.", err=True)
-        while True:
-            batch = watcher.next_batch()
-            if batch is None:
-                continue
-            click.echo(f"Changed: {batch.describe()}", err=True)
-            run_build(options, progress=_quiet)
-    except KeyboardInterrupt:
-        click.echo("Stopped watching.", err=True)
-        return EXIT_OK
-    finally:
-        if watcher is not None:
-            watcher.stop()
-
-
-def _quiet(stage: str, done: int, total: int) -> None:
-    """Rebuilds print only their outcome, not a progress bar on every save."""

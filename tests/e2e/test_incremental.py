@@ -1,13 +1,16 @@
-"""Incremental builds are proven equal to clean builds, byte for byte.
+"""Incremental builds are proven equal to clean builds: the same bytes, the same problems, the
+same exit codes.
 
 A property test applies random sequences of edits (body, title, tags, category, slug, delete,
-add, product change, template override change, site.yaml change, static file add/delete) to a
-small site. After each edit it builds three ways and compares the trees:
+add, product change, template override change, site.yaml change and comment-only change, static
+file add/delete, ad shortcodes (two in a row, more than the page allows), edits that make and
+clear warnings, a site template that starts showing a field no shipped template shows) to a
+small site. After each edit it builds three ways and compares the trees and the problems:
 
 - serve's way: one Builder kept across all steps, writing changed files in place;
-- `nichesite build`'s way: a fresh Builder per step reading the build cache from disk and
-  hard-linking unchanged outputs from the previous build;
-- a clean build: no cache, into a new folder.
+- `nichesite build`'s way: a fresh Builder per step reading the build state from disk and
+  hard-linking unchanged outputs from the previous build, then the same with --strict;
+- a clean build: no state, into a new folder (and with --strict).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from conftest import run_nichesite, tree_digest, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nichesite import build as build_module
+from nichesite import sources, write
 from nichesite.build import Builder, BuildOptions
 from nichesite.output import MARKER
 
@@ -65,21 +68,32 @@ CATEGORIES = ["Water", "Breeding", "Feeding"]
 CARD_OVERRIDE = """<article class="card"><h3><a href="{{ item.url }}">{{ item.title }}</a></h3>
 <p>{{ item.description }} ({{ item.word_count }} words){MARK}</p></article>
 """
+# Fields no shipped template shows on a card: a list must follow them once a site template does.
+CARD_NEW_FIELDS = """<article class="card"><h3><a href="{{ item.url }}">{{ item.title }}</a></h3>
+<p>{{ item.headings|length }} headings, {{ item.faq|length }} questions, level {{ item.extra.level }}</p></article>
+"""
+ADS_BODIES = [
+    "First paragraph about the water.\n\n{{< ad >}}\n\n{{< ad >}}\n\nSecond paragraph about the tank.\n",  # two in a row
+    "One.\n\n{{< ad >}}\n\nTwo.\n\n{{< ad >}}\n\nThree.\n\n{{< ad >}}\n\nFour.\n\n{{< ad >}}\n\nFive shrimp.\n",  # over the max
+    "- a list item\n- {{< ad >}}\n\nAfter the list, a paragraph about moss.\n",  # inside a list
+]
 
 
 def body(seed: int, words: int = 40) -> str:
     text = " ".join(WORDS[(seed + i * 7) % len(WORDS)] for i in range(words))
-    return f"{text.capitalize()}.\n\nSecond paragraph about {WORDS[seed % len(WORDS)]} and the tank.\n\n{{{{< product tds-meter >}}}}\n\nThird paragraph: {text}.\n"
+    heading = f"## About the {WORDS[seed % len(WORDS)]}\n\n" if seed % 3 == 0 else ""
+    return (
+        f"{text.capitalize()}.\n\nSecond paragraph about {WORDS[seed % len(WORDS)]} and the tank.\n\n{heading}"
+        f"{{{{< product tds-meter >}}}}\n\nThird paragraph: {text}.\n"
+    )
 
 
 def article_text(a: dict) -> str:
-    lines = [
-        "---",
-        f"title: {a['title']}",
-        f"date: {a['date']}",
-        "problem: Shrimp die after a water change.",
-        "solution: Change less water.",
-    ]
+    lines = ["---", f"title: {a['title']}", f"date: {a['date']}"]
+    if not a.get("no_answer"):  # without them: a warning at the front matter
+        lines += ["problem: Shrimp die after a water change.", "solution: Change less water."]
+    if a.get("level"):
+        lines.append(f"level: {a['level']}")
     if a.get("slug"):
         lines.append(f"slug: {a['slug']}")
     if a.get("category"):
@@ -131,6 +145,11 @@ class SiteModel:
             kind = "add"
         if kind == "body":
             self.articles[rel]["body"] = body(m, 30 + m % 20)
+        elif kind == "ads":
+            self.articles[rel]["body"] = ADS_BODIES[m % len(ADS_BODIES)] if m % 4 != 3 else body(m)
+        elif kind == "warning":  # the problem/solution warning comes and goes; so does a front-matter field
+            self.articles[rel]["no_answer"] = not self.articles[rel].get("no_answer")
+            self.articles[rel]["level"] = m % 4
         elif kind == "body_same_card":  # same first paragraph and reading time: only that page changes
             if rel is not None:
                 self.articles[rel]["body"] = self.articles[rel]["body"].replace("Third paragraph", f"Third paragraph ({WORDS[m % 10]})")
@@ -183,9 +202,18 @@ class SiteModel:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(CARD_OVERRIDE.replace("{MARK}", f" v{m}"), encoding="utf-8")
             return
+        elif kind == "template_fields":
+            path = self.root / "templates/partials/card.html"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(CARD_NEW_FIELDS, encoding="utf-8")
+            return
         elif kind == "config":
             self.paginate = 2 + m % 3
             (self.root / "site.yaml").write_text(CONFIG.format(paginate=self.paginate), encoding="utf-8")
+            return
+        elif kind == "config_comment":  # moves every line of site.yaml: must render nothing again
+            comments = "".join(f"# note {i}\n" for i in range(m % 4))
+            (self.root / "site.yaml").write_text(comments + CONFIG.format(paginate=self.paginate), encoding="utf-8")
             return
         elif kind == "static":
             path = self.root / f"static/extra-{m % 3}.txt"
@@ -213,7 +241,11 @@ EDIT_KINDS = [
     "tag_case",
     "template",
     "config",
+    "config_comment",
     "static",
+    "ads",
+    "warning",
+    "template_fields",
 ]
 edits = st.tuples(st.sampled_from(EDIT_KINDS), st.integers(0, 20), st.integers(0, 50))
 
@@ -222,6 +254,11 @@ def clean_build(site: Path, out: Path, preview: bool):
     if out.exists():
         shutil.rmtree(out)
     return Builder(BuildOptions(site, out, preview=preview), use_cache=False).build()
+
+
+def problems(result) -> list[tuple]:
+    """What a user reads: file, line, message and level of every problem, in the order printed."""
+    return [(p.location.path, p.location.line, p.message, p.severity.value) for p in result.problems]
 
 
 def check_equivalence(tmp: Path, steps: list[tuple]) -> None:
@@ -233,16 +270,19 @@ def check_equivalence(tmp: Path, steps: list[tuple]) -> None:
         if edit is not None:
             model.apply(edit)
         served = serve_builder.build()
-        built = Builder(BuildOptions(site, tmp / "public")).build()  # reads the cache from disk
+        built = Builder(BuildOptions(site, tmp / "public")).build()  # reads the state from disk
+        strict = Builder(BuildOptions(site, tmp / "public", strict=True)).build()  # reuses every output
         expected_preview = clean_build(site, clean_preview, preview=True)
         expected_public = clean_build(site, clean_public, preview=False)
-        assert served.ok == expected_preview.ok, (step, edit, served.problems)
-        assert built.ok == expected_public.ok, (step, edit, built.problems)
-        assert sorted(map(str, served.problems)) == sorted(map(str, expected_preview.problems)), (step, edit)
+        expected_strict = Builder(BuildOptions(site, tmp / "clean-strict", strict=True), use_cache=False).build()
+        where = (step, edit)
+        assert (served.ok, problems(served)) == (expected_preview.ok, problems(expected_preview)), where
+        assert (built.ok, problems(built)) == (expected_public.ok, problems(expected_public)), where
+        assert (strict.ok, problems(strict)) == (expected_strict.ok, problems(expected_strict)), where
         if expected_preview.ok:
-            assert tree_digest(tmp / "serve") == tree_digest(clean_preview), (step, edit)
+            assert tree_digest(tmp / "serve") == tree_digest(clean_preview), where
         if expected_public.ok:
-            assert tree_digest(tmp / "public") == tree_digest(clean_public), (step, edit)
+            assert tree_digest(tmp / "public") == tree_digest(clean_public), where
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -271,6 +311,10 @@ def test_incremental_builds_equal_a_clean_build_long(tmp_path_factory, steps):
         # memos of unchanged articles: rule checks after the catalog lost an id they use, and
         # feed/sitemap/search parts after a tag got another spelling on the newest article
         [("products", 3, 1), ("catalog_ids", 0, 0), ("catalog_ids", 0, 0), ("tag_case", 0, 1), ("tag_case", 0, 2)],
+        # ad warnings raised while rendering are reported again by builds that reuse the page
+        [("ads", 1, 0), ("title", 2, 2), ("ads", 1, 1), ("config_comment", 0, 3), ("ads", 1, 2), ("ads", 1, 3)],
+        # a card template that starts showing headings, questions and a front-matter field
+        [("template_fields", 0, 0), ("body", 0, 3), ("warning", 0, 2), ("warning", 0, 3), ("config_comment", 0, 1)],
     ],
 )
 def test_known_edit_sequences_equal_a_clean_build(tmp_path, steps):
@@ -280,8 +324,8 @@ def test_known_edit_sequences_equal_a_clean_build(tmp_path, steps):
 def test_parallel_cold_build_equals_the_sequential_one(tmp_path, monkeypatch):
     SiteModel(tmp_path / "site")
     sequential = Builder(BuildOptions(tmp_path / "site", tmp_path / "one"), use_cache=False, workers=1).build()
-    monkeypatch.setattr(build_module, "PARALLEL_PARSE_MIN", 1)
-    monkeypatch.setattr(build_module, "PARALLEL_RENDER_MIN", 1)
+    monkeypatch.setattr(sources, "PARALLEL_PARSE_MIN", 1)
+    monkeypatch.setattr(write, "PARALLEL_RENDER_MIN", 1)
     parallel = Builder(BuildOptions(tmp_path / "site", tmp_path / "two"), use_cache=False, workers=2).build()
     assert sequential.ok and parallel.ok
     assert parallel.problems == sequential.problems
@@ -299,3 +343,24 @@ def test_second_build_through_the_command_renders_nothing_and_keeps_every_file(t
     after = {p: p.stat().st_ino for p in (site / "public").rglob("*") if p.is_file() and p.name != MARKER}
     assert after == before  # the same files (hard links of the previous build), none rewritten
     assert (site / ".nichesite" / "cache").is_dir()
+
+
+def test_a_warm_strict_build_fails_on_the_ad_warning_a_clean_one_fails_on(tmp_path):
+    """The reported case: two `{{< ad >}}` in a row, `build` (1 warning), then `build --strict`
+    with the state of that build must fail like a clean `--strict` build does."""
+    site = tmp_path / "site"
+    SiteModel(site)
+    page = site / "content/water/article-0.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nMore.\n\n{{< ad >}}\n\n{{< ad >}}\n\nAnd more text.\n", encoding="utf-8")
+    first = run_nichesite("build", site)
+    assert first.returncode == 0 and "this ad is left out" in first.stderr and "1 warning" in first.stdout
+    warm = run_nichesite("build", site, "--strict")
+    assert warm.returncode == 1, warm.stdout
+    assert "this ad is left out" in warm.stderr
+    shutil.rmtree(site / ".nichesite")
+    clean = run_nichesite("build", site, "--strict")
+    assert (clean.returncode, problem_lines(clean.stderr)) == (warm.returncode, problem_lines(warm.stderr))
+
+
+def problem_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if any(f": {level}: " in line for level in ("error", "warning", "note"))]

@@ -8,7 +8,8 @@ from types import MappingProxyType
 import pytest
 
 from nichesite import shortcodes
-from nichesite.ads import ads_txt, ads_txt_jobs, page_shows_ads, plan_body_ads, top_level_blocks
+from nichesite.adplan import page_shows_ads, plan_body_ads, top_level_blocks
+from nichesite.ads import ads_txt, ads_txt_jobs
 from nichesite.body import BodyRenderer
 from nichesite.config import DEFAULT_AD_HEIGHTS, PLACEMENTS, AdPlacement, AdsConfig, SiteConfig
 from nichesite.content import Entry

@@ -1,4 +1,4 @@
-"""nichesite/check.py: link resolution, source lines, site-wide rules and the report format."""
+"""nichesite check (check.py, linkcheck.py, contentaudit.py): link resolution, source lines, site-wide rules and the report format."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import json
 
 from conftest import BASIC_CONFIG, write_site
 
-from nichesite.check import Finding, Report, audit, parse_page
+from nichesite.check import Finding, Report, audit
+from nichesite.linkcheck import parse_page
 
 WORDS = " ".join(["Shrimp keepers often see this in small tanks and want a calm fix."] * 25)  # 325 words
 

@@ -1,4 +1,4 @@
-"""seo.py: feed, sitemap, robots.txt, search index and JSON-LD from a loaded site."""
+"""seo.py and feeds.py: feed, sitemap, robots.txt, search index and JSON-LD from a loaded site."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import BASIC_CONFIG, article, write_site
 
-from nichesite import seo
-from nichesite.build import Builder, BuildOptions
+from nichesite import feeds, seo
+from nichesite.pipeline import BuildOptions, read_site
 from nichesite.views import Link, ViewFactory
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -18,7 +18,7 @@ SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 def load(tmp_path: Path, files: dict[str, str], config: str = BASIC_CONFIG, drafts: bool = False):
     root = write_site(tmp_path / "site", files, config)
-    site = Builder(BuildOptions(root, drafts=drafts)).load()
+    site, _, _ = read_site(BuildOptions(root, drafts=drafts))
     assert site is not None
     return site
 
@@ -33,10 +33,11 @@ FILES = {
 
 
 def jobs_by_name(site) -> dict[str, bytes]:
-    return {job.output: job.data for job in seo.generated_jobs(site.index, site.config)}
+    views = ViewFactory(site.config, site.index)
+    return {job.output: feeds.render_file(job, site.index, site.config, views) for job in feeds.feed_jobs()}
 
 
-def test_generated_jobs_are_the_four_search_engine_files_with_bytes(tmp_path: Path) -> None:
+def test_feed_jobs_render_the_four_search_engine_files(tmp_path: Path) -> None:
     jobs = jobs_by_name(load(tmp_path, FILES))
     assert sorted(jobs) == ["feed.xml", "robots.txt", "search-index.json", "sitemap.xml"]
     assert all(isinstance(data, bytes) and data for data in jobs.values())

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from nichesite.errors import error
-from nichesite.server import PreviewServer, PreviewState, inject, resolve_request
+from nichesite.livereload import PreviewState, inject
+from nichesite.server import PreviewServer, resolve_request
 
 
 @pytest.fixture

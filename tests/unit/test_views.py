@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import BASIC_CONFIG, article, write_site
 
-from nichesite.build import Builder, BuildOptions
+from nichesite.pipeline import BuildOptions, read_site
 from nichesite.views import Paginator, ViewFactory, meta_description
 
 
@@ -44,7 +44,7 @@ def test_entry_view_has_reading_time_description_and_base_path_urls(tmp_path: Pa
     root = write_site(
         tmp_path / "site", {"content/water/a.md": article("Long article", body=body, category="Water", tags="[tds]")}, BASIC_CONFIG
     )
-    site = Builder(BuildOptions(root, base_url="https://example.org/sub")).load()
+    site, _, _ = read_site(BuildOptions(root, base_url="https://example.org/sub"))
     view = ViewFactory(site.config, site.index).entry(site.index.articles[0])
     assert view.reading_time == 3  # 500 words at 220 a minute, rounded up
     assert view.url == "/sub/long-article/"

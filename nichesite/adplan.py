@@ -1,0 +1,300 @@
+"""Where a page's ads go, decided before its template runs: plain data the renderer follows.
+
+Placement works on the top-level blocks of an article body (found with `html.parser`, so
+nested lists, tables, quotes and raw HTML are never split): in-body units go only after a
+top-level paragraph, never directly before a heading, a product box or the end of the body,
+never next to another ad, and never more than the page maximum. Which template-placed units
+(`after_content`, `sidebar`, `in_list`) a page may show follows from its kind and its body plan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from types import MappingProxyType
+
+from nichesite.config import AdsConfig
+from nichesite.content import Entry
+from nichesite.errors import Problem, warning
+from nichesite.shortcodes import Shortcode
+
+LIST_KINDS = ("home", "category", "tag")
+ENTRY_KINDS = ("article", "page")
+BODY_PLACEMENTS = ("after_intro", "in_content")
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+# A unit may stand before these blocks only; anything else (a heading, a product box, raw
+# HTML, the footnotes, the end of the body) keeps the unit away.
+_CONTENT_AFTER_AD = frozenset(("p", "ul", "ol", "dl", "table", "pre", "blockquote", "figure", "details"))
+_TAG = re.compile(r"<[^>]*>")
+_NEWLINE = re.compile("\n")
+_VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"))
+_CLOSES_P = frozenset(
+    (
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "details",
+        "div",
+        "dl",
+        "fieldset",
+        "figure",
+        "footer",
+        "form",
+        "header",
+        "hr",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "ul",
+    )
+    + tuple(_HEADINGS)
+)
+
+
+# -- which pages show ads ------------------------------------------------------------------
+
+
+def page_shows_ads(ads: AdsConfig | None, kind: str, entry: Entry | None = None) -> bool:
+    """Whether a page may carry ads at all: lists yes; articles unless `ads: false`, a draft or
+    thin; standalone pages only with `ads: true`; never 404, search or anything else."""
+    if ads is None:
+        return False
+    if kind in LIST_KINDS:
+        return True
+    if kind not in ENTRY_KINDS or entry is None:
+        return False
+    if entry.ads is False or entry.draft:
+        return False
+    if kind == "page" and entry.ads is not True:
+        return False
+    return entry.word_count >= ads.min_words
+
+
+# -- the top-level blocks of a body --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One top-level element of a body: where it starts and ends in the HTML text."""
+
+    start: int
+    end: int
+    tag: str  # "#text" for bare text at the top level
+    shortcode: int | None = None  # index of a shortcode placeholder block
+    lead_in: bool = False  # a paragraph ending in ":" that introduces the next block
+
+
+class _TopLevel(HTMLParser):
+    """Finds the boundaries of top-level elements; tolerant of unclosed raw HTML (an element
+    left open swallows the rest of the body, which then gets no units: fail closed)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.text = text
+        self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        self.stack: list[str] = []
+        self.blocks: list[Block] = []
+        self._start = 0
+        self._tag = ""
+        self._shortcode: int | None = None
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def _open(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start, self._tag = self._offset(), tag
+        marker = dict(attrs).get("data-nichesite-shortcode")
+        self._shortcode = int(marker) if tag == "div" and marker and marker.isdigit() else None
+
+    def _close(self, end: int) -> None:
+        lead_in = self._tag == "p" and _TAG.sub("", self.text[self._start : end]).rstrip().endswith(":")
+        self.blocks.append(Block(self._start, end, self._tag, self._shortcode, lead_in))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.stack == ["p"] and tag in _CLOSES_P:  # `<p>` closed implicitly by a block
+            self.stack.clear()
+            self._close(self._offset())
+        if not self.stack:
+            self._open(tag, attrs)
+            if tag in _VOID:
+                self._close(self._offset() + len(self.get_starttag_text() or ""))
+                return
+        if tag not in _VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.stack:
+            self._open(tag, attrs)
+            self._close(self._offset() + len(self.get_starttag_text() or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.stack:
+            return  # a stray end tag
+        while self.stack.pop() != tag:
+            pass
+        if not self.stack:
+            offset = self._offset()
+            end = self.text.find(">", offset)
+            self._close(len(self.text) if end < 0 else end + 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self.stack and data.strip():
+            start = self._offset()
+            self.blocks.append(Block(start, start + len(data), "#text"))
+
+    def finish(self) -> tuple[Block, ...]:
+        self.close()
+        if self.stack:  # unclosed to the end: one block that nothing may follow
+            self.blocks.append(Block(self._start, len(self.text), self._tag, self._shortcode))
+        return tuple(self.blocks)
+
+
+def top_level_blocks(body_html: str) -> tuple[Block, ...]:
+    """The top-level elements of an HTML fragment, in order (comments and whitespace skipped)."""
+    parser = _TopLevel(body_html)
+    parser.feed(body_html)
+    return parser.finish()
+
+
+# -- where units go in a body --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BodyAdPlan:
+    """The ads of one body: automatic units (inserted after a block) and the `{{< ad >}}`
+    shortcodes that show (index → placement); the others are dropped with a reason."""
+
+    inserts: tuple[tuple[int, str], ...] = ()  # (block index, placement)
+    shortcodes: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
+    dropped: tuple[tuple[int, str], ...] = ()  # (shortcode index, why)
+    ends_with_ad: bool = False
+    placed: frozenset[str] = frozenset()
+
+    @property
+    def count(self) -> int:
+        return len(self.inserts) + len(self.shortcodes)
+
+
+def shortcode_placement(call: Shortcode, ads: AdsConfig) -> str | None:
+    """The placement an `{{< ad [PLACEMENT] >}}` uses: the one named, else in_content, else
+    the first configured in-body placement."""
+    if call.args:
+        return call.args[0] if call.args[0] in ads.placements else None
+    for name in ("in_content", "after_intro", "after_content"):
+        if name in ads.placements:
+            return name
+    return None
+
+
+def plan_body_ads(blocks: tuple[Block, ...], calls: tuple[Shortcode, ...], ads: AdsConfig) -> BodyAdPlan:
+    """Decide every in-body unit of a page that shows ads."""
+    placements = ads.placements
+    in_content = placements.get("in_content")
+    limit = in_content.max if in_content else 3
+    top = {b.shortcode: i for i, b in enumerate(blocks) if b.shortcode is not None}
+    ad_calls = [i for i, call in enumerate(calls) if call.name == "ad"]
+    kept: dict[int, str] = {}
+    dropped: list[tuple[int, str]] = []
+    ad_blocks: set[int] = set()
+    counted = 0
+    for index in sorted(ad_calls, key=lambda i: top.get(i, -1)):
+        name = shortcode_placement(calls[index], ads)
+        position = top.get(index)
+        if name is None:
+            dropped.append((index, "no ad placement is configured for it in site.yaml"))
+        elif position is None:
+            dropped.append((index, "it is inside a list, quote, table or other block: ads go only between top-level blocks"))
+        elif position - 1 in ad_blocks:
+            dropped.append((index, "it directly follows another ad: never two ads in a row"))
+        elif name != "after_intro" and counted >= limit:
+            dropped.append((index, f"the page already has {limit} in-content ads (in_content max)"))
+        else:
+            kept[index] = name
+            ad_blocks.add(position)
+            counted += name != "after_intro"
+
+    def can_follow(i: int) -> bool:
+        """A unit may go right after block i."""
+        if blocks[i].tag != "p" or blocks[i].lead_in or i in ad_blocks or i + 1 >= len(blocks):
+            return False
+        after = blocks[i + 1]
+        return after.shortcode is None and after.tag in _CONTENT_AFTER_AD
+
+    inserts: dict[int, str] = {}
+    if "after_intro" in placements and "after_intro" not in kept.values():
+        first = next((i for i, b in enumerate(blocks) if b.tag == "p"), None)
+        if first is not None and can_follow(first):
+            inserts[first] = "after_intro"
+    if in_content is not None:
+        budget = limit - counted
+        since = 0  # paragraphs since the start of the body or the last ad
+        for i, block in enumerate(blocks):
+            if i in ad_blocks:
+                since = 0
+                continue
+            if block.tag != "p":
+                continue
+            since += 1
+            if i in inserts:
+                since = 0
+            elif since >= in_content.every and budget > 0 and can_follow(i):
+                inserts[i] = "in_content"
+                since = 0
+                budget -= 1
+    return BodyAdPlan(
+        inserts=tuple(sorted(inserts.items())),
+        shortcodes=MappingProxyType(kept),
+        dropped=tuple(sorted(dropped)),
+        ends_with_ad=bool(blocks) and len(blocks) - 1 in ad_blocks,
+        placed=frozenset(kept.values()) | frozenset(inserts.values()),
+    )
+
+
+# -- the whole page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PageAdPlan:
+    """The ads of one page: whether it shows any, the body's units, and the blocks they follow."""
+
+    kind: str
+    shows: bool
+    body: BodyAdPlan = BodyAdPlan()
+    blocks: tuple[Block, ...] = ()
+
+    def allows(self, name: str, position: int | None = None, items: int = 0, every: int = 1) -> bool:
+        """Whether a template-placed unit (`after_content`, `sidebar`, `in_list`) shows here."""
+        if not self.shows:
+            return False
+        if name == "sidebar":
+            return self.kind in ENTRY_KINDS
+        if name == "after_content":
+            return self.kind in ENTRY_KINDS and not self.body.ends_with_ad and "after_content" not in self.body.placed
+        if name == "in_list":
+            return self.kind in LIST_KINDS and isinstance(position, int) and 0 < position < items and not position % every
+        return False  # after_intro and in_content go into the body, not templates
+
+
+NO_ADS = PageAdPlan("", False)
+
+
+def plan_page_ads(ads: AdsConfig | None, kind: str, entry: Entry | None) -> tuple[PageAdPlan, list[Problem]]:
+    """A page's ad plan, and a warning for each `{{< ad >}}` it leaves out."""
+    if not page_shows_ads(ads, kind, entry):
+        return PageAdPlan(kind, False), []
+    if entry is None or ads is None:
+        return PageAdPlan(kind, True), []
+    blocks = top_level_blocks(entry.body_html)
+    body = plan_body_ads(blocks, entry.shortcodes, ads)
+    problems = [
+        warning(entry.source, entry.shortcodes[index].line, f"this ad is left out: {why}", "ad-left-out") for index, why in body.dropped
+    ]
+    return PageAdPlan(kind, True, body, blocks), problems

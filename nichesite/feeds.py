@@ -1,0 +1,148 @@
+"""The files search engines and readers fetch besides pages: the Atom feed, the sitemap,
+robots.txt and the search index.
+
+Each is a pure function of the site index, the entries' views and the configuration: no
+wall-clock time, dates come from the articles, so identical input gives byte-identical files.
+The render stage makes them like any page (`render_file`), only when what they show changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from xml.sax.saxutils import escape, quoteattr
+
+from nichesite.config import SiteConfig
+from nichesite.content import Entry
+from nichesite.index import SiteIndex
+from nichesite.plan import RenderJob, page_count, paginated_paths
+from nichesite.views import EntryView, ViewFactory
+
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+SEARCH_INDEX = "search-index.json"
+KINDS = ("feed", "sitemap", "robots", "search-index")
+
+
+def feed_jobs() -> list[RenderJob]:
+    """The render jobs of the feed, the sitemap, robots.txt and the search index."""
+    return [
+        RenderJob(FEED, "feed", source="feed"),
+        RenderJob(SITEMAP, "sitemap", source="sitemap"),
+        RenderJob(ROBOTS, "robots", source="robots.txt"),
+        RenderJob(SEARCH_INDEX, "search-index", source="search index"),
+    ]
+
+
+def render_file(job: RenderJob, index: SiteIndex, config: SiteConfig, views: ViewFactory) -> bytes:
+    """The bytes of one of the files of `feed_jobs`."""
+    articles = [a for a in index.articles if not a.draft]
+    if job.kind == "feed":
+        return atom_feed(articles, config, views)
+    if job.kind == "sitemap":
+        return sitemap(index, config, views)
+    if job.kind == "robots":
+        return robots_txt(config)
+    return search_index(articles, views)
+
+
+def is_noindex(entry: Entry) -> bool:
+    """Front matter `noindex: true` keeps a page out of the sitemap and search engines."""
+    return entry.extra.get("noindex") is True
+
+
+def _timestamp(day: dt.date | None) -> str:
+    return f"{day.isoformat()}T00:00:00Z" if day else "1970-01-01T00:00:00Z"
+
+
+def atom_feed(articles: Iterable[Entry], config: SiteConfig, views: ViewFactory) -> bytes:
+    """An Atom 1.0 feed of the articles, newest first, with their summaries."""
+    articles = list(articles)
+    home = config.absolute(config.base_path + "/")
+    updated = max((a.lastmod for a in articles if a.lastmod), default=None)
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>',
+        f"  <title>{escape(config.title)}</title>",
+    ]
+    if config.description:
+        lines.append(f"  <subtitle>{escape(config.description)}</subtitle>")
+    lines += [
+        f'  <link href={quoteattr(config.absolute(config.base_path + "/" + FEED))} rel="self" type="application/atom+xml"/>',
+        f'  <link href={quoteattr(home)} rel="alternate" type="text/html"/>',
+        f"  <id>{escape(home)}</id>",
+        f"  <updated>{_timestamp(updated)}</updated>",
+        f"  <author><name>{escape(config.author.name or config.title)}</name></author>",
+        "  <generator>nichesite</generator>",
+    ]
+    lines += [_feed_entry(article, views.entry(article)) for article in articles]
+    lines.append("</feed>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _feed_entry(article: Entry, view: EntryView) -> str:
+    lines = [
+        "  <entry>",
+        f"    <title>{escape(view.title)}</title>",
+        f'    <link href={quoteattr(view.permalink)} rel="alternate" type="text/html"/>',
+        f"    <id>{escape(view.permalink)}</id>",
+        f"    <published>{_timestamp(article.date)}</published>",
+        f"    <updated>{_timestamp(article.lastmod)}</updated>",
+    ]
+    if view.category:
+        lines.append(f"    <category term={quoteattr(view.category.name)}/>")
+    lines.append(f"    <summary>{escape(view.description)}</summary>")
+    lines.append("  </entry>")
+    return "\n".join(lines)
+
+
+def sitemap(index: SiteIndex, config: SiteConfig, views: ViewFactory) -> bytes:
+    """sitemap.xml: home, articles, pages, categories and tags (all list pages) with lastmod.
+
+    Drafts, noindex pages, the search page, 404 and redirect pages are left out."""
+    articles = [a for a in index.articles if not a.draft and not is_noindex(a)]
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    newest = max((a.lastmod for a in articles if a.lastmod), default=None)
+    for path in paginated_paths("/", page_count(len(index.articles), config.paginate)):
+        lines.append(_sitemap_url(config, config.base_path + path, newest))
+
+    for entry in (*articles, *(p for p in index.pages if not p.draft and not is_noindex(p))):
+        lines.append(_sitemap_url(config, views.entry(entry).url, entry.lastmod))
+    for taxonomy in (*index.categories, *index.tags):
+        last = max((a.lastmod for a in taxonomy.articles if a.lastmod), default=None)
+        for path in paginated_paths(taxonomy.path, page_count(len(taxonomy.articles), config.paginate)):
+            lines.append(_sitemap_url(config, config.base_path + path, last))
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _sitemap_url(config: SiteConfig, url: str, lastmod: dt.date | None) -> str:
+    lines = ["  <url>", f"    <loc>{escape(config.absolute(url))}</loc>"]
+    if lastmod:
+        lines.append(f"    <lastmod>{lastmod.isoformat()}</lastmod>")
+    lines.append("  </url>")
+    return "\n".join(lines)
+
+
+def robots_txt(config: SiteConfig) -> bytes:
+    """Allow everything but the affiliate redirects; name the sitemap."""
+    lines = ["User-agent: *", "Allow: /"]
+    if config.affiliate.cloak:
+        lines.append(f"Disallow: {config.base_path}/go/")
+    lines += ["", f"Sitemap: {config.absolute(config.base_path + '/' + SITEMAP)}"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def search_index(articles: Iterable[Entry], views: ViewFactory) -> bytes:
+    """The client-side search index: one record per article, newest first."""
+    records = [_search_record(views.entry(article)) for article in articles]
+    return ("[" + ",".join(records) + "]\n").encode("utf-8")
+
+
+def _search_record(view: EntryView) -> str:
+    """One article's record: the JSON json.dumps writes for it inside the index's list."""
+    category = view.category.name if view.category else ""
+    record = {"title": view.title, "url": view.url, "summary": view.description, "category": category, "tags": [t.name for t in view.tags]}
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))

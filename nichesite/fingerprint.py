@@ -1,0 +1,110 @@
+"""Fingerprints: for each output file, a digest of the templates and the views it is made from.
+
+An output whose fingerprint equals the one recorded at the last build is not rendered again.
+Templates see only views (`views.py`), so the views a job is given are what its bytes depend on:
+
+- the site part, shared by every output: nichesite's and its renderers' versions, every
+  template and translation of the site and its theme, the configuration (without the line
+  numbers kept for messages), the catalog, the build switches, and the site view every
+  template gets (categories and tags with their counts, the standalone pages);
+- the job part: an article or page → the digest of its source (its body) and the views of
+  itself, its related articles and its newer and older neighbours; a list page → its number,
+  page count, taxonomy view and the views of the articles on it; the feed, the sitemap and the
+  search index → the views of every entry; a file with ready bytes → its bytes.
+
+A view's digest covers every field of it, so a template that starts showing a field no
+shipped template shows is rebuilt correctly with no rule to edit. There are no "if X changed
+re-render Y" rules; the property test in tests/e2e/test_incremental.py checks that a warm
+build equals a clean one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import babel
+import jinja2
+import markdown
+
+from nichesite import __version__, feeds
+from nichesite.index import SiteIndex
+from nichesite.plan import RenderJob
+from nichesite.theme import Theme
+
+FORMAT = 2
+LIST_KINDS = ("home", "category", "tag")
+
+
+def digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def template_digest(theme: Theme) -> str:
+    """A digest of every template and translation the site can render with."""
+    hashed = hashlib.sha256()
+    for folder in [theme.site_dir / "templates", *theme.template_dirs, *theme.i18n_dirs]:
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            data = path.read_bytes()
+            hashed.update(f"{path.relative_to(folder).as_posix()}\0{len(data)}\0".encode())
+            hashed.update(data)
+        hashed.update(f"\0folder {folder}\0".encode())
+    return hashed.hexdigest()
+
+
+def site_digest(config: object, catalog: object, templates: str, switches: tuple, site_view: object) -> str:
+    """What every output may show: versions, templates, config, catalog, switches, site view."""
+    versions = (FORMAT, __version__, jinja2.__version__, markdown.__version__, babel.__version__)
+    return digest(versions, templates, repr(config), repr(catalog), switches, repr(site_view))
+
+
+def job_fingerprints(
+    jobs: Iterable[RenderJob],
+    index: SiteIndex,
+    site: str,
+    sources: Mapping[str, str],
+    views: Mapping[str, str],
+    per_page: int,
+) -> dict[str, str]:
+    """output → fingerprint for every job. `sources` maps an entry's source to its digest,
+    `views` to the digest of its view."""
+    out: dict[str, str] = {}
+    every_entry = ""
+
+    def view(entry) -> str:
+        return views[entry.source] if entry is not None else ""
+
+    for job in jobs:
+        head = (site, job.output, job.kind, job.template)
+        if job.data is not None:
+            out[job.output] = digest(head, hashlib.sha256(job.data).hexdigest())
+        elif job.entry is not None:
+            source = job.entry.source
+            related = [view(e) for e in index.related.get(source, ())]
+            newer, older = index.neighbours.get(source, (None, None))
+            out[job.output] = digest(head, sources[source], view(job.entry), related, view(newer), view(older))
+        elif job.kind in LIST_KINDS:
+            articles = job.taxonomy.articles if job.taxonomy else index.articles
+            items = [view(e) for e in articles[(job.number - 1) * per_page : job.number * per_page]]
+            taxonomy = (job.taxonomy.kind, job.taxonomy.slug) if job.taxonomy else None
+            out[job.output] = digest(head, job.number, job.count, taxonomy, items)
+        elif job.kind in feeds.KINDS:
+            if not every_entry:
+                every_entry = digest([view(e) for e in index.articles], [view(e) for e in index.pages])
+            out[job.output] = digest(head, every_entry)
+        else:  # search, 404, /go/ pages: the site part says it all
+            out[job.output] = digest(head)
+    return out
+
+
+def static_fingerprint(path: Path, st: os.stat_result, racy: bool) -> str:
+    """A static file by its path and stat signature (size, mtime, and the ctime and inode that
+    change on every write, even when a tool sets the mtime back); by its content when written
+    just now (a second edit within the file system's timestamp granularity keeps them all)."""
+    if racy:
+        return digest(str(path), "bytes", hashlib.sha256(path.read_bytes()).hexdigest())
+    return digest(str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)

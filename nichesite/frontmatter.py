@@ -1,0 +1,111 @@
+"""Front-matter fields of a source: the schema, and the helpers that turn raw values (dates,
+FAQ entries, the source's folder) into what an entry holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import PurePosixPath
+
+from nichesite.body import BodyRenderer
+from nichesite.errors import Problems
+from nichesite.schema import Field
+from nichesite.slugs import slugify
+from nichesite.yamlutil import YamlList, YamlMap
+
+PAGES_DIR = "pages"
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date_field() -> Field:
+    return Field("str")
+
+
+FRONT_MATTER: dict[str, Field] = {
+    "title": Field("str", required=True),
+    "date": _date_field(),
+    "updated": _date_field(),
+    "category": Field("str", default=""),
+    "tags": Field("str_list", default=()),
+    "products": Field("str_list", default=()),
+    "problem": Field("str", default=""),
+    "solution": Field("str", default=""),
+    "description": Field("str", default=""),
+    "image": Field("str", default=""),
+    "slug": Field("str", default=""),
+    "draft": Field("bool", default=False),
+    "ads": Field("bool", default=None),
+}
+
+
+def is_page(rel: str) -> bool:
+    """Whether a source is a standalone page (under content/pages/) rather than an article."""
+    parts = PurePosixPath(rel).parts
+    return len(parts) > 2 and parts[1] == PAGES_DIR
+
+
+def folder_category(rel: str) -> str:
+    """The category an article without 'category:' gets: its folder's name, capitalized."""
+    parts = PurePosixPath(rel).parts  # content/<folder>/.../x.md
+    if len(parts) < 3:
+        return ""
+    name = parts[1].replace("-", " ").replace("_", " ").strip()
+    return name[:1].upper() + name[1:]
+
+
+def parse_date(value: str | None, key: str, data: YamlMap, rel: str, problems: Problems) -> tuple[dt.date, str] | None:
+    """A 'date:' or 'updated:' value as (day, sortable timestamp text); None when absent or invalid."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if _DATE.fullmatch(text):
+            day = dt.date.fromisoformat(text)
+            return day, f"{day.isoformat()}T00:00:00"
+        moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1))
+        return moment.date(), moment.isoformat()
+    except ValueError:
+        problems.error(rel, data.line_of(key), f"{key}: {text!r} is not a valid date (expected YYYY-MM-DD, such as 2026-10-02)")
+        return None
+
+
+def parse_faq(data: YamlMap, rel: str, problems: Problems, renderer: BodyRenderer) -> tuple[tuple[str, str], ...]:
+    """The 'faq:' list as (question, answer HTML) pairs; a malformed entry is reported and skipped."""
+    raw = data.get("faq")
+    if raw is None:
+        return ()
+    if not isinstance(raw, YamlList):
+        problems.error(rel, data.line_of("faq"), "faq: expected a list of entries with 'q' and 'a'")
+        return ()
+    entries = []
+    for index, item in enumerate(raw):
+        line = raw.line_of(index)
+        if not isinstance(item, YamlMap) or set(item) - {"q", "a"} or not {"q", "a"} <= set(item):
+            problems.error(rel, line, "faq entry: expected exactly 'q: question' and 'a: answer'")
+            continue
+        q, a = (item[k] if isinstance(item[k], str) else item.raw.get(k) for k in ("q", "a"))
+        if not isinstance(q, str) or not isinstance(a, str) or not q.strip() or not a.strip():
+            problems.error(rel, line, "faq entry: 'q' and 'a' must be non-empty text")
+            continue
+        answer = renderer.render(a).html
+        entries.append((q.strip(), answer))
+    return tuple(entries)
+
+
+def permalink(pattern: str, slug: str, category: str, day: dt.date | None, language: str) -> str:
+    """An article's URL path from the site's permalink pattern ({slug}, {category}, {year}, {month})."""
+    values = {
+        "slug": slug,
+        "category": slugify(category, language) or "uncategorized",
+        "year": f"{day.year:04d}" if day else "0000",
+        "month": f"{day.month:02d}" if day else "00",
+    }
+    return re.sub(r"\{(slug|category|year|month)\}", lambda m: values[m.group(1)], pattern)
+
+
+def line_of_text(body: str, needle: str, first_line: int) -> int:
+    """The source line of the first body line containing `needle` (the body starts at `first_line`)."""
+    for offset, line in enumerate(body.split("\n")):
+        if needle in line:
+            return first_line + offset
+    return first_line

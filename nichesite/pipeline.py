@@ -1,0 +1,271 @@
+"""The build pipeline, top to bottom: the previous state and the site's files in, an outcome out.
+
+    config, theme, catalog  →  sources (parsed, or taken from the state)  →  index
+      →  plan (one job per output)  →  views and fingerprints  →  render what changed
+      →  publish (a new folder swapped in, or serve's files in place)  →  new state
+
+Each stage is a function over frozen data that returns its problems; reading happens at the
+start, writing at the end. An output whose fingerprint did not change is not rendered again:
+its file is kept and the problems rendering it raised are reported again from the state, so a
+warm build, a clean build and serve's in-place build report the same problems and exit alike.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from nichesite import ads, affiliate, feeds
+from nichesite.config import PLACEMENTS, SiteConfig, load_config
+from nichesite.content import Entry, ParseSettings
+from nichesite.errors import Problem
+from nichesite.fingerprint import digest, job_fingerprints, site_digest, static_fingerprint, template_digest
+from nichesite.i18n import load_translations
+from nichesite.index import SiteIndex, build_index
+from nichesite.output import MARKER
+from nichesite.plan import RenderJob, find_collisions, plan_pages
+from nichesite.products import ProductCatalog, load_catalog
+from nichesite.render import PageRenderer, site_view
+from nichesite.shortcodes import ShortcodeRules
+from nichesite.sources import Sources, read_sources, static_files
+from nichesite.state import EMPTY_STATE, BuildState
+from nichesite.theme import CompiledTemplates, Theme, make_environment, resolve_theme
+from nichesite.views import ViewFactory
+from nichesite.write import Plan, is_stale, write_in_place, write_staged
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+IN_PLACE_MAX = 400  # serve: more changed outputs than this are built aside and swapped in
+RACY_NS = 2_000_000_000  # a static file modified this recently is fingerprinted by its bytes
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    site_dir: Path
+    out_dir: Path | None = None  # default: SITE/public
+    drafts: bool = False
+    base_url: str | None = None
+    strict: bool = False
+    preview: bool = False  # ad placeholders instead of ad code (serve)
+
+    @property
+    def output(self) -> Path:
+        return self.out_dir if self.out_dir is not None else self.site_dir / "public"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """How a build runs, as opposed to what it builds: serve's in-place writes, workers, and
+    the compiled templates a long-lived session keeps."""
+
+    in_place: bool = False
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    compiled: CompiledTemplates | None = None
+    keep_going: bool = False  # `check`: render and write even when the sources have errors
+    progress: Progress | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything read from a site folder, before rendering."""
+
+    config: SiteConfig
+    theme: Theme
+    catalog: ProductCatalog
+    entries: tuple[Entry, ...]
+    index: SiteIndex
+    static_files: tuple[tuple[str, Path], ...]  # (output path, source file)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a build did. `state` is None when it failed (the previous one stays)."""
+
+    state: BuildState | None
+    problems: tuple[Problem, ...]
+    site: Site | None = None
+    jobs: tuple[RenderJob, ...] = ()
+    pages: int = 0
+    files: int = 0
+    rendered: tuple[str, ...] = ()
+    written: tuple[str, ...] = ()
+    timings: tuple[tuple[str, float], ...] = ()
+
+
+def build(options: BuildOptions, previous: BuildState, session: Session) -> Outcome:
+    """Build the site of `options` into its output folder, reusing what `previous` still proves."""
+    timer = _Timer(session.progress)
+    problems: list[Problem] = []
+
+    def failed() -> bool:
+        return not session.keep_going and any(p.is_error or (options.strict and p.is_warning) for p in problems)
+
+    def stop() -> Outcome:
+        return Outcome(None, tuple(problems), timings=timer.timings)
+
+    with timer("Reading"):
+        site, sources, found = read_site(options, previous, session.workers, timer.report("Reading"))
+        problems += found
+    if site is None or sources is None:
+        return stop()
+    config, theme, catalog, index, statics = site.config, site.theme, site.catalog, site.index, site.static_files
+    if failed():
+        return stop()
+    with timer("Planning"):
+        jobs, found = plan_jobs(site, options.site_dir)
+        problems += found
+    if failed():
+        return stop()
+    with timer("Fingerprinting"):
+        views = ViewFactory(config, index)
+        switches = (options.drafts, options.preview)
+        site_fp = site_digest(config, catalog, template_digest(theme), switches, site_view(config, index, views))
+        view_fps = {e.source: digest(views.entry(e)) for e in (*index.articles, *index.pages)}
+        source_fps = {e.source: sources.records[e.source].digest for e in sources.entries}
+        fingerprints = job_fingerprints(jobs, index, site_fp, source_fps, view_fps, config.paginate)
+        fingerprints.update(_static_fingerprints(statics))
+        out = str(options.output)  # plain strings: a Path per output costs more than the lstat
+        known = previous.outputs
+        dirty = [j for j in jobs if is_stale(known.get(j.output), fingerprints[j.output], f"{out}/{j.output}")]
+        dirty_statics = [s for s in statics if is_stale(known.get(s[0]), fingerprints[s[0]], f"{out}/{s[0]}")]
+    plan = Plan(jobs, statics, dirty, dirty_statics, fingerprints, known)
+    with timer("Rendering"):
+        env = make_environment(theme, session.compiled)
+        translations = load_translations(theme.i18n_dirs, config.language)
+        renderer = PageRenderer(config, index, catalog, env, translations, views, preview=options.preview)
+        in_place = session.in_place and (options.output / MARKER).is_file() and len(dirty) + len(dirty_statics) <= IN_PLACE_MAX
+
+        def accept(output_problems: list[Problem]) -> bool:
+            """Publish only when the whole build, outputs' own problems included, passes."""
+            problems.extend(output_problems)
+            return not failed()
+
+        if in_place:
+            written = write_in_place(options.output, plan, renderer, options.site_dir, accept)
+        else:
+            written = write_staged(options.output, plan, renderer, options.site_dir, session.workers, timer.report("Rendering"), accept)
+    problems += written.errors
+    if written.records is None:
+        return stop()
+    state = BuildState(sources.settings, MappingProxyType(dict(sources.records)), MappingProxyType(written.records))
+    outcome = Outcome(
+        state,
+        tuple(problems),
+        site,
+        tuple(jobs),
+        pages=sum(j.output.endswith(".html") for j in jobs),
+        files=len(jobs) + len(statics),
+        rendered=written.rendered,
+        written=written.written,
+        timings=timer.timings,
+    )
+    return outcome
+
+
+def read_site(
+    options: BuildOptions, previous: BuildState = EMPTY_STATE, workers: int = 1, report: Callable[[int, int], None] | None = None
+) -> tuple[Site | None, Sources | None, list[Problem]]:
+    """The site as read from its folder: config, theme, catalog, every source parsed (or taken
+    from `previous`), the index and the static files."""
+    inputs, problems = load_inputs(options)
+    if inputs is None:
+        return None, None, problems
+    config, theme, catalog, settings = inputs
+    sources = read_sources(options.site_dir, settings, previous, options.drafts, workers, report or (lambda done, total: None))
+    problems += sources.problems
+    statics, found = static_files(options.site_dir, theme)
+    problems += found
+    index = build_index(list(sources.entries), config.language, include_drafts=options.drafts)
+    return Site(config, theme, catalog, sources.entries, index, statics), sources, problems
+
+
+def load_inputs(options: BuildOptions) -> tuple[tuple[SiteConfig, Theme, ProductCatalog, ParseSettings] | None, list[Problem]]:
+    """site.yaml, the theme, the product catalog, and the parse settings they make."""
+    config, found = load_config(options.site_dir, options.base_url)
+    problems = list(found.items)
+    if config is None:
+        return None, problems
+    theme, found_theme = resolve_theme(options.site_dir, config.theme, config.lines.get("theme", 1))
+    problems += found_theme
+    catalog, found = load_catalog(options.site_dir)
+    problems += found.items
+    if theme is None:
+        return None, problems
+    rules = ShortcodeRules(
+        templates=theme.shortcode_names(),
+        product_ids=catalog.ids,
+        ad_placements=frozenset(config.ads.placements) if config.ads else frozenset(),
+        ads_enabled=config.ads is not None,
+        all_placements=PLACEMENTS,
+    )
+    settings = ParseSettings(config.language, config.permalink, config.base_path, rules)
+    return (config, theme, catalog, settings), problems
+
+
+def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem]]:
+    """One job per output file, and the problems of the plan (two sources on one URL...)."""
+    config, catalog = site.config, site.catalog
+    jobs = plan_pages(site.index, config) + feeds.feed_jobs() + affiliate.redirect_jobs(config, catalog)
+    problems = affiliate.cloak_problems(config, catalog)
+    ads_jobs, found = ads.ads_txt_jobs(config, dict(site.static_files))
+    jobs += ads_jobs
+    problems += found
+    outputs = [(j.output, j.source, _slug_line(j)) for j in jobs]
+    root = site_dir.resolve()
+    outputs += [(output, _rel_or_theme(path, root), 1) for output, path in site.static_files]
+    problems += find_collisions(outputs)
+    return jobs, problems
+
+
+def _static_fingerprints(statics: tuple[tuple[str, Path], ...]) -> dict[str, str]:
+    racy = time.time_ns() - RACY_NS
+    fingerprints: dict[str, str] = {}
+    for output, path in statics:
+        try:
+            st = path.stat()
+            fingerprints[output] = static_fingerprint(path, st, st.st_mtime_ns >= racy or st.st_ctime_ns >= racy)
+        except OSError:
+            fingerprints[output] = ""
+    return fingerprints
+
+
+def _slug_line(job: RenderJob) -> int:
+    if job.entry is None:
+        return 1
+    lines = job.entry.lines
+    return lines.get("slug") or lines.get("title") or 1
+
+
+def _rel_or_theme(path: Path, site_dir: Path) -> str:
+    resolved = path.resolve() if not path.is_symlink() else path
+    return resolved.relative_to(site_dir).as_posix() if resolved.is_relative_to(site_dir) else f"theme file {path.name}"
+
+
+class _Timer:
+    """Times each stage and reports progress within it."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.timings: tuple[tuple[str, float], ...] = ()
+        self._stage = ""
+        self._started = 0.0
+
+    def __call__(self, stage: str) -> _Timer:
+        self._stage = stage
+        return self
+
+    def __enter__(self) -> None:
+        self._started = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.timings += ((self._stage, time.perf_counter() - self._started),)
+
+    def report(self, stage: str) -> Callable[[int, int], None]:
+        progress = self.progress
+        if progress is None:
+            return lambda done, total: None
+        return lambda done, total: progress(stage, done, total)

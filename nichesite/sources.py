@@ -1,0 +1,162 @@
+"""Reading a site's files: Markdown sources parsed into entries, and the static files to copy.
+
+A source whose file was not rewritten since the last build (same stat signature) or whose bytes
+are the ones parsed last time (same digest) keeps its parsed form from the build state; the
+others are parsed, in worker processes when there are many.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from nichesite import content, statefile, workers
+from nichesite.body import BodyRenderer
+from nichesite.content import Entry, ParsedSource, ParseSettings
+from nichesite.errors import Problem, error, warning
+from nichesite.files import decode_text, scan_files
+from nichesite.shortcodes import ShortcodeRules
+from nichesite.state import BuildState, FileSignature, SourceRecord
+from nichesite.theme import Theme
+
+Report = Callable[[int, int], None]  # (done, total)
+
+PARALLEL_PARSE_MIN = 200  # sources to parse before worker processes pay for themselves
+RACY_NS = 2_000_000_000  # a file changed this recently is checked by its bytes: a second save may keep its stat
+MARKDOWN = (".md", ".markdown")
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """The outcome of reading: every source's record, the entries that passed their checks."""
+
+    settings: str  # the digest of the parse settings the records were parsed under
+    records: Mapping[str, SourceRecord]
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...]
+    parsed: int  # how many sources were parsed (not taken from the state)
+
+
+def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, drafts: bool, workers_max: int, report: Report) -> Sources:
+    """Every Markdown source under content/ as a record and, when it passes, an entry."""
+    digest = statefile.parse_settings_digest(settings.language, settings.permalink, settings.base_path)
+    known = previous.sources if previous.settings == digest else {}
+    problems: list[Problem] = []
+    records: dict[str, SourceRecord] = {}
+    todo: list[tuple[str, bytes, FileSignature, str]] = []
+    paths, skipped = content_paths(site_dir)
+    problems += skipped
+    racy = time.time_ns() - RACY_NS
+    for rel, full in paths:
+        cached = known.get(rel)
+        try:
+            with open(full, "rb") as handle:
+                signature = statefile.signature_of(os.fstat(handle.fileno()))
+                if cached is not None and cached.signature == signature and signature.ctime_ns < racy:
+                    records[rel] = cached
+                    continue
+                data = handle.read()
+        except OSError as exc:
+            problems.append(error(rel, 1, f"cannot read file: {exc.strerror or exc}", "unreadable"))
+            continue
+        key = statefile.source_digest(data, digest)
+        if cached is not None and cached.digest == key:
+            records[rel] = SourceRecord(key, signature, cached.parsed)
+            continue
+        todo.append((rel, data, signature, key))
+    parsed = _parse_all([(rel, data) for rel, data, _, _ in todo], settings, workers_max, report)
+    for (rel, _, signature, key), result in zip(todo, parsed, strict=True):
+        records[rel] = SourceRecord(key, signature, result)
+    entries: list[Entry] = []
+    for rel in sorted(records):
+        entry, found = content.check_entry(records[rel].parsed, settings.rules, rel, drafts=drafts)
+        problems += found
+        if entry is not None:
+            entries.append(entry)
+    return Sources(digest, records, tuple(entries), tuple(problems), len(todo))
+
+
+def content_paths(site_dir: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """The Markdown files under content/ as (path in the site, path to open); a symlink to a
+    file outside the site is not read (as in static/), so a build never publishes a file from
+    elsewhere on the machine."""
+    root = site_dir.resolve()
+    paths: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    for rel, full, link in scan_files(site_dir / "content"):
+        if not rel.lower().endswith(MARKDOWN):
+            continue
+        rel = f"content/{rel}"
+        if link and not Path(full).resolve().is_relative_to(root):
+            problems.append(warning(rel, 1, "symlink to a file outside the site is not read", "symlink-outside"))
+            continue
+        paths.append((rel, full))
+    return paths, problems
+
+
+def static_files(site_dir: Path, theme: Theme) -> tuple[tuple[tuple[str, Path], ...], list[Problem]]:
+    """(output path, file) to copy: theme static files, then the site's static/ (which wins),
+    then non-Markdown files under content/ at their own path."""
+    site_dir = site_dir.resolve()
+    files: dict[str, tuple[str, Path]] = {}
+    problems: list[Problem] = []
+    roots = [(d, None) for d in theme.static_dirs] + [(site_dir / "static", "static"), (site_dir / "content", "content")]
+    for root, kind in roots:
+        for output, full, link in scan_files(root):
+            if kind == "content" and output.lower().endswith(MARKDOWN):
+                continue
+            path = Path(full)
+            if kind and link and not path.resolve().is_relative_to(site_dir):
+                rel = path.relative_to(site_dir).as_posix()
+                problems.append(warning(rel, 1, "symlink to a file outside the site is not copied", "symlink-outside"))
+                continue
+            files[output.casefold()] = (output, path)
+    return tuple(sorted(files.values())), problems
+
+
+# -- parsing, in worker processes when there are many ------------------------------------------
+
+_RENDERERS: dict[str, BodyRenderer] = {}
+
+
+def _parse_all(items: list[tuple[str, bytes]], settings: ParseSettings, workers_max: int, report: Report) -> list[ParsedSource]:
+    args = (settings.language, settings.permalink, settings.base_path)
+    if len(items) >= PARALLEL_PARSE_MIN and workers_max > 1 and workers.can_fork():
+        body_renderer(settings.language)  # made once here, inherited by the workers and kept for serve's saves
+        results: list[ParsedSource] = []
+        batches = workers.chunks(items, workers_max)
+        for chunk in workers.run_parallel(_parse_chunk, [(batch, args) for batch in batches], workers_max):
+            results += chunk
+            report(len(results), len(items))
+        return results
+    results = []
+    for done, item in enumerate(items, 1):
+        results += _parse_chunk(([item], args))
+        report(done, len(items))
+    return results
+
+
+def _parse_chunk(work: tuple[list[tuple[str, bytes]], tuple[str, str, str]]) -> list[ParsedSource]:
+    """Parse sources (in a worker process or in-process); never raises for bad content."""
+    items, (language, permalink, base_path) = work
+    renderer = body_renderer(language)
+    settings = ParseSettings(language, permalink, base_path, ShortcodeRules(templates=frozenset()))
+    results = []
+    for rel, data in items:
+        text, problems = decode_text(data, rel)
+        if text is None:
+            results.append(ParsedSource(None, tuple(problems)))
+        else:
+            results.append(content.parse_source(rel, text, settings, renderer))
+    return results
+
+
+def body_renderer(language: str) -> BodyRenderer:
+    """The Markdown renderer for a language, made once per process (it is costly to set up)."""
+    renderer = _RENDERERS.get(language)
+    if renderer is None:
+        renderer = _RENDERERS[language] = BodyRenderer(language)
+    return renderer

@@ -1,0 +1,291 @@
+"""The write stage: render the outputs that changed, keep the others, and publish the folder.
+
+Two ways, one result: `write_staged` builds a whole new folder aside (changed outputs rendered,
+the others hard-linked from the last build) and swaps it in when everything succeeded;
+`write_in_place` (serve's preview) renders changed outputs in memory, then, only when the build
+succeeded, replaces those files one by one and removes outputs that are gone. Either returns a
+record per output (fingerprint, digest, size, mtime, and the problems rendering it raised).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from nichesite import workers
+from nichesite.errors import Problem
+from nichesite.files import write_atomic
+from nichesite.output import StagedOutput, UnsafeOutput
+from nichesite.plan import RenderJob
+from nichesite.render import PageRenderer
+from nichesite.state import OutputRecord
+from nichesite.theme import template_problem
+
+Report = Callable[[int, int], None]  # (done, total)
+StaticFile = tuple[str, Path]  # (output path, source file)
+
+PARALLEL_RENDER_MIN = 300  # jobs to render before worker processes pay for themselves
+MAX_TEMPLATE_ERRORS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What the write stage is asked to do: every output, which are dirty, and their fingerprints."""
+
+    jobs: Sequence[RenderJob]
+    statics: Sequence[StaticFile]
+    dirty: Sequence[RenderJob]
+    dirty_statics: Sequence[StaticFile]
+    fingerprints: Mapping[str, str]  # output → fingerprint, jobs and static files alike
+    previous: Mapping[str, OutputRecord]
+
+
+Accept = Callable[[list[Problem]], bool]  # given every output's problems (in plan order): publish?
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """The outcome of writing: when the folder was published, a record per output."""
+
+    records: dict[str, OutputRecord] | None = None  # None: nothing was published
+    errors: tuple[Problem, ...] = ()  # template errors (then `accept` was not asked)
+    rendered: tuple[str, ...] = ()
+    written: tuple[str, ...] = ()
+
+
+def _problems(plan: Plan, made: Mapping[str, OutputRecord] | Mapping[str, tuple[bytes, list[Problem]]]) -> list[Problem]:
+    """Each output's problems in plan order: from this render, else from the last build."""
+    problems: list[Problem] = []
+    for job in plan.jobs:
+        fresh = made.get(job.output)
+        if fresh is None:
+            problems += plan.previous[job.output].problems
+        else:
+            problems += fresh.problems if isinstance(fresh, OutputRecord) else fresh[1]
+    return problems
+
+
+def write_staged(
+    out: Path, plan: Plan, renderer: PageRenderer, site_dir: Path, workers_max: int, report: Report, accept: Accept
+) -> Written:
+    """A new output folder built aside and swapped in when every dirty output rendered and
+    `accept` says the problems allow it."""
+    staged = StagedOutput.create(out)
+    try:
+        made, errors = _render_into(renderer, plan.dirty, plan.fingerprints, staged, site_dir, workers_max, report)
+        if errors:
+            staged.discard()
+            return Written(errors=tuple(errors))
+        if not accept(_problems(plan, made)):
+            staged.discard()
+            return Written()
+        records: dict[str, OutputRecord] = {}
+        for job in plan.jobs:
+            if job.output in made:
+                records[job.output] = made[job.output]
+            else:
+                _link_or_copy(out / job.output, staged.path_for(job.output))
+                records[job.output] = plan.previous[job.output]
+        dirty_statics = {output for output, _ in plan.dirty_statics}
+        for output, path in plan.statics:
+            target = staged.path_for(output)
+            if output in dirty_statics:
+                staged.copy(output, path)
+                records[output] = _file_record(plan.fingerprints[output], target)
+            else:
+                _link_or_copy(out / output, target)
+                records[output] = plan.previous[output]
+        staged.publish()
+    except BaseException:
+        staged.discard()
+        raise
+    written = sorted(made.keys() | dirty_statics | (plan.previous.keys() - records.keys()))
+    return Written(records, (), tuple(sorted(made)), tuple(written))
+
+
+def write_in_place(out: Path, plan: Plan, renderer: PageRenderer, site_dir: Path, accept: Accept) -> Written:
+    """Serve's preview: dirty outputs rendered in memory, then written over the old files."""
+    rendered: dict[str, tuple[bytes, list[Problem]]] = {}
+    errors: list[Problem] = []
+    for job in plan.dirty:
+        try:
+            rendered[job.output] = renderer.render(job)
+        except Exception as exc:  # a template bug must not become a traceback
+            errors.append(template_problem(exc, site_dir, f"rendering /{job.output} for {job.source}"))
+    if errors:
+        return Written(errors=tuple(errors))
+    if not accept(_problems(plan, rendered)):
+        return Written()
+    records = dict(plan.previous)
+    written: list[str] = []
+    # Gone outputs first: a page that moved never shows at both URLs.
+    current = {j.output for j in plan.jobs} | {output for output, _ in plan.statics}
+    for output in sorted(records.keys() - current):
+        del records[output]
+        _prune(out, output)
+        written.append(output)
+    for job in plan.dirty:
+        data, problems = rendered[job.output]
+        digest = hashlib.sha256(data).hexdigest()
+        target = inside(out, job.output)
+        old = plan.previous.get(job.output)
+        if old is None or old.digest != digest or is_stale(old, old.fingerprint, target):
+            _remove_if_not_file(target)
+            write_atomic(target, data)
+            written.append(job.output)
+        st = target.stat()
+        records[job.output] = OutputRecord(plan.fingerprints[job.output], digest, st.st_size, st.st_mtime_ns, tuple(problems))
+    for output, path in plan.dirty_statics:
+        target = inside(out, output)
+        _remove_if_not_file(target)
+        write_atomic(target, path.read_bytes())
+        records[output] = _file_record(plan.fingerprints[output], target)
+        written.append(output)
+    return Written(records, (), tuple(j.output for j in plan.dirty), tuple(sorted(written)))
+
+
+def is_stale(record: OutputRecord | None, fingerprint: str, path: Path | str) -> bool:
+    """Whether an output must be made again: new fingerprint, or its file is not the one the
+    last build wrote (missing, changed, or replaced by something else)."""
+    if record is None or not fingerprint or record.fingerprint != fingerprint:
+        return True
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return True
+    return not stat.S_ISREG(st.st_mode) or (st.st_size, st.st_mtime_ns) != (record.size, record.mtime_ns)
+
+
+# -- rendering, in worker processes when there are many -----------------------------------------
+
+_RENDER: tuple | None = None  # set in the parent just before forking render workers
+
+
+def _render_into(
+    renderer: PageRenderer,
+    jobs: Sequence[RenderJob],
+    fingerprints: Mapping[str, str],
+    staged: StagedOutput,
+    site_dir: Path,
+    workers_max: int,
+    report: Report,
+) -> tuple[dict[str, OutputRecord], list[Problem]]:
+    """Render jobs into the staging folder: a record per output, and the template errors."""
+    global _RENDER
+    if len(jobs) >= PARALLEL_RENDER_MIN and workers_max > 1 and workers.can_fork():
+        _RENDER = (renderer, jobs, staged, site_dir, fingerprints)
+        renderer.compile_templates()
+        try:
+            made: dict[str, OutputRecord] = {}
+            errors: list[Problem] = []
+            batches = workers.chunks(list(range(len(jobs))), workers_max)
+            for files, failed in workers.run_parallel(_render_chunk, batches, workers_max):
+                made.update(files)
+                errors += failed
+                report(len(made), len(jobs))
+            return made, errors
+        finally:
+            _RENDER = None
+    _RENDER = (renderer, jobs, staged, site_dir, fingerprints)
+    try:
+        made, errors = {}, []
+        for done, index in enumerate(range(len(jobs)), 1):
+            files, failed = _render_chunk([index])
+            made.update(files)
+            errors += failed
+            if len(errors) > MAX_TEMPLATE_ERRORS:
+                break
+            report(done, len(jobs))
+        return made, errors
+    finally:
+        _RENDER = None
+
+
+def _render_chunk(indexes: list[int]) -> tuple[list[tuple[str, OutputRecord]], list[Problem]]:
+    """Render some jobs of `_RENDER` (inherited through fork) into files."""
+    assert _RENDER is not None
+    renderer, jobs, staged, site_dir, fingerprints = _RENDER
+    files: list[tuple[str, OutputRecord]] = []
+    errors: list[Problem] = []
+    for i in indexes:
+        job = jobs[i]
+        try:
+            data, problems = renderer.render(job)
+        except Exception as exc:
+            errors.append(template_problem(exc, site_dir, f"rendering /{job.output} for {job.source}"))
+            if len(errors) > MAX_TEMPLATE_ERRORS:
+                break
+            continue
+        staged.write(job.output, data)
+        st = staged.path_for(job.output).stat()
+        record = OutputRecord(fingerprints[job.output], hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns, tuple(problems))
+        files.append((job.output, record))
+    return files, errors
+
+
+# -- files -------------------------------------------------------------------------------------
+
+
+def _file_record(fingerprint: str, path: Path) -> OutputRecord:
+    with open(path, "rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        st = os.fstat(handle.fileno())
+    return OutputRecord(fingerprint, digest, st.st_size, st.st_mtime_ns)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def inside(out: Path, output: str) -> Path:
+    """The path of an output in a folder that already holds files: resolved, so that nothing
+    (a `..`, a symlinked folder) can lead a write outside it."""
+    root = out.resolve()
+    relative = Path(output)
+    target = (root / relative).parent.resolve() / relative.name
+    if not target.is_relative_to(root) or target == root or relative.name in ("", ".", ".."):
+        raise UnsafeOutput(f"refusing to write {output!r}: it would land outside the output folder")
+    return target
+
+
+def _remove_if_not_file(path: Path) -> None:
+    """Something else where an output file goes (a folder, a symlink) is removed first."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        shutil.rmtree(path)
+    elif not stat.S_ISREG(st.st_mode):
+        os.unlink(path)
+
+
+def _prune(out: Path, output: str) -> None:
+    """Remove an output file that no longer exists in the site (never following a symlink,
+    never outside the folder), then the folders it leaves empty."""
+    try:
+        path = inside(out, output)
+    except UnsafeOutput:
+        return
+    try:
+        if stat.S_ISREG(os.lstat(path).st_mode):
+            os.unlink(path)
+    except OSError:
+        return
+    root = out.resolve()
+    folder = path.parent
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+        folder = folder.parent

@@ -1,0 +1,138 @@
+"""build.py: the build state carried between builds. A damaged, foreign or planted state never
+breaks a build or steers it: it is ignored, the build says so, and the output equals a clean one."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from conftest import BASIC_CONFIG, article, tree_digest, write_site
+
+from nichesite.build import Builder, BuildOptions
+
+CACHE = ".nichesite/cache"
+
+
+def make_site(root):
+    files = {f"content/water/a{i}.md": article(f"Shrimp problem {i}", f"2026-10-0{i + 1}", body=BODY) for i in range(3)}
+    return write_site(root, files)
+
+
+BODY = "A first paragraph of body text that is long enough.\n\nA second paragraph about the tank.\n"
+
+
+def build(site, out, **kwargs):
+    return Builder(BuildOptions(site, out), **kwargs).build()
+
+
+def state_files(site):
+    return sorted((site / CACHE).iterdir())
+
+
+class Evil:
+    def __reduce__(self):
+        import os
+
+        return (os.system, ("touch pwned",))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"garbage",
+        b"{not json",
+        b'{"format": 1, "version": "x", "outputs": 5}',  # another format
+        "truncated",
+        "planted pickle",
+        "foreign paths",  # outputs at /tmp/x and ../../x
+    ],
+)
+def test_a_damaged_state_is_ignored_said_and_the_build_equals_a_clean_one(tmp_path, monkeypatch, damage):
+    monkeypatch.chdir(tmp_path)
+    site = make_site(tmp_path / "site")
+    assert build(site, tmp_path / "clean", use_cache=False).ok
+    assert build(site, tmp_path / "public").ok
+    for path in state_files(site):
+        data = damage
+        if damage == "truncated":
+            data = path.read_bytes()[:200]
+        elif damage == "planted pickle":
+            data = pickle.dumps({"content/water/a0.md": Evil()})
+        elif damage == "foreign paths":
+            data = path.read_bytes().replace(b'"index.html"', b'"/tmp/x"').replace(b'"404.html"', b'"../../x"')
+        path.write_bytes(data)
+    (tmp_path / "public" / "index.html").unlink()  # something must be rebuilt from the state
+    result = build(site, tmp_path / "public")
+    assert result.ok, result.problems
+    assert not (tmp_path / "pwned").exists()
+    assert tree_digest(tmp_path / "public") == tree_digest(tmp_path / "clean")
+    notes = [p for p in result.problems if p.code == "cache-ignored"]
+    assert notes and "building clean" in notes[0].message and not result.warnings
+
+
+def test_a_same_size_edit_with_the_mtime_set_back_is_seen(tmp_path):
+    site = make_site(tmp_path / "site")
+    assert build(site, tmp_path / "public").ok
+    source = site / "content/water/a1.md"
+    st = source.stat()
+    source.write_text(source.read_text().replace("tank", "TANK"))
+    import os
+
+    os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))  # rsync -t, tar, some git checkouts
+    assert source.stat().st_size == st.st_size
+    result = build(site, tmp_path / "public")
+    assert result.ok
+    assert "TANK" in (tmp_path / "public/shrimp-problem-1/index.html").read_text()
+
+
+def test_a_comment_in_site_yaml_renders_nothing_again(tmp_path):
+    site = make_site(tmp_path / "site")
+    assert build(site, tmp_path / "public").ok
+    (site / "site.yaml").write_text("# A comment that moves every line down\n\n" + BASIC_CONFIG)
+    result = build(site, tmp_path / "public")
+    assert result.ok and result.rendered == () and result.written == ()
+
+
+def test_an_output_file_changed_by_hand_is_rendered_again(tmp_path):
+    site = make_site(tmp_path / "site")
+    assert build(site, tmp_path / "public").ok
+    page = tmp_path / "public" / "index.html"
+    original = page.read_bytes()
+    page.write_bytes(b"edited by hand")
+    result = build(site, tmp_path / "public")
+    assert result.rendered == ("index.html",)
+    assert page.read_bytes() == original
+
+
+def test_a_no_change_rebuild_renders_nothing_and_writes_nothing(tmp_path):
+    site = make_site(tmp_path / "site")
+    builder = Builder(BuildOptions(site, tmp_path / "serve"), in_place=True)
+    assert builder.build().ok
+    again = builder.build()
+    assert again.ok and again.rendered == () and again.written == ()
+
+
+def test_a_body_edit_that_keeps_the_view_renders_only_that_article(tmp_path):
+    site = make_site(tmp_path / "site")
+    builder = Builder(BuildOptions(site, tmp_path / "serve"), in_place=True)
+    assert builder.build().ok
+    source = site / "content/water/a1.md"
+    source.write_text(source.read_text().replace("about the tank", "about the aquarium"))  # same words, headings, summary
+    result = builder.build()
+    assert result.rendered == ("shrimp-problem-1/index.html",)
+    assert result.written == ("shrimp-problem-1/index.html",)
+
+
+def test_a_title_edit_renders_the_article_and_every_page_that_shows_its_card(tmp_path):
+    site = make_site(tmp_path / "site")
+    builder = Builder(BuildOptions(site, tmp_path / "serve"), in_place=True)
+    assert builder.build().ok
+    source = site / "content/water/a1.md"
+    source.write_text(source.read_text().replace("title: Shrimp problem 1", "title: Shrimp problem 1\nslug: shrimp-problem-1", 1))
+    assert builder.build().ok
+    source.write_text(source.read_text().replace("title: Shrimp problem 1", "title: Shrimp trouble one", 1))
+    result = builder.build()
+    rendered = set(result.rendered)
+    assert {"shrimp-problem-1/index.html", "index.html", "category/water/index.html", "feed.xml", "search-index.json"} <= rendered
+    assert "search/index.html" not in rendered and "404.html" not in rendered
