@@ -82,9 +82,9 @@ class Builder:
         problems.extend(outcome.problems)
         ok = outcome.state is not None
         if outcome.state is not None:
-            self.state = outcome.state
+            previous, self.state = self.state, outcome.state
             if self.use_cache:
-                self._save(outcome.state)
+                self._save(outcome.state, _sources_changed(previous, outcome.state))
         return BuildResult(
             ok,
             tuple(problems.sorted()),
@@ -97,15 +97,22 @@ class Builder:
             timings=outcome.timings,
         )
 
-    def _save(self, state: BuildState) -> None:
-        """A state that cannot be written only costs time next build. serve saves the parsed
-        sources once a session: a save per keystroke would cost more than it saves."""
-        sources = not (self.in_place and self._sources_saved)
+    def _save(self, state: BuildState, sources_changed: bool) -> None:
+        """A state that cannot be written only costs time next build. The parsed sources are
+        written when they changed, and by serve once a session: a save per keystroke would cost
+        more than it saves."""
+        sources = sources_changed and not (self.in_place and self._sources_saved)
         try:
             statefile.save_state(self.options.site_dir, self.options.output, state, sources=sources)
             self._sources_saved |= sources
         except OSError:
             pass
+
+
+def _sources_changed(previous: BuildState, state: BuildState) -> bool:
+    """Whether the parsed sources differ from those loaded (a reused record is the same object)."""
+    old, new = previous.sources, state.sources
+    return previous.settings != state.settings or old.keys() != new.keys() or any(new[k] is not old[k] for k in new)
 
 
 def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
