@@ -18,11 +18,10 @@ from types import MappingProxyType
 from nichesite.config import AdsConfig
 from nichesite.content import Entry
 from nichesite.errors import Problem, warning
+from nichesite.plan import LIST_KINDS
 from nichesite.shortcodes import Shortcode
 
-LIST_KINDS = ("home", "category", "tag")
 ENTRY_KINDS = ("article", "page")
-BODY_PLACEMENTS = ("after_intro", "in_content")
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 # A unit may stand before these blocks only; anything else (a heading, a product box, raw
 # HTML, the footnotes, the end of the body) keeps the unit away.

@@ -31,11 +31,10 @@ import markdown
 
 from nichesite import __version__, feeds
 from nichesite.index import SiteIndex
-from nichesite.plan import RenderJob
+from nichesite.plan import LIST_KINDS, RenderJob
 from nichesite.theme import Theme
 
 FORMAT = 2
-LIST_KINDS = ("home", "category", "tag")
 
 
 def digest(*parts: object) -> str:

@@ -123,7 +123,8 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
     with timer("Fingerprinting"):
         views = ViewFactory(config, index)
         switches = (options.drafts, options.preview)
-        site_fp = site_digest(config, catalog, template_digest(theme), switches, site_view(config, index, views))
+        shown = site_view(config, index, views)
+        site_fp = site_digest(config, catalog, template_digest(theme), switches, shown)
         view_fps = {e.source: digest(views.entry(e)) for e in (*index.articles, *index.pages)}
         source_fps = {e.source: sources.records[e.source].digest for e in sources.entries}
         fingerprints = job_fingerprints(jobs, index, site_fp, source_fps, view_fps, config.paginate)
@@ -136,7 +137,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
     with timer("Rendering"):
         env = make_environment(theme, session.compiled)
         translations = load_translations(theme.i18n_dirs, config.language)
-        renderer = PageRenderer(config, index, catalog, env, translations, views, preview=options.preview)
+        renderer = PageRenderer(config, index, catalog, env, translations, views, shown, preview=options.preview)
         in_place = session.in_place and (options.output / MARKER).is_file() and len(dirty) + len(dirty_statics) <= IN_PLACE_MAX
 
         def accept(output_problems: list[Problem]) -> bool:

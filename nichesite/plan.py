@@ -9,6 +9,8 @@ from nichesite.content import Entry
 from nichesite.errors import Problem, error
 from nichesite.index import SiteIndex, Taxonomy
 
+LIST_KINDS = ("home", "category", "tag")  # the paginated lists of articles
+
 
 @dataclass(frozen=True, slots=True)
 class RenderJob:

@@ -17,7 +17,7 @@ from nichesite.content import Entry
 from nichesite.errors import Problem
 from nichesite.i18n import Translations
 from nichesite.index import SiteIndex
-from nichesite.plan import RenderJob, paginated_paths, url_for
+from nichesite.plan import LIST_KINDS, RenderJob, paginated_paths, url_for
 from nichesite.products import ProductCatalog
 from nichesite.views import Link, Paginator, ViewFactory
 
@@ -70,13 +70,12 @@ class PageRenderer:
     env: jinja2.Environment
     t: Translations
     views: ViewFactory
+    site: SiteView  # site_view() of this build
     preview: bool = False
-    site: SiteView = field(init=False)
     affiliate: Affiliate = field(init=False)
     ads: AdRenderer = field(init=False)
 
     def __post_init__(self) -> None:
-        self.site = site_view(self.config, self.index, self.views)
         self.env.globals.update(t=self.t, site=self.site, preview=self.preview)
         self.env.filters["date"] = self.t.date
         self.env.filters["absolute"] = self.absolute
@@ -147,7 +146,7 @@ class PageRenderer:
             if view.category:
                 context["breadcrumbs"].append(Link(view.category.name, view.category.url))
             context["breadcrumbs"].append(Link(view.title, view.url))
-        elif job.kind in ("home", "category", "tag"):
+        elif job.kind in LIST_KINDS:
             articles = job.taxonomy.articles if job.taxonomy else self.index.articles
             base = job.taxonomy.path if job.taxonomy else "/"
             per_page = self.config.paginate

@@ -406,9 +406,3 @@ def save_state(site_dir: Path, out_dir: Path, state: BuildState, sources: bool =
         outputs = state.outputs.items()
         records = {k: [r.fingerprint, r.digest, r.size, r.mtime_ns, _stored_problems(r.problems)] for k, r in outputs if plain_path(k)}
         write_atomic(outputs_file(site_dir, out_dir), _dump(head | {"outputs": records}))
-
-
-def forget_outputs(site_dir: Path, out_dir: Path) -> None:
-    """Drop the records of out_dir (its contents are no longer what they say)."""
-    with suppress(OSError):
-        outputs_file(site_dir, out_dir).unlink()

@@ -58,15 +58,12 @@ class Written:
     written: tuple[str, ...] = ()
 
 
-def _problems(plan: Plan, made: Mapping[str, OutputRecord] | Mapping[str, tuple[bytes, list[Problem]]]) -> list[Problem]:
+def _problems(plan: Plan, fresh: Mapping[str, Sequence[Problem]]) -> list[Problem]:
     """Each output's problems in plan order: from this render, else from the last build."""
     problems: list[Problem] = []
     for job in plan.jobs:
-        fresh = made.get(job.output)
-        if fresh is None:
-            problems += plan.previous[job.output].problems
-        else:
-            problems += fresh.problems if isinstance(fresh, OutputRecord) else fresh[1]
+        found = fresh.get(job.output)
+        problems += plan.previous[job.output].problems if found is None else found
     return problems
 
 
@@ -81,7 +78,7 @@ def write_staged(
         if errors:
             staged.discard()
             return Written(errors=tuple(errors))
-        if not accept(_problems(plan, made)):
+        if not accept(_problems(plan, {output: record.problems for output, record in made.items()})):
             staged.discard()
             return Written()
         records: dict[str, OutputRecord] = {}
@@ -119,7 +116,7 @@ def write_in_place(out: Path, plan: Plan, renderer: PageRenderer, site_dir: Path
             errors.append(template_problem(exc, site_dir, f"rendering /{job.output} for {job.source}"))
     if errors:
         return Written(errors=tuple(errors))
-    if not accept(_problems(plan, rendered)):
+    if not accept(_problems(plan, {output: problems for output, (_, problems) in rendered.items()})):
         return Written()
     records = dict(plan.previous)
     written: list[str] = []
