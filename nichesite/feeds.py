@@ -138,11 +138,10 @@ def robots_txt(config: SiteConfig) -> bytes:
 def search_index(articles: Iterable[Entry], views: ViewFactory) -> bytes:
     """The client-side search index: one record per article, newest first."""
     records = [_search_record(views.entry(article)) for article in articles]
-    return ("[" + ",".join(records) + "]\n").encode("utf-8")
+    return (json.dumps(records, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def _search_record(view: EntryView) -> str:
-    """One article's record: the JSON json.dumps writes for it inside the index's list."""
+def _search_record(view: EntryView) -> dict:
+    """One article's record."""
     category = view.category.name if view.category else ""
-    record = {"title": view.title, "url": view.url, "summary": view.description, "category": category, "tags": [t.name for t in view.tags]}
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return {"title": view.title, "url": view.url, "summary": view.description, "category": category, "tags": [t.name for t in view.tags]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress
 
 from nichesite.content import Entry
@@ -27,6 +27,16 @@ class Taxonomy:
 
 
 @dataclass(frozen=True, slots=True)
+class RelatedArticles:
+    """The related articles by source, and what they were ranked from: the language and every
+    article's order, category and tags. A save that changes none of those (a body or title
+    edit) reuses them."""
+
+    key: tuple = ()
+    by_source: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class SiteIndex:
     articles: tuple[Entry, ...]  # published, newest first
     pages: tuple[Entry, ...]  # standalone pages, by title
@@ -34,6 +44,7 @@ class SiteIndex:
     tags: tuple[Taxonomy, ...]  # by name
     related: Mapping[str, tuple[Entry, ...]]  # article source -> related articles
     neighbours: Mapping[str, tuple[Entry | None, Entry | None]]  # source -> (newer, older)
+    ranked: RelatedArticles = RelatedArticles()  # `related` by source, for the next build to reuse
 
     def category_of(self, entry: Entry) -> Taxonomy | None:
         return self._by_slug(self.categories, _slug(entry.category)) if entry.category else None
@@ -59,10 +70,11 @@ class _Reverse(str):
         return str.__gt__(self, other)
 
 
-def build_index(entries: list[Entry], language: str, include_drafts: bool = False, memo: dict | None = None) -> SiteIndex:
-    """The index of the visible entries. `memo` (a dict a long-lived builder keeps) remembers
-    the related articles of the last build, reused while no article's order, category or tags
-    changed (the common save: a body or title edit)."""
+def build_index(
+    entries: list[Entry], language: str, include_drafts: bool = False, previous: RelatedArticles = RelatedArticles()
+) -> SiteIndex:
+    """The index of the visible entries; the related articles of `previous` (the last build's
+    `ranked`) are reused when they were ranked from the same articles."""
     visible = [e for e in entries if include_drafts or not e.draft]
     articles = tuple(sorted((e for e in visible if e.is_article), key=article_order))
     pages = tuple(sorted((e for e in visible if not e.is_article), key=lambda e: (e.title.casefold(), e.source)))
@@ -72,15 +84,14 @@ def build_index(entries: list[Entry], language: str, include_drafts: bool = Fals
         a.source: (articles[i - 1] if i > 0 else None, articles[i + 1] if i + 1 < len(articles) else None) for i, a in enumerate(articles)
     }
     key = (language, tuple((a.source, a.category, a.tags) for a in articles))
-    if memo is not None and memo.get("key") == key:
+    if previous.key == key:
+        ranked = previous
         by_source = {a.source: a for a in articles}
-        related = {source: tuple(by_source[s] for s in others) for source, others in memo["related"].items()}
+        related = {source: tuple(by_source[s] for s in others) for source, others in ranked.by_source.items()}
     else:
         related = _related(articles, language)
-        if memo is not None:
-            memo["key"] = key
-            memo["related"] = {source: tuple(a.source for a in others) for source, others in related.items()}
-    return SiteIndex(articles, pages, categories, tags, related, neighbours)
+        ranked = RelatedArticles(key, {source: tuple(a.source for a in others) for source, others in related.items()})
+    return SiteIndex(articles, pages, categories, tags, related, neighbours, ranked)
 
 
 def _taxonomies(kind: str, pairs, language: str) -> tuple[Taxonomy, ...]:

@@ -32,7 +32,7 @@ from nichesite.products import ProductCatalog, load_catalog
 from nichesite.render import PageRenderer, site_view
 from nichesite.shortcodes import ShortcodeRules
 from nichesite.sources import Sources, read_sources, static_files
-from nichesite.state import EMPTY_STATE, BuildState
+from nichesite.state import EMPTY_STATE, BuildState, Derived
 from nichesite.theme import CompiledTemplates, Theme, make_environment, resolve_theme
 from nichesite.views import ViewFactory
 from nichesite.write import Plan, is_stale, write_in_place, write_staged
@@ -121,12 +121,11 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
     if failed():
         return stop()
     with timer("Fingerprinting"):
-        views = ViewFactory(config, index)
-        switches = (options.drafts, options.preview)
-        shown = site_view(config, index, views)
-        site_fp = site_digest(config, catalog, template_digest(theme), switches, shown)
-        view_fps = {e.source: digest(views.entry(e)) for e in (*index.articles, *index.pages)}
         source_fps = {e.source: sources.records[e.source].digest for e in sources.entries}
+        derived, views = _entry_views(config, index, source_fps, previous.derived)
+        view_fps = {source: view for source, (_, view, _) in derived.views.items()}
+        shown = site_view(config, index, views)
+        site_fp = site_digest(config, catalog, template_digest(theme), (options.drafts, options.preview), shown)
         fingerprints = job_fingerprints(jobs, index, site_fp, source_fps, view_fps, config.paginate)
         fingerprints.update(_static_fingerprints(statics))
         out = str(options.output)  # plain strings: a Path per output costs more than the lstat
@@ -152,7 +151,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
     problems += written.errors
     if written.records is None:
         return stop()
-    state = BuildState(sources.settings, MappingProxyType(dict(sources.records)), MappingProxyType(written.records))
+    state = BuildState(sources.settings, MappingProxyType(dict(sources.records)), MappingProxyType(written.records), derived)
     outcome = Outcome(
         state,
         tuple(problems),
@@ -180,7 +179,7 @@ def read_site(
     problems += sources.problems
     statics, found = static_files(options.site_dir, theme)
     problems += found
-    index = build_index(list(sources.entries), config.language, include_drafts=options.drafts)
+    index = build_index(list(sources.entries), config.language, options.drafts, previous.derived.related)
     return Site(config, theme, catalog, sources.entries, index, statics), sources, problems
 
 
@@ -220,6 +219,25 @@ def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem
     outputs += [(output, _rel_or_theme(path, root), 1) for output, path in site.static_files]
     problems += find_collisions(outputs)
     return jobs, problems
+
+
+def _entry_views(config: SiteConfig, index: SiteIndex, sources: dict[str, str], previous: Derived) -> tuple[Derived, ViewFactory]:
+    """Every entry's view and its digest. A view is made from its entry (its source's digest),
+    the configuration and the taxonomies it links to, so one the last build made under the same
+    source digest, configuration and taxonomies is reused instead of made and hashed again."""
+    taxonomies = [(t.kind, t.name, t.slug, t.path, len(t.articles)) for t in (*index.categories, *index.tags)]
+    key = digest(repr(config), taxonomies)
+    known = previous.views if previous.views_key == key else {}
+    reused = {s: record for s, record in known.items() if record[0] == sources.get(s)}
+    views = ViewFactory(config, index, {s: view for s, (_, _, view) in reused.items()})
+    made = {}
+    for entry in (*index.articles, *index.pages):
+        found = reused.get(entry.source)
+        if found is None:
+            view = views.entry(entry)
+            found = (sources[entry.source], digest(view), view)
+        made[entry.source] = found
+    return Derived(key, MappingProxyType(made), index.ranked), views
 
 
 def _static_fingerprints(statics: tuple[tuple[str, Path], ...]) -> dict[str, str]:

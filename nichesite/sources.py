@@ -53,11 +53,13 @@ def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, 
     for rel, full in paths:
         cached = known.get(rel)
         try:
+            # The signature is taken before the bytes are read: a file rewritten in between
+            # has a newer signature next build, so it is read again then.
+            signature = statefile.signature_of(os.stat(full))
+            if cached is not None and cached.signature == signature and signature.ctime_ns < racy:
+                records[rel] = cached
+                continue
             with open(full, "rb") as handle:
-                signature = statefile.signature_of(os.fstat(handle.fileno()))
-                if cached is not None and cached.signature == signature and signature.ctime_ns < racy:
-                    records[rel] = cached
-                    continue
                 data = handle.read()
         except OSError as exc:
             problems.append(error(rel, 1, f"cannot read file: {exc.strerror or exc}", "unreadable"))

@@ -6,7 +6,9 @@ A build reads the previous state, and returns a new one with its outcome. It hol
   parsed from, with the file's stat signature so an unchanged file need not be read again;
 - every output of the last successful build into the output folder: the fingerprint of what
   it was made from (templates and views), the digest, size and mtime of the file written, and
-  the problems rendering it raised, which a build that reuses the output reports again.
+  the problems rendering it raised, which a build that reuses the output reports again;
+- in memory only, results derived from the sources (view digests, related articles) that a
+  long-lived session reuses while their inputs stay.
 
 `statefile.py` stores it between processes; `serve` keeps it in memory between saves.
 """
@@ -19,6 +21,8 @@ from types import MappingProxyType
 
 from nichesite.content import ParsedSource
 from nichesite.errors import Problem
+from nichesite.index import RelatedArticles
+from nichesite.views import EntryView
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +63,25 @@ def _empty() -> Mapping:
 
 
 @dataclass(frozen=True, slots=True)
+class Derived:
+    """Results computed from the sources, kept so that a save recomputes only those whose
+    inputs changed: each entry's view and its digest (valid under `views_key`, the digest of
+    the configuration and every taxonomy with its count) and the related articles. Never stored on
+    disk: a new process computes them once."""
+
+    views_key: str = ""
+    views: Mapping[str, tuple[str, str, EntryView]] = field(default_factory=_empty)  # source → (source digest, view digest, view)
+    related: RelatedArticles = RelatedArticles()
+
+
+@dataclass(frozen=True, slots=True)
 class BuildState:
     """Everything a build hands to the next one."""
 
     settings: str = ""  # digest of the parse settings and library versions `sources` are valid for
     sources: Mapping[str, SourceRecord] = field(default_factory=_empty)
     outputs: Mapping[str, OutputRecord] = field(default_factory=_empty)
+    derived: Derived = field(default=Derived(), compare=False)  # in memory only
 
 
 EMPTY_STATE = BuildState()

@@ -94,12 +94,16 @@ class Paginator:
 
 @dataclass(slots=True)
 class ViewFactory:
-    """Makes (and caches) views for one build."""
+    """Makes (and caches) views for one build; `known` are views of entries that did not change."""
 
     config: SiteConfig
     index: SiteIndex
-    _entries: dict[str, EntryView] = field(default_factory=dict)
+    known: Mapping[str, EntryView] = field(default_factory=dict)
+    _entries: dict[str, EntryView] = field(init=False)
     _taxonomies: dict[tuple[str, str], TaxonomyView] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._entries = dict(self.known)
 
     def url(self, path: str) -> str:
         return self.config.base_path + path
