@@ -124,6 +124,15 @@ def parse_entry(rel: str, text: str, settings: ParseSettings, renderer: BodyRend
     return check_entry(parse_source(rel, text, settings, renderer), settings.rules, rel)
 
 
+@dataclass(frozen=True, slots=True)
+class RuleChecks:
+    """Each source's entry and problems after `check_entry`, by source: (source digest, entry,
+    problems), valid under `key`, the digest of the rules and the drafts switch."""
+
+    key: str = ""
+    by_source: Mapping[str, tuple[str, Entry | None, tuple[Problem, ...]]] = field(default_factory=dict)
+
+
 def check_entry(
     parsed: ParsedSource, rules: shortcodes.ShortcodeRules, rel: str, drafts: bool = True
 ) -> tuple[Entry | None, list[Problem]]:

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from nichesite.config import SiteConfig
 from nichesite.content import Entry
 from nichesite.index import SiteIndex
 from nichesite.plan import RenderJob, page_count, paginated_paths
-from nichesite.views import EntryView, ViewFactory
+from nichesite.views import EntryView
 
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
@@ -36,16 +37,30 @@ def feed_jobs() -> list[RenderJob]:
     ]
 
 
-def render_file(job: RenderJob, index: SiteIndex, config: SiteConfig, views: ViewFactory) -> bytes:
-    """The bytes of one of the files of `feed_jobs`."""
+@dataclass(frozen=True, slots=True)
+class EntryParts:
+    """What one entry adds to the feed, the sitemap and the search index: a function of its
+    view alone, so a build reuses the parts of every entry whose view did not change."""
+
+    feed: str
+    sitemap: str
+    search: str
+
+
+def entry_parts(view: EntryView, config: SiteConfig) -> EntryParts:
+    return EntryParts(_feed_entry(view), _sitemap_url(config, view.url, view.lastmod), _search_record(view))
+
+
+def render_file(job: RenderJob, index: SiteIndex, config: SiteConfig, parts: Mapping[str, EntryParts]) -> bytes:
+    """The bytes of one of the files of `feed_jobs`; `parts` holds every entry's `entry_parts`."""
     articles = [a for a in index.articles if not a.draft]
     if job.kind == "feed":
-        return atom_feed(articles, config, views)
+        return atom_feed(articles, config, parts)
     if job.kind == "sitemap":
-        return sitemap(index, config, views)
+        return sitemap(index, config, parts)
     if job.kind == "robots":
         return robots_txt(config)
-    return search_index(articles, views)
+    return search_index(articles, parts)
 
 
 def is_noindex(entry: Entry) -> bool:
@@ -57,7 +72,7 @@ def _timestamp(day: dt.date | None) -> str:
     return f"{day.isoformat()}T00:00:00Z" if day else "1970-01-01T00:00:00Z"
 
 
-def atom_feed(articles: Iterable[Entry], config: SiteConfig, views: ViewFactory) -> bytes:
+def atom_feed(articles: Iterable[Entry], config: SiteConfig, parts: Mapping[str, EntryParts]) -> bytes:
     """An Atom 1.0 feed of the articles, newest first, with their summaries."""
     articles = list(articles)
     home = config.absolute(config.base_path + "/")
@@ -77,19 +92,19 @@ def atom_feed(articles: Iterable[Entry], config: SiteConfig, views: ViewFactory)
         f"  <author><name>{escape(config.author.name or config.title)}</name></author>",
         "  <generator>nichesite</generator>",
     ]
-    lines += [_feed_entry(article, views.entry(article)) for article in articles]
+    lines += [parts[article.source].feed for article in articles]
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _feed_entry(article: Entry, view: EntryView) -> str:
+def _feed_entry(view: EntryView) -> str:
     lines = [
         "  <entry>",
         f"    <title>{escape(view.title)}</title>",
         f'    <link href={quoteattr(view.permalink)} rel="alternate" type="text/html"/>',
         f"    <id>{escape(view.permalink)}</id>",
-        f"    <published>{_timestamp(article.date)}</published>",
-        f"    <updated>{_timestamp(article.lastmod)}</updated>",
+        f"    <published>{_timestamp(view.date)}</published>",
+        f"    <updated>{_timestamp(view.lastmod)}</updated>",
     ]
     if view.category:
         lines.append(f"    <category term={quoteattr(view.category.name)}/>")
@@ -98,7 +113,7 @@ def _feed_entry(article: Entry, view: EntryView) -> str:
     return "\n".join(lines)
 
 
-def sitemap(index: SiteIndex, config: SiteConfig, views: ViewFactory) -> bytes:
+def sitemap(index: SiteIndex, config: SiteConfig, parts: Mapping[str, EntryParts]) -> bytes:
     """sitemap.xml: home, articles, pages, categories and tags (all list pages) with lastmod.
 
     Drafts, noindex pages, the search page, 404 and redirect pages are left out."""
@@ -109,7 +124,7 @@ def sitemap(index: SiteIndex, config: SiteConfig, views: ViewFactory) -> bytes:
         lines.append(_sitemap_url(config, config.base_path + path, newest))
 
     for entry in (*articles, *(p for p in index.pages if not p.draft and not is_noindex(p))):
-        lines.append(_sitemap_url(config, views.entry(entry).url, entry.lastmod))
+        lines.append(parts[entry.source].sitemap)
     for taxonomy in (*index.categories, *index.tags):
         last = max((a.lastmod for a in taxonomy.articles if a.lastmod), default=None)
         for path in paginated_paths(taxonomy.path, page_count(len(taxonomy.articles), config.paginate)):
@@ -135,13 +150,13 @@ def robots_txt(config: SiteConfig) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def search_index(articles: Iterable[Entry], views: ViewFactory) -> bytes:
+def search_index(articles: Iterable[Entry], parts: Mapping[str, EntryParts]) -> bytes:
     """The client-side search index: one record per article, newest first."""
-    records = [_search_record(views.entry(article)) for article in articles]
-    return (json.dumps(records, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return ("[" + ",".join(parts[article.source].search for article in articles) + "]\n").encode("utf-8")
 
 
-def _search_record(view: EntryView) -> dict:
-    """One article's record."""
+def _search_record(view: EntryView) -> str:
+    """One article's record: the JSON json.dumps writes for it inside the index's list."""
     category = view.category.name if view.category else ""
-    return {"title": view.title, "url": view.url, "summary": view.description, "category": category, "tags": [t.name for t in view.tags]}
+    record = {"title": view.title, "url": view.url, "summary": view.description, "category": category, "tags": [t.name for t in view.tags]}
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))

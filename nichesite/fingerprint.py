@@ -41,6 +41,12 @@ def digest(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def _joined(*parts: str) -> str:
+    """The digest of strings that hold no NUL (digests, paths, names): cheaper than `digest`,
+    which a fingerprint per output of a large site would feel."""
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def template_digest(theme: Theme) -> str:
     """A digest of every template and translation the site can render with."""
     hashed = hashlib.sha256()
@@ -80,23 +86,23 @@ def job_fingerprints(
     for job in jobs:
         head = (site, job.output, job.kind, job.template)
         if job.data is not None:
-            out[job.output] = digest(head, hashlib.sha256(job.data).hexdigest())
+            out[job.output] = _joined(*head, "data", hashlib.sha256(job.data).hexdigest())
         elif job.entry is not None:
             source = job.entry.source
             related = [view(e) for e in index.related.get(source, ())]
             newer, older = index.neighbours.get(source, (None, None))
-            out[job.output] = digest(head, sources[source], view(job.entry), related, view(newer), view(older))
+            out[job.output] = _joined(*head, "entry", sources[source], view(job.entry), view(newer), view(older), *related)
         elif job.kind in LIST_KINDS:
             articles = job.taxonomy.articles if job.taxonomy else index.articles
             items = [view(e) for e in articles[(job.number - 1) * per_page : job.number * per_page]]
-            taxonomy = (job.taxonomy.kind, job.taxonomy.slug) if job.taxonomy else None
-            out[job.output] = digest(head, job.number, job.count, taxonomy, items)
+            taxonomy = f"{job.taxonomy.kind}\0{job.taxonomy.slug}" if job.taxonomy else ""
+            out[job.output] = _joined(*head, "list", str(job.number), str(job.count), taxonomy, *items)
         elif job.kind in feeds.KINDS:
             if not every_entry:
-                every_entry = digest([view(e) for e in index.articles], [view(e) for e in index.pages])
-            out[job.output] = digest(head, every_entry)
+                every_entry = _joined(*map(view, index.articles), "pages", *map(view, index.pages))
+            out[job.output] = _joined(*head, "every entry", every_entry)
         else:  # search, 404, /go/ pages: the site part says it all
-            out[job.output] = digest(head)
+            out[job.output] = _joined(*head)
     return out
 
 

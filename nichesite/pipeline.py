@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -34,7 +34,7 @@ from nichesite.shortcodes import ShortcodeRules
 from nichesite.sources import Sources, read_sources, static_files
 from nichesite.state import EMPTY_STATE, BuildState, Derived
 from nichesite.theme import CompiledTemplates, Theme, make_environment, resolve_theme
-from nichesite.views import ViewFactory
+from nichesite.views import EntryView, ViewFactory
 from nichesite.write import Plan, is_stale, write_in_place, write_staged
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -122,7 +122,8 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         return stop()
     with timer("Fingerprinting"):
         source_fps = {e.source: sources.records[e.source].digest for e in sources.entries}
-        derived, views = _entry_views(config, index, source_fps, previous.derived)
+        views_key, entry_views, views = _entry_views(config, index, source_fps, previous.derived)
+        derived = Derived(views_key, entry_views, index.ranked, sources.checks)
         view_fps = {source: view for source, (_, view, _) in derived.views.items()}
         shown = site_view(config, index, views)
         site_fp = site_digest(config, catalog, template_digest(theme), (options.drafts, options.preview), shown)
@@ -132,11 +133,15 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         known = previous.outputs
         dirty = [j for j in jobs if is_stale(known.get(j.output), fingerprints[j.output], f"{out}/{j.output}")]
         dirty_statics = [s for s in statics if is_stale(known.get(s[0]), fingerprints[s[0]], f"{out}/{s[0]}")]
+        if any(job.kind in feeds.KINDS for job in dirty):
+            derived = _with_feed_parts(config, derived, previous.derived)
+        elif derived.views_key == previous.derived.views_key:
+            derived = replace(derived, parts=previous.derived.parts)
     plan = Plan(jobs, statics, dirty, dirty_statics, fingerprints, known)
     with timer("Rendering"):
         env = make_environment(theme, session.compiled)
         translations = load_translations(theme.i18n_dirs, config.language)
-        renderer = PageRenderer(config, index, catalog, env, translations, views, shown, preview=options.preview)
+        renderer = PageRenderer(config, index, catalog, env, translations, views, shown, derived.feed_parts(), preview=options.preview)
         in_place = session.in_place and (options.output / MARKER).is_file() and len(dirty) + len(dirty_statics) <= IN_PLACE_MAX
 
         def accept(output_problems: list[Problem]) -> bool:
@@ -221,7 +226,9 @@ def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem
     return jobs, problems
 
 
-def _entry_views(config: SiteConfig, index: SiteIndex, sources: dict[str, str], previous: Derived) -> tuple[Derived, ViewFactory]:
+def _entry_views(
+    config: SiteConfig, index: SiteIndex, sources: dict[str, str], previous: Derived
+) -> tuple[str, Mapping[str, tuple[str, str, EntryView]], ViewFactory]:
     """Every entry's view and its digest. A view is made from its entry (its source's digest),
     the configuration and the taxonomies it links to, so one the last build made under the same
     source digest, configuration and taxonomies is reused instead of made and hashed again."""
@@ -237,7 +244,18 @@ def _entry_views(config: SiteConfig, index: SiteIndex, sources: dict[str, str], 
             view = views.entry(entry)
             found = (sources[entry.source], digest(view), view)
         made[entry.source] = found
-    return Derived(key, MappingProxyType(made), index.ranked), views
+    return key, MappingProxyType(made), views
+
+
+def _with_feed_parts(config: SiteConfig, derived: Derived, previous: Derived) -> Derived:
+    """Every entry's parts of the feed, sitemap and search index: the last build's where the
+    view is the same, the others made from the view."""
+    known = previous.parts if previous.views_key == derived.views_key else {}
+    parts = {}
+    for source, (_, view_digest, view) in derived.views.items():
+        found = known.get(source)
+        parts[source] = found if found is not None and found[0] == view_digest else (view_digest, feeds.entry_parts(view, config))
+    return replace(derived, parts=MappingProxyType(parts))
 
 
 def _static_fingerprints(statics: tuple[tuple[str, Path], ...]) -> dict[str, str]:

@@ -3,6 +3,7 @@ the problems rendering it raised (kept with the output, so a reused output repor
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +72,7 @@ class PageRenderer:
     t: Translations
     views: ViewFactory
     site: SiteView  # site_view() of this build
+    feed_parts: Mapping[str, feeds.EntryParts]  # every entry's, when a feed file is rendered
     preview: bool = False
     affiliate: Affiliate = field(init=False)
     ads: AdRenderer = field(init=False)
@@ -114,7 +116,7 @@ class PageRenderer:
         if job.data is not None:
             return job.data, []
         if job.kind in feeds.KINDS:
-            return feeds.render_file(job, self.index, self.config, self.views), []
+            return feeds.render_file(job, self.index, self.config, self.feed_parts), []
         ad_plan, problems = plan_page_ads(self.config.ads, job.kind, job.entry)
         template = self.env.get_template(job.template)
         html = template.render(self.context(job, ad_plan))

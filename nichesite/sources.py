@@ -7,6 +7,7 @@ others are parsed, in worker processes when there are many.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -38,6 +39,7 @@ class Sources:
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...]
     parsed: int  # how many sources were parsed (not taken from the state)
+    checks: content.RuleChecks  # for the next build to reuse
 
 
 def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, drafts: bool, workers_max: int, report: Report) -> Sources:
@@ -72,13 +74,31 @@ def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, 
     parsed = _parse_all([(rel, data) for rel, data, _, _ in todo], settings, workers_max, report)
     for (rel, _, signature, key), result in zip(todo, parsed, strict=True):
         records[rel] = SourceRecord(key, signature, result)
+    checks = _check_all(records, settings, drafts, previous.derived.checks)
     entries: list[Entry] = []
     for rel in sorted(records):
-        entry, found = content.check_entry(records[rel].parsed, settings.rules, rel, drafts=drafts)
+        _, entry, found = checks.by_source[rel]
         problems += found
         if entry is not None:
             entries.append(entry)
-    return Sources(digest, records, tuple(entries), tuple(problems), len(todo))
+    return Sources(digest, records, tuple(entries), tuple(problems), len(todo), checks)
+
+
+def _check_all(
+    records: Mapping[str, SourceRecord], settings: ParseSettings, drafts: bool, previous: content.RuleChecks
+) -> content.RuleChecks:
+    """The rule checks of every source: the last build's where the source and the rules are
+    the same, the others run."""
+    key = hashlib.sha256(repr((settings.rules, drafts)).encode()).hexdigest()
+    known = previous.by_source if previous.key == key else {}
+    checked = {}
+    for rel, record in records.items():
+        found = known.get(rel)
+        if found is None or found[0] != record.digest:
+            entry, problems = content.check_entry(record.parsed, settings.rules, rel, drafts=drafts)
+            found = (record.digest, entry, tuple(problems))
+        checked[rel] = found
+    return content.RuleChecks(key, checked)
 
 
 def content_paths(site_dir: Path) -> tuple[list[tuple[str, str]], list[Problem]]:

@@ -19,8 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from nichesite.content import ParsedSource
+from nichesite.content import ParsedSource, RuleChecks
 from nichesite.errors import Problem
+from nichesite.feeds import EntryParts
 from nichesite.index import RelatedArticles
 from nichesite.views import EntryView
 
@@ -65,13 +66,19 @@ def _empty() -> Mapping:
 @dataclass(frozen=True, slots=True)
 class Derived:
     """Results computed from the sources, kept so that a save recomputes only those whose
-    inputs changed: each entry's view and its digest (valid under `views_key`, the digest of
-    the configuration and every taxonomy with its count) and the related articles. Never stored on
+    inputs changed: each entry's view and its digest and its parts of the feed, sitemap and
+    search index (valid under `views_key`, the digest of the configuration and every taxonomy
+    with its count), the related articles, and each source's rule checks. Never stored on
     disk: a new process computes them once."""
 
     views_key: str = ""
     views: Mapping[str, tuple[str, str, EntryView]] = field(default_factory=_empty)  # source → (source digest, view digest, view)
     related: RelatedArticles = RelatedArticles()
+    checks: RuleChecks = RuleChecks()
+    parts: Mapping[str, tuple[str, EntryParts]] = field(default_factory=_empty)  # source → (view digest, feed parts)
+
+    def feed_parts(self) -> Mapping[str, EntryParts]:
+        return {source: parts for source, (_, parts) in self.parts.items()}
 
 
 @dataclass(frozen=True, slots=True)

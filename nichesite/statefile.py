@@ -292,6 +292,8 @@ def _columns(items: Any, *fields: Callable[[Any], Any]) -> list[list]:
 
 
 def _stored_problems(problems: tuple[Problem, ...]) -> list:
+    if not problems:  # most outputs: no call per field
+        return [[], [], [], [], []]
     return _columns(
         problems, lambda p: p.location.path, lambda p: p.location.line, _get("message"), lambda p: p.severity.value, _get("code")
     )

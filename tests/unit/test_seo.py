@@ -34,7 +34,8 @@ FILES = {
 
 def jobs_by_name(site) -> dict[str, bytes]:
     views = ViewFactory(site.config, site.index)
-    return {job.output: feeds.render_file(job, site.index, site.config, views) for job in feeds.feed_jobs()}
+    parts = {e.source: feeds.entry_parts(views.entry(e), site.config) for e in (*site.index.articles, *site.index.pages)}
+    return {job.output: feeds.render_file(job, site.index, site.config, parts) for job in feeds.feed_jobs()}
 
 
 def test_feed_jobs_render_the_four_search_engine_files(tmp_path: Path) -> None:
