@@ -29,11 +29,12 @@ def print_problems(problems: Iterable[Problem]) -> None:
 
 
 class Progress:
-    """A progress bar on a terminal; plain lines, one per stage, anywhere else (CI logs)."""
+    """A progress bar on a terminal; anywhere else (CI logs) one timed line per stage."""
 
     def __init__(self) -> None:
         self.interactive = sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("1", "true")
         self._stage = ""
+        self._total = 0
         self._bar = None
         self._task = None
 
@@ -42,10 +43,16 @@ class Progress:
             self._stage = stage
             if self.interactive:
                 self._start_bar(stage, total)
-            else:
-                click.echo(f"{stage} {total} files…", err=True)
+        self._total = total
         if self._bar is not None:
             self._bar.update(self._task, completed=done, total=total)
+
+    def finished(self, stage: str, seconds: float) -> None:
+        """A stage ended: in a log, its line (`Rendering: 1,554 files in 8.01 s`)."""
+        if not self.interactive:
+            files = f"{self._total:,} files in " if self._stage == stage else ""
+            click.echo(f"{stage}: {files}{seconds:.2f} s", err=True)
+        self._total = 0
 
     def _start_bar(self, stage: str, total: int) -> None:
         # rich is imported only when a bar is shown: most runs (CI, rebuilds) never need it.

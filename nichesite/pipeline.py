@@ -37,7 +37,9 @@ from nichesite.theme import CompiledTemplates, Theme, make_environment, resolve_
 from nichesite.views import EntryView, ViewFactory
 from nichesite.write import Plan, is_stale, write_in_place, write_staged
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
+# (stage, done, total) while a stage runs; a display that also has `finished(stage, seconds)`
+# is told when each stage ends and how long it took.
+Progress = Callable[[str, int, int], None]
 
 IN_PLACE_MAX = 400  # serve: more changed outputs than this are built aside and swapped in
 RACY_NS = 2_000_000_000  # a static file modified this recently is fingerprinted by its bytes
@@ -299,7 +301,11 @@ class _Timer:
         self._started = time.perf_counter()
 
     def __exit__(self, *exc: object) -> None:
-        self.timings += ((self._stage, time.perf_counter() - self._started),)
+        seconds = time.perf_counter() - self._started
+        self.timings += ((self._stage, seconds),)
+        finished = getattr(self.progress, "finished", None)
+        if finished is not None and exc[0] is None:
+            finished(self._stage, seconds)
 
     def report(self, stage: str) -> Callable[[int, int], None]:
         progress = self.progress

@@ -219,6 +219,8 @@ def test_summary_line_and_plain_progress_in_ci(site):
     assert result.returncode == 0
     assert result.stdout.strip().count("\n") == 0  # one summary line on stdout
     assert "\x1b[" not in result.stderr  # no terminal control codes in CI logs
+    stages = [line.split(":")[0] for line in result.stderr.splitlines() if re.fullmatch(r"\w+: (\d+ files in )?\d+\.\d\d s", line)]
+    assert stages == ["Reading", "Planning", "Fingerprinting", "Rendering"]  # one timed line per stage
 
 
 def test_build_in_the_site_folder_without_argument(site):
