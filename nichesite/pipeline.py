@@ -159,7 +159,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
     if written.records is None:
         return stop()
     state = BuildState(sources.settings, MappingProxyType(dict(sources.records)), MappingProxyType(written.records), derived)
-    outcome = Outcome(
+    return Outcome(
         state,
         tuple(problems),
         site,
@@ -170,7 +170,6 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         written=written.written,
         timings=timer.timings,
     )
-    return outcome
 
 
 def read_site(
