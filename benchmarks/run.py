@@ -2,6 +2,11 @@
 
 Usage: python benchmarks/run.py [--sizes 1000,5000,10000] [--repeat 3]
                                 [--tools nichesite,pelican,hugo] [--out benchmarks/RESULTS.md]
+                                [--before "CMD"]
+
+With --before, a second nichesite (another revision, started by CMD) is measured in the same
+rounds on its own copy of the corpus, as the column "before": a change's before and after figures
+come from paired runs on one machine.
 
 For each size N it generates the corpus (cached in --work), then measures, alternating the tools
 within each round (the order rotates from round to round): cold build, no-change rebuild,
@@ -72,6 +77,7 @@ class Tool:
     version: list[str]
     servers: tuple[Server, ...] = ()
     env: Callable[[Path], dict[str, str]] = field(default=lambda site: dict(os.environ))
+    copy_of: str = ""  # a second nichesite builds its own copy of this generated folder
 
 
 def _hugo_binary() -> str | None:
@@ -89,24 +95,24 @@ def _pelican_exe() -> str | None:
     return str(beside) if beside.is_file() else shutil.which("pelican")
 
 
-def make_tools(nichesite_exe: list[str], pelican_cache: bool) -> dict[str, Tool | str]:
+def nichesite_tool(name: str, exe: list[str], copy_of: str = "") -> Tool | str:
+    """nichesite started by `exe`; `copy_of` for a second one (--before) on its own corpus copy."""
+    if not (shutil.which(exe[0]) or Path(exe[0]).is_file()):
+        return f"{exe[0]!r} not found (pass --nichesite or --before)"
+
+    def fill(args: list[str], site: Path, port: int = 0) -> list[str]:
+        return exe + [a.format(site=site, port=port) for a in args]
+
+    server = Server(name, name, lambda s, p: fill(NICHESITE_SERVE, s, p))
+    site = f"nichesite-{name}" if copy_of else "nichesite"
+    return Tool(name, site, lambda s: fill(NICHESITE_BUILD, s), NICHESITE_CLEAN, exe + NICHESITE_VERSION, (server,), copy_of=copy_of)
+
+
+def make_tools(nichesite_exe: list[str], pelican_cache: bool, before: list[str] | None = None) -> dict[str, Tool | str]:
     """Every known tool, or the reason it cannot run here."""
-    tools: dict[str, Tool | str] = {}
-    if shutil.which(nichesite_exe[0]) or Path(nichesite_exe[0]).is_file():
-
-        def fill(args: list[str], site: Path, port: int = 0) -> list[str]:
-            return nichesite_exe + [a.format(site=site, port=port) for a in args]
-
-        tools["nichesite"] = Tool(
-            "nichesite",
-            "nichesite",
-            lambda s: fill(NICHESITE_BUILD, s),
-            NICHESITE_CLEAN,
-            nichesite_exe + NICHESITE_VERSION,
-            (Server("nichesite", "nichesite", lambda s, p: fill(NICHESITE_SERVE, s, p)),),
-        )
-    else:
-        tools["nichesite"] = f"{nichesite_exe[0]!r} not found (pass --nichesite)"
+    tools: dict[str, Tool | str] = {"nichesite": nichesite_tool("nichesite", nichesite_exe)}
+    if before:
+        tools["before"] = nichesite_tool("before", before, copy_of="nichesite")
     if pelican := _pelican_exe():
         extra = ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true"] if pelican_cache else []
         base = [pelican, "content", "-s", "pelicanconf.py", "-o", "output", *extra]
@@ -236,7 +242,11 @@ class Bench:
     def run_size(self, n: int) -> None:
         """All measurements for one size."""
         outdir, manifest = self.corpus(n)
-        sources = {t.name: outdir / t.site / getattr(manifest.edit, t.site) for t in self.tools}
+        for tool in self.tools:
+            if tool.copy_of:  # a fresh copy each run: no output or cache of another revision in it
+                shutil.rmtree(outdir / tool.site, ignore_errors=True)
+                shutil.copytree(outdir / tool.copy_of, outdir / tool.site, symlinks=True)
+        sources = {t.name: outdir / t.site / getattr(manifest.edit, t.copy_of or t.site) for t in self.tools}
         originals = {name: path.read_text(encoding="utf-8") for name, path in sources.items()}
         (outdir / "EDITING").touch()  # a crash leaves this: the next run regenerates
         try:
@@ -334,22 +344,25 @@ def _fmt(value: float | None, mib: bool) -> str:
     return f"{value:.0f}" if mib else (f"{value:.3f}" if value < 10 else f"{value:.1f}")
 
 
-def table(results: Results, sizes: list[int]) -> str:
-    """The Markdown table of medians with nichesite/Pelican and nichesite/Hugo ratios."""
-    lines = ["| N | measurement | nichesite | Pelican | Hugo | nichesite/Pelican | nichesite/Hugo |", "|---:|---|---:|---:|---:|---:|---:|"]
+def table(results: Results, sizes: list[int], before: bool = False) -> str:
+    """The Markdown table of medians with nichesite/Pelican and nichesite/Hugo ratios (and
+    nichesite/before with --before)."""
+    columns = COLUMNS + (("before",) if before else ())
+    others = [c for c in columns if c != "nichesite"]
+    names = {"nichesite": "nichesite", "pelican": "Pelican", "hugo": "Hugo", "before": "before"}
+    head = " | ".join(names[c] for c in columns) + " | " + " | ".join(f"nichesite/{names[c]}" for c in others)
+    lines = [f"| N | measurement | {head} |", "|---:|---|" + "---:|" * (len(columns) + len(others))]
     for n in sizes:
         for title, metric, labels in ROWS:
-            vals = {c: results.median(n, labels.get(c, c), metric) for c in COLUMNS}
+            vals = {c: results.median(n, labels.get(c, c), metric) for c in columns}
             if labels and all(vals[c] is None for c in labels):
                 continue
             if all(v is None for v in vals.values()):
                 continue
             if labels:  # a Hugo variant row: nichesite's value stays, for the ratio
                 vals = {c: v if c in labels or c == "nichesite" else None for c, v in vals.items()}
-            ratios = [
-                f"{vals['nichesite'] / vals[c]:.2f}×" if vals["nichesite"] is not None and vals[c] else "—" for c in ("pelican", "hugo")
-            ]
-            cells = [_fmt(vals[c], metric.endswith("_mib")) for c in COLUMNS]
+            ratios = [f"{vals['nichesite'] / vals[c]:.2f}×" if vals["nichesite"] is not None and vals[c] else "—" for c in others]
+            cells = [_fmt(vals[c], metric.endswith("_mib")) for c in columns]
             lines.append(f"| {n:,} | {title} | " + " | ".join(cells + ratios) + " |")
     return "\n".join(lines)
 
@@ -406,6 +419,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--nichesite", default=NICHESITE_EXE, help="how to start nichesite, e.g. 'python -m nichesite'")
+    parser.add_argument(
+        "--before",
+        default=None,
+        help="how to start another nichesite revision to pair against, e.g. 'env PYTHONPATH=/tmp/old python -m nichesite'",
+    )
     parser.add_argument("--pelican-cache", action="store_true", help="turn on Pelican's content cache (its best case for rebuilds)")
     parser.add_argument("--no-serve", action="store_true", help="skip the live-server timings")
     parser.add_argument(
@@ -417,8 +435,10 @@ def main(argv: list[str] | None = None) -> int:
     # SIGTERM unwinds like Ctrl-C, so servers are stopped and edited files restored.
     signal.signal(signal.SIGTERM, _interrupt)
     sizes = [int(s) for s in args.sizes.split(",")]
-    known = make_tools(shlex.split(args.nichesite), args.pelican_cache)
+    known = make_tools(shlex.split(args.nichesite), args.pelican_cache, shlex.split(args.before) if args.before else None)
     names = args.tools.split(",") if args.tools else list(COLUMNS)
+    if args.before and "before" not in names:
+        names.append("before")
     tools: list[Tool] = []
     for name in names:
         tool = known.get(name, f"unknown tool {name!r}")
@@ -436,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(tools, args.work, args.repeat, args.seed, args.pelican_cache, serve)
     for n in sizes:
         bench.run_size(n)
-    text = table(bench.results, sizes)
+    text = table(bench.results, sizes, before=bool(args.before))
     notes = "".join(f"- {note}\n" for note in bench.results.notes)
     (args.work / "results.json").write_text(json.dumps({"|".join(map(str, k)): v for k, v in bench.results.values.items()}, indent=1))
     command = "python benchmarks/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
