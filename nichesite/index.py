@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ class RelatedArticles:
     article's order, category and tags. A save that changes none of those (a body or title
     edit) reuses them."""
 
-    key: tuple = ()
+    key: str = ""  # sha256 of the language and every article's (source, category, tags) in order
     by_source: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -83,7 +84,7 @@ def build_index(
     neighbours = {
         a.source: (articles[i - 1] if i > 0 else None, articles[i + 1] if i + 1 < len(articles) else None) for i, a in enumerate(articles)
     }
-    key = (language, tuple((a.source, a.category, a.tags) for a in articles))
+    key = hashlib.sha256(repr((language, [(a.source, a.category, a.tags) for a in articles])).encode("utf-8", "surrogatepass")).hexdigest()
     if previous.key == key:
         ranked = previous
         by_source = {a.source: a for a in articles}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -34,7 +34,7 @@ from nichesite.shortcodes import ShortcodeRules
 from nichesite.sources import Sources, read_sources, static_files
 from nichesite.state import EMPTY_STATE, BuildState, Derived
 from nichesite.theme import CompiledTemplates, Theme, make_environment, resolve_theme
-from nichesite.views import EntryView, ViewFactory
+from nichesite.views import ViewFactory
 from nichesite.write import Plan, is_stale, write_in_place, write_staged
 
 # (stage, done, total) while a stage runs; a display that also has `finished(stage, seconds)`
@@ -124,9 +124,9 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         return stop()
     with timer("Fingerprinting"):
         source_fps = {e.source: sources.records[e.source].digest for e in sources.entries}
-        views_key, entry_views, views = _entry_views(config, index, source_fps, previous.derived)
-        derived = Derived(views_key, entry_views, index.ranked, sources.checks)
-        view_fps = {source: view for source, (_, view, _) in derived.views.items()}
+        derived, views = _entry_views(config, index, source_fps, previous.derived)
+        derived = replace(derived, related=index.ranked, checks=sources.checks)
+        view_fps = {source: view for source, (_, view) in derived.views.items()}
         shown = site_view(config, index, views)
         site_fp = site_digest(config, catalog, template_digest(theme), (options.drafts, options.preview), shown)
         fingerprints = job_fingerprints(jobs, index, site_fp, source_fps, view_fps, config.paginate)
@@ -136,7 +136,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         dirty = [j for j in jobs if is_stale(known.get(j.output), fingerprints[j.output], f"{out}/{j.output}")]
         dirty_statics = [s for s in statics if is_stale(known.get(s[0]), fingerprints[s[0]], f"{out}/{s[0]}")]
         if any(job.kind in feeds.KINDS for job in dirty):
-            derived = _with_feed_parts(config, derived, previous.derived)
+            derived = _with_feed_parts(config, index, views, derived, previous.derived)
         elif derived.views_key == previous.derived.views_key:
             derived = replace(derived, parts=previous.derived.parts)
     plan = Plan(jobs, statics, dirty, dirty_statics, fingerprints, known)
@@ -227,35 +227,39 @@ def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem
     return jobs, problems
 
 
-def _entry_views(
-    config: SiteConfig, index: SiteIndex, sources: dict[str, str], previous: Derived
-) -> tuple[str, Mapping[str, tuple[str, str, EntryView]], ViewFactory]:
-    """Every entry's view and its digest. A view is made from its entry (its source's digest),
-    the configuration and the taxonomies it links to, so one the last build made under the same
-    source digest, configuration and taxonomies is reused instead of made and hashed again."""
+def _entry_views(config: SiteConfig, index: SiteIndex, sources: dict[str, str], previous: Derived) -> tuple[Derived, ViewFactory]:
+    """Every entry's view digest, and the factory that makes views for rendering. A view is made
+    from its entry (its source's digest), the configuration and the taxonomies it links to, so
+    the digest the last build recorded under the same three is reused, and so is its view when
+    this session made it; only the others are made and hashed."""
     taxonomies = [(t.kind, t.name, t.slug, t.path, len(t.articles)) for t in (*index.categories, *index.tags)]
     key = digest(repr(config), taxonomies)
     known = previous.views if previous.views_key == key else {}
     reused = {s: record for s, record in known.items() if record[0] == sources.get(s)}
-    views = ViewFactory(config, index, {s: view for s, (_, _, view) in reused.items()})
-    made = {}
+    views = ViewFactory(config, index, {s: previous.made[s] for s in reused if s in previous.made})
+    digests, made = {}, {}
     for entry in (*index.articles, *index.pages):
         found = reused.get(entry.source)
         if found is None:
-            view = views.entry(entry)
-            found = (sources[entry.source], digest(view), view)
-        made[entry.source] = found
-    return key, MappingProxyType(made), views
+            view = made[entry.source] = views.entry(entry)
+            found = (sources[entry.source], digest(view))
+        elif entry.source in previous.made:
+            made[entry.source] = previous.made[entry.source]
+        digests[entry.source] = found
+    return Derived(key, MappingProxyType(digests), made=MappingProxyType(made)), views
 
 
-def _with_feed_parts(config: SiteConfig, derived: Derived, previous: Derived) -> Derived:
+def _with_feed_parts(config: SiteConfig, index: SiteIndex, views: ViewFactory, derived: Derived, previous: Derived) -> Derived:
     """Every entry's parts of the feed, sitemap and search index: the last build's where the
     view is the same, the others made from the view."""
     known = previous.parts if previous.views_key == derived.views_key else {}
     parts = {}
-    for source, (_, view_digest, view) in derived.views.items():
-        found = known.get(source)
-        parts[source] = found if found is not None and found[0] == view_digest else (view_digest, feeds.entry_parts(view, config))
+    for entry in (*index.articles, *index.pages):
+        view_digest = derived.views[entry.source][1]
+        found = known.get(entry.source)
+        if found is None or found[0] != view_digest:
+            found = (view_digest, feeds.entry_parts(views.entry(entry), config))
+        parts[entry.source] = found
     return replace(derived, parts=MappingProxyType(parts))
 
 

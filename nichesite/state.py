@@ -65,17 +65,18 @@ def _empty() -> Mapping:
 
 @dataclass(frozen=True, slots=True)
 class Derived:
-    """Results computed from the sources, kept so that a save recomputes only those whose
-    inputs changed: each entry's view and its digest and its parts of the feed, sitemap and
-    search index (valid under `views_key`, the digest of the configuration and every taxonomy
-    with its count), the related articles, and each source's rule checks. Never stored on
-    disk: a new process computes them once."""
+    """Results computed from the sources, kept so that a build recomputes only those whose
+    inputs changed. Valid under `views_key` (the digest of the configuration and of every
+    taxonomy with its count): each entry's view digest and its parts of the feed, sitemap and
+    search index; the related articles (under their own key). Stored with the output records.
+    In memory only: the view objects this session made, and each source's rule checks."""
 
     views_key: str = ""
-    views: Mapping[str, tuple[str, str, EntryView]] = field(default_factory=_empty)  # source → (source digest, view digest, view)
+    views: Mapping[str, tuple[str, str]] = field(default_factory=_empty)  # source → (source digest, view digest)
+    parts: Mapping[str, tuple[str, EntryParts]] = field(default_factory=_empty)  # source → (view digest, parts)
     related: RelatedArticles = RelatedArticles()
+    made: Mapping[str, EntryView] = field(default_factory=_empty)  # source → the view behind `views`
     checks: RuleChecks = RuleChecks()
-    parts: Mapping[str, tuple[str, EntryParts]] = field(default_factory=_empty)  # source → (view digest, feed parts)
 
     def feed_parts(self) -> Mapping[str, EntryParts]:
         return {source: parts for source, (_, parts) in self.parts.items()}
@@ -88,7 +89,7 @@ class BuildState:
     settings: str = ""  # digest of the parse settings and library versions `sources` are valid for
     sources: Mapping[str, SourceRecord] = field(default_factory=_empty)
     outputs: Mapping[str, OutputRecord] = field(default_factory=_empty)
-    derived: Derived = field(default=Derived(), compare=False)  # in memory only
+    derived: Derived = field(default=Derived(), compare=False)  # a cache of what the sources give: not part of equality
 
 
 EMPTY_STATE = BuildState()

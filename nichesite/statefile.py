@@ -39,11 +39,13 @@ from nichesite import __version__
 from nichesite.body import Heading
 from nichesite.content import Entry, FaqEntry, ParsedSource
 from nichesite.errors import Problem, Severity, SourceLocation
+from nichesite.feeds import EntryParts
 from nichesite.files import write_atomic
+from nichesite.index import RelatedArticles
 from nichesite.shortcodes import Shortcode
-from nichesite.state import EMPTY_STATE, BuildState, FileSignature, OutputRecord, SourceRecord
+from nichesite.state import EMPTY_STATE, BuildState, Derived, FileSignature, OutputRecord, SourceRecord
 
-STATE_FORMAT = 2  # 1 was cache.py's entries.pickle and outputs JSON
+STATE_FORMAT = 3  # 1 was cache.py's entries.pickle and outputs JSON; 3 stores the derived digests too
 STATE_DIR = Path(".nichesite") / "cache"
 SOURCES_FILE = "sources.json"
 _LEGACY_FILE = "entries.pickle"  # cache.py's, 50 MB at 5,000 articles: removed when sources.json is written
@@ -252,6 +254,44 @@ def _output_record(path: str, v: Any) -> OutputRecord:
     return OutputRecord(fingerprint, digest, size, mtime_ns, _problems(problems))
 
 
+def _derived(v: Any) -> Derived:
+    """The stored part of `Derived`: view digests, feed parts, related articles (by source)."""
+    if type(v) is not dict or set(v) != {"key", "views", "parts", "related_key", "related"}:
+        raise _Bad("the derived digests are not an object of the five keys")
+    key = _digest(v["key"], "the views key", empty_ok=True)
+    sources, source_digests, view_digests = _table(v["views"], (S, S, S), "view digests")
+    views = {s: (_digest(d, "a source digest"), _digest(w, "a view digest")) for s, d, w in zip(sources, source_digests, view_digests)}
+    columns = _table(v["parts"], (S, S, S, S, S), "feed parts")
+    parts = {s: (_digest(w, "a view digest"), EntryParts(f, m, q)) for s, w, f, m, q in zip(*columns)}
+    related_sources, lists = _table(v["related"], (S, L), "related articles")
+    related = {s: _texts(others, "related sources") for s, others in zip(related_sources, lists)}
+    if not all(map(_source_path, (*views, *parts, *related, *(x for xs in related.values() for x in xs)))):
+        raise _Bad("a derived digest names a path outside content/")
+    related_key = _digest(v["related_key"], "the related key", empty_ok=True)
+    return Derived(key, MappingProxyType(views), MappingProxyType(parts), RelatedArticles(related_key, related))
+
+
+def _stored_derived(d: Derived) -> dict:
+    views = [(s, *record) for s, record in sorted(d.views.items())]
+    parts = [(s, w, p.feed, p.sitemap, p.search) for s, (w, p) in sorted(d.parts.items())]
+    related = sorted(d.related.by_source.items())
+    return {
+        "key": d.views_key,
+        "views": [list(column) for column in zip(*views)] if views else [[], [], []],
+        "parts": [list(column) for column in zip(*parts)] if parts else [[], [], [], [], []],
+        "related_key": d.related.key,
+        "related": [[s for s, _ in related], [list(others) for _, others in related]],
+    }
+
+
+def _source_path(path: str) -> bool:
+    return path.startswith("content/") and plain_path(path)
+
+
+def _outputs(data: dict) -> tuple[dict[str, OutputRecord], Derived]:
+    return _records(data["outputs"], _output_record), _derived(data["derived"])
+
+
 def _records(data: Any, decode: Callable[[str, Any], Any]) -> dict:
     if type(data) is not dict:
         raise _Bad("the records are not an object")
@@ -376,12 +416,12 @@ def load_state(site_dir: Path, out_dir: Path) -> tuple[BuildState, str]:
     notes: list[str] = []
     with _no_gc():
         settings, sources = _load_part(site_dir / STATE_DIR / SOURCES_FILE, {"settings", "sources"}, _sources, ("", {}), notes)
-        outputs = _load_part(outputs_file(site_dir, out_dir), {"outputs"}, lambda d: _records(d["outputs"], _output_record), {}, notes)
+        outputs, derived = _load_part(outputs_file(site_dir, out_dir), {"outputs", "derived"}, _outputs, ({}, Derived()), notes)
     note = f"the build cache in {STATE_DIR.as_posix()} cannot be used ({'; '.join(notes)}); building clean" if notes else ""
     note = _CONTROL.sub("?", note if len(note) < 400 else note[:380] + "…; building clean")  # one line, whatever the file held
     if not settings and not sources and not outputs:
         return EMPTY_STATE, note
-    return BuildState(settings, MappingProxyType(sources), MappingProxyType(outputs)), note
+    return BuildState(settings, MappingProxyType(sources), MappingProxyType(outputs), derived), note
 
 
 def _dump(data: dict) -> bytes:
@@ -407,4 +447,4 @@ def save_state(site_dir: Path, out_dir: Path, state: BuildState, sources: bool =
                 (folder / _LEGACY_FILE).unlink(missing_ok=True)
         outputs = state.outputs.items()
         records = {k: [r.fingerprint, r.digest, r.size, r.mtime_ns, _stored_problems(r.problems)] for k, r in outputs if plain_path(k)}
-        write_atomic(outputs_file(site_dir, out_dir), _dump(head | {"outputs": records}))
+        write_atomic(outputs_file(site_dir, out_dir), _dump(head | {"outputs": records, "derived": _stored_derived(state.derived)}))

@@ -20,9 +20,11 @@ from nichesite import statefile
 from nichesite.body import BodyRenderer
 from nichesite.content import Entry, ParsedSource, ParseSettings, parse_source
 from nichesite.errors import error, warning
+from nichesite.feeds import EntryParts
 from nichesite.files import write_atomic
+from nichesite.index import RelatedArticles
 from nichesite.shortcodes import ShortcodeRules
-from nichesite.state import EMPTY_STATE, BuildState, FileSignature, OutputRecord, SourceRecord
+from nichesite.state import EMPTY_STATE, BuildState, Derived, FileSignature, OutputRecord, SourceRecord
 
 ARTICLE = "content/water/cloudy-water.md"
 BROKEN = "content/water/broken.md"
@@ -83,7 +85,13 @@ def realistic_state() -> BuildState:
         "stale.html": OutputRecord("", "d" * 64, 0, 1),
     }
     sources = {ARTICLE: record(ARTICLE, SOURCE_TEXT, parsed), BROKEN: record(BROKEN, "x", broken)}
-    return BuildState(SETTINGS, MappingProxyType(sources), MappingProxyType(outputs))
+    derived = Derived(
+        "e" * 64,
+        MappingProxyType({ARTICLE: ("1" * 64, "2" * 64)}),
+        MappingProxyType({ARTICLE: ("2" * 64, EntryParts("  <entry>…</entry>", "  <url>…</url>", '{"title":"Мътна вода"}'))}),
+        RelatedArticles("3" * 64, {ARTICLE: (BROKEN,), BROKEN: ()}),
+    )
+    return BuildState(SETTINGS, MappingProxyType(sources), MappingProxyType(outputs), derived)
 
 
 @pytest.fixture
@@ -124,6 +132,13 @@ def test_a_realistic_state_comes_back_equal(site: Path) -> None:
     assert list(entry.extra["specs"]) == [1, 2.5, None, False, "nested"]  # keys keep their types and order
     assert math.copysign(1, entry.extra["specs"]["nested"][3][3]) == -1  # -0.0 stays negative
     assert loaded.outputs["cloudy-water/index.html"].problems[0].code == "affiliate-price"
+    # the derived digests (not part of a state's equality) come back too
+    assert (loaded.derived.views_key, loaded.derived.views, loaded.derived.parts) == (
+        state.derived.views_key,
+        state.derived.views,
+        state.derived.parts,
+    )
+    assert loaded.derived.related == state.derived.related
 
 
 def test_nan_and_infinities_in_front_matter_survive(site: Path) -> None:
@@ -140,7 +155,10 @@ def test_the_same_state_gives_the_same_bytes(tmp_path: Path) -> None:
     statefile.save_state(first, out_of(first), realistic_state())
     state = realistic_state()
     reordered = BuildState(
-        state.settings, MappingProxyType(dict(reversed(state.sources.items()))), MappingProxyType(dict(reversed(state.outputs.items())))
+        state.settings,
+        MappingProxyType(dict(reversed(state.sources.items()))),
+        MappingProxyType(dict(reversed(state.outputs.items()))),
+        state.derived,
     )
     statefile.save_state(second, out_of(first), reordered)  # the outputs file is named by out_dir
     assert sources_file(first).read_bytes() == sources_file(second).read_bytes()
@@ -235,6 +253,10 @@ OUTPUT_DAMAGE: dict[str, Callable[[dict], None]] = {
     "a fingerprint that is not sha256": lambda d: d["outputs"]["favicon.svg"].__setitem__(0, "<script>"),
     "a problem line as a float": lambda d: d["outputs"]["cloudy-water/index.html"][4].__setitem__(1, [22.0]),
     "records as an array": lambda d: d.__setitem__("outputs", []),
+    "a view digest of a file outside content/": lambda d: d["derived"]["views"][0].__setitem__(0, "../../etc/passwd"),
+    "a related article outside content/": lambda d: d["derived"]["related"][1][0].append("/tmp/x"),
+    "feed parts that are not text": lambda d: d["derived"]["parts"][2].__setitem__(0, {"script": 1}),
+    "no derived digests": lambda d: d.pop("derived"),
 }
 
 
