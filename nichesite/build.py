@@ -8,14 +8,17 @@ with the templates it compiled; `use_cache=False` (serve --full) starts from not
 
 from __future__ import annotations
 
+import errno
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nichesite import statefile
 from nichesite.errors import Problem, Problems, note
-from nichesite.output import UnsafeOutput, check_output_dir
+from nichesite.lock import OutputBusy, OutputLock, wait_seconds
+from nichesite.output import UnsafeOutput, check_output_dir, recover
 from nichesite.pipeline import BuildOptions, Progress, Session, build
 from nichesite.state import EMPTY_STATE, BuildState
 from nichesite.theme import CompiledTemplates
@@ -33,7 +36,8 @@ class BuildResult:
     files: int = 0
     seconds: float = 0.0
     output: Path | None = None
-    unsafe_output: str = ""  # set when the output folder was refused (a usage error)
+    unsafe_output: str = ""  # set when the output folder was refused or is busy (a usage error)
+    failure: str = ""  # set when the file system failed the build (disk full, read-only...)
     rendered: tuple[str, ...] = ()  # outputs rendered (not reused) by this build
     written: tuple[str, ...] = ()  # outputs whose file was (re)written or removed
     timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds)
@@ -52,7 +56,9 @@ class Builder:
     """Builds one site into one output folder, as often as asked, carrying the build state.
 
     `in_place` (serve's preview) writes changed files into the output folder one by one
-    instead of building a whole new folder aside."""
+    instead of building a whole new folder aside. Each build holds the output's lock (see
+    `lock.py`), waiting for another holder up to NICHESITE_LOCK_WAIT and telling `waiting`;
+    `lock_held` says the caller holds it for the whole session (serve)."""
 
     options: BuildOptions
     progress: Progress | None = None
@@ -61,6 +67,9 @@ class Builder:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     state: BuildState | None = None  # None until loaded from the state file (or empty: --full)
     compiled: CompiledTemplates = field(default_factory=CompiledTemplates)
+    holder: str = "nichesite build"
+    waiting: Callable[[str], None] | None = None
+    lock_held: bool = False
     _sources_saved: bool = False
 
     def build(self) -> BuildResult:
@@ -68,9 +77,22 @@ class Builder:
         opts = self.options
         try:
             check_output_dir(opts.site_dir, opts.output)
-        except UnsafeOutput as exc:
+            lock = None if self.lock_held else OutputLock.acquire(opts.output, self.holder, wait_seconds(), self.waiting)
+        except (UnsafeOutput, OutputBusy) as exc:
             return BuildResult(False, (), unsafe_output=str(exc))
-        notes: list[Problem] = []
+        except OSError as exc:
+            return BuildResult(False, (), failure=describe_os_error(exc, opts.output))
+        try:
+            return self._build(started)
+        except OSError as exc:
+            return BuildResult(False, (), seconds=time.perf_counter() - started, failure=describe_os_error(exc, opts.output))
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def _build(self, started: float) -> BuildResult:
+        opts = self.options
+        notes = [note(str(opts.output), 1, text, "output-recovered") for text in recover(opts.output)]
         if self.state is None:
             self.state, why = statefile.load_state(opts.site_dir, opts.output) if self.use_cache else (EMPTY_STATE, "")
             if why:
@@ -107,6 +129,19 @@ class Builder:
             self._sources_saved |= sources
         except OSError:
             pass
+
+
+def describe_os_error(exc: OSError, out: Path) -> str:
+    """What a file system failure means for the user, in words."""
+    where = exc.filename or out
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        what = "no space left on the device" if exc.errno == errno.ENOSPC else "the disk quota is used up"
+        return f"{what} for {out} (while writing {where}); free some space and build again"
+    if exc.errno == errno.EROFS:
+        return f"{where} is on a read-only file system; build into a writable folder with -o"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"permission denied for {where}; build into a folder you may write with -o"
+    return f"the file system failed at {where}: {exc.strerror or exc}"
 
 
 def _sources_changed(previous: BuildState, state: BuildState) -> bool:

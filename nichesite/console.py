@@ -106,11 +106,20 @@ def print_result(result: BuildResult, out: Path) -> int:
     if result.unsafe_output:
         click.echo(f"nichesite: {result.unsafe_output}", err=True)
         return EXIT_USAGE
+    if result.failure:
+        click.echo(f"nichesite: {result.failure}", err=True)
+        click.echo("Build failed; the previous output is untouched.")
+        return EXIT_ERRORS
     print_problems(result.problems)
     click.echo(summary_line(result, out))
     return EXIT_OK if result.ok else EXIT_ERRORS
 
 
-def run_build(options: BuildOptions, progress: ProgressFn | None = None) -> int:
+def run_build(options: BuildOptions, progress: ProgressFn | None = None, holder: str = "nichesite build") -> int:
     """Build once and print the outcome; returns the exit code."""
-    return print_result(build_with_progress(Builder(options), progress), options.output)
+    builder = Builder(options, holder=holder, waiting=say)
+    return print_result(build_with_progress(builder, progress), options.output)
+
+
+def say(message: str) -> None:
+    click.echo(message, err=True)

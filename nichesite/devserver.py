@@ -22,6 +22,7 @@ import click
 from nichesite.build import Builder, BuildOptions, BuildResult
 from nichesite.console import EXIT_OK, EXIT_USAGE, build_with_progress, print_result
 from nichesite.livereload import PreviewState
+from nichesite.lock import OutputBusy, OutputLock
 from nichesite.rebuild import rebuild_loop, stop_on_sigterm
 from nichesite.server import PreviewServer, is_loopback
 from nichesite.watch import ChangeBatch, SiteWatcher
@@ -91,6 +92,12 @@ def serve(options: ServeOptions) -> int:
     url = f"http://{browser_host(options.host)}:{server.port}/"
     if server.port != options.port and options.port:
         click.echo(f"port {options.port} is busy; serving on {url}", err=True)
+    try:
+        lock = OutputLock.acquire(options.preview_dir, f"nichesite serve at {url}")
+    except OutputBusy as exc:
+        server.server_close()
+        click.echo(f"nichesite: this site is already being previewed by {exc.holder}; open that address, or stop it first", err=True)
+        return EXIT_USAGE
     warn_if_reachable(options.host)
     build_options = BuildOptions(options.site_dir, options.preview_dir, options.drafts, url.rstrip("/"), False, True)
     watcher = SiteWatcher(options.site_dir, (options.preview_dir,), poll=options.poll)
@@ -127,6 +134,7 @@ def serve(options: ServeOptions) -> int:
             server.close()
         else:
             server.server_close()
+        lock.release()
 
 
 def warn_if_reachable(host: str) -> None:
@@ -145,8 +153,8 @@ def make_builder(options: BuildOptions, full: bool) -> Builder:
     """The preview's builder: kept for the whole session, it re-reads only changed sources and
     rewrites only changed pages in place. With --full: no cache, a whole new folder each time."""
     if full:
-        return Builder(options, use_cache=False)
-    return Builder(options, in_place=True)
+        return Builder(options, use_cache=False, lock_held=True)
+    return Builder(options, in_place=True, lock_held=True)
 
 
 def report(result: BuildResult, state: PreviewState, out: Path) -> None:

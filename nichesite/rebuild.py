@@ -19,6 +19,8 @@ from nichesite.build import BuildOptions
 from nichesite.console import EXIT_OK, EXIT_USAGE, quiet, run_build
 from nichesite.watch import ChangeBatch, SiteWatcher
 
+WATCH_HOLDER = "nichesite build --watch"
+
 
 def stop_on_sigterm() -> None:
     """Turn SIGTERM into KeyboardInterrupt so `kill` stops a watch as cleanly as Ctrl-C."""
@@ -45,11 +47,11 @@ def watch_and_build(options: BuildOptions, poll: bool = False) -> int:
     stop_on_sigterm()
     watcher = SiteWatcher(options.site_dir, (options.output,), poll=poll)
     try:
-        if run_build(options) == EXIT_USAGE:
+        if run_build(options, holder=WATCH_HOLDER) == EXIT_USAGE:
             return EXIT_USAGE  # an output folder nichesite refuses stays refused: nothing to watch for
         watcher.start()
         click.echo(f"Watching {options.site_dir} for changes{' (polling)' if watcher.polling else ''}; Ctrl-C to stop.", err=True)
-        rebuild_loop(watcher, lambda batch: run_build(options, progress=quiet))
+        rebuild_loop(watcher, lambda batch: run_build(options, quiet, WATCH_HOLDER))
     except KeyboardInterrupt:
         click.echo("Stopped watching.", err=True)
         return EXIT_OK

@@ -20,7 +20,7 @@ from pathlib import Path
 from nichesite import workers
 from nichesite.errors import Problem
 from nichesite.files import write_atomic
-from nichesite.output import StagedOutput, UnsafeOutput
+from nichesite.output import StagedOutput, UnsafeOutput, pause_point
 from nichesite.plan import RenderJob
 from nichesite.render import PageRenderer
 from nichesite.state import OutputRecord
@@ -97,6 +97,7 @@ def write_staged(
             else:
                 _link_or_copy(out / output, target)
                 records[output] = plan.previous[output]
+        pause_point("before-publish")
         staged.publish()
     except BaseException:
         staged.discard()
@@ -209,6 +210,7 @@ def _render_chunk(indexes: list[int]) -> tuple[list[tuple[str, OutputRecord]], l
     renderer, jobs, staged, site_dir, fingerprints = _RENDER
     files: list[tuple[str, OutputRecord]] = []
     errors: list[Problem] = []
+    pause_point("rendering")
     for i in indexes:
         job = jobs[i]
         try:
