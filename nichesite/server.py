@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import sys
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -59,6 +60,11 @@ def content_type(path: Path) -> str:
 # -- mapping a request path to a file ----------------------------------------------------------
 
 
+# No page of a site has a longer address; anything longer gets 414 before it reaches the file system.
+MAX_PATH_LENGTH = 2048
+MAX_PATH_SEGMENTS = 64
+
+
 @dataclass(frozen=True, slots=True)
 class Resolved:
     """What a request path maps to: a file to send, a redirect, or an error status."""
@@ -75,6 +81,8 @@ def resolve_request(root: Path, target: str) -> Resolved:
     path = path.partition("#")[0]
     if not path.startswith("/"):
         return Resolved(400)
+    if len(path) > MAX_PATH_LENGTH or path.count("/") > MAX_PATH_SEGMENTS:
+        return Resolved(414)
     try:
         decoded = unquote(path, errors="strict")
     except UnicodeDecodeError:
@@ -164,6 +172,11 @@ class PreviewServer(ThreadingHTTPServer):
             return True
         return not is_loopback(self.bind_host) and _is_ip(host)
 
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001 - the stdlib's signature
+        """One line, never a traceback: a request the preview cannot answer is not the user's problem."""
+        error = sys.exc_info()[1]
+        sys.stderr.write(f"preview: a request failed: {type(error).__name__}: {error}\n"[:300])
+
     def close(self) -> None:
         self.state.close()
         self.shutdown()
@@ -200,6 +213,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 break
             except (FileNotFoundError, NotADirectoryError):
                 time.sleep(0.05 * (attempt + 1))  # the preview folder is being swapped for a new build
+            except OSError:
+                resolved = Resolved(404)  # a name too long, a file that cannot be read: not found
+                break
         else:
             resolved = Resolved(404)
         if resolved.status == 301:
@@ -215,7 +231,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         elif resolved.status == 404:
             self.not_found(head)
         else:
-            self.send_body(resolved.status, b"Bad request path.\n", "text/plain; charset=utf-8", head)
+            message = b"Request path too long.\n" if resolved.status == 414 else b"Bad request path.\n"
+            self.send_body(resolved.status, message, "text/plain; charset=utf-8", head)
 
     def not_found(self, head: bool) -> None:
         state = self.server.state

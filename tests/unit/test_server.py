@@ -230,3 +230,12 @@ def test_server_stops_promptly_with_an_open_event_stream(site):
     assert not thread.is_alive()
     assert time.monotonic() - started < 2
     conn.close()
+
+
+@pytest.mark.parametrize("path", ["/" + "a/" * 30_000, "/" + "x" * 5000, "/" + "a" * 300 + "/"])
+def test_an_absurd_request_path_is_refused_without_a_traceback(server, capfd, path):
+    status, _, body = get(server, path)
+    assert status in (404, 414)
+    assert status == 414 or len(path) < 2048
+    assert get(server, "/first-fix/")[0] == 200  # the server still answers
+    assert "Traceback" not in capfd.readouterr().err
