@@ -16,6 +16,26 @@ from nichesite.build import BuildOptions
 from nichesite.console import EXIT_ERRORS, run_build
 
 
+def base_url_option(function):
+    """--base-url (or NICHESITE_BASE_URL): checked here, so a bad value is refused at its flag."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        from nichesite.config import parse_base_url
+
+        source = ctx.get_parameter_source(param.name)
+        if value is None or value == "":
+            return None
+        url, message = parse_base_url(value)
+        if message:
+            hint = "NICHESITE_BASE_URL" if source is click.core.ParameterSource.ENVIRONMENT else "'--base-url'"
+            raise click.BadParameter(message, ctx, param_hint=hint)
+        return url
+
+    return click.option("--base-url", envvar="NICHESITE_BASE_URL", callback=check, help="Override base_url (also NICHESITE_BASE_URL).")(
+        function
+    )
+
+
 def site_argument(function):
     """The optional SITE argument of the commands that work on a site (default: the current folder)."""
     return click.argument("site", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))(function)
@@ -31,7 +51,7 @@ def cli() -> None:
 @site_argument
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), help="Output folder (default: SITE/public).")
 @click.option("--drafts", is_flag=True, help="Build articles marked draft: true too.")
-@click.option("--base-url", help="Override base_url (also NICHESITE_BASE_URL).")
+@base_url_option
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on any warning.")
 @click.option("--preview", is_flag=True, help="Ad placeholders instead of ad code, as in serve.")
 @click.option("--watch", is_flag=True, help="Keep rebuilding on every change.")
@@ -107,7 +127,7 @@ def new_article(title: str, category: str | None, site: Path) -> None:
     show_default=True,
     help="json: the same findings for CI tools.",
 )
-@click.option("--base-url", help="Override base_url (also NICHESITE_BASE_URL).")
+@base_url_option
 def check(site: Path, strict: bool, output_format: str, base_url: str | None) -> None:
     """Audit SITE: broken links and anchors, missing files, products, SEO and ad-policy warnings."""
     from nichesite.check import audit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -9,7 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
+
+import idna
 
 from nichesite.body import unsafe_url
 from nichesite.errors import Problems
@@ -24,13 +27,46 @@ _CLIENT_RE = re.compile(r"ca-pub-\d{16}")
 _LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
-def _check_base_url(value: str) -> str | None:
+_PATH_CHARS = re.compile(r"(?:[A-Za-z0-9._~/-]|%[0-9A-Fa-f]{2})*")
+
+
+def parse_base_url(value: str) -> tuple[str, str | None]:
+    """A base URL as every page will carry it, or why it cannot be one. The host is checked and
+    written in ASCII (an international domain name as punycode, with the idna library); in the path
+    every character but letters, digits, `-._~/` and %-escapes is %-escaped, so the URL is safe
+    as it is in HTML, XML, JSON and `_redirects` lines. No trailing slash."""
+    example = "an absolute http(s) URL such as https://example.com or https://example.com/blog"
+    if not isinstance(value, str) or any(c.isspace() or ord(c) < 32 or c in "\"'<>`{}|^\\" for c in value):
+        return "", f"must be {example}, without spaces, quotes or < >; got {value!r}"
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"must be an absolute http(s) URL such as https://example.com, got {value!r}"
-    if parts.query or parts.fragment:
-        return "must not have a query or fragment"
-    return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "", f"must be {example}; got {value!r}"
+    if parts.query or parts.fragment or value.endswith(("?", "#")):
+        return "", f"must not have a query or fragment; got {value!r}"
+    if "@" in parts.netloc:
+        return "", f"must not hold a user name or password; got {value!r}"
+    try:
+        port = parts.port
+    except ValueError:
+        return "", f"has an invalid port; got {value!r}"
+    host = parts.hostname
+    try:
+        ipaddress.ip_address(host)
+        shown_host = f"[{host}]" if ":" in host else host
+    except ValueError:
+        try:
+            shown_host = idna.encode(host.rstrip("."), uts46=True).decode("ascii")
+        except idna.IDNAError as exc:
+            return "", f"has an invalid host name {host!r} ({exc}); got {value!r}"
+    path = quote(parts.path, safe="/%")
+    if not _PATH_CHARS.fullmatch(path):
+        return "", f"has a % that does not start a %-escape such as %20; got {value!r}"
+    netloc = shown_host if port is None else f"{shown_host}:{port}"
+    return f"{parts.scheme.lower()}://{netloc}{path}".rstrip("/"), None
+
+
+def _check_base_url(value: str) -> str | None:
+    return parse_base_url(value)[1]
 
 
 def _check_permalink(value: str) -> str | None:
@@ -196,11 +232,11 @@ def load_config(site_dir: Path, base_url: str | None = None) -> tuple[SiteConfig
     values = validator.mapping(data, SCHEMA, "", 1)
     override = base_url or os.environ.get("NICHESITE_BASE_URL")
     if override:
-        message = _check_base_url(override)
+        url, message = parse_base_url(override)
         if message:
             problems.error(CONFIG_FILE, 1, f"--base-url / NICHESITE_BASE_URL: {message}")
         else:
-            values["base_url"] = override
+            values["base_url"] = url
     if problems.errors:
         return None, problems
     lines = _flat_lines(data)
@@ -241,7 +277,7 @@ def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> Site
     return SiteConfig(
         site_dir=site_dir,
         title=v["title"],
-        base_url=v["base_url"].rstrip("/"),
+        base_url=parse_base_url(v["base_url"])[0],
         language=v["language"],
         description=v["description"],
         audience=v["audience"],

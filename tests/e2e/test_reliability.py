@@ -340,3 +340,44 @@ def _state(pid: int) -> str:
     except OSError:
         return "Z"
 
+
+# -- item 8: the base URL is parsed, never pasted ------------------------------------------------
+
+HOSTILE_URL = 'https://p.example/x"><img src=x onerror=alert(1)>'
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_hostile_base_url_from_the_environment_is_refused_at_its_name(tmp_path, command):
+    site = _site(tmp_path / "site", 2)
+    result = run_nichesite(command, site, env={"NICHESITE_BASE_URL": HOSTILE_URL})
+    assert result.returncode == 2
+    assert "Invalid value for NICHESITE_BASE_URL: must be an absolute http(s) URL" in result.stderr
+    assert not (site / "public").exists()
+
+
+def test_a_base_url_flag_with_a_space_is_refused_at_the_flag(tmp_path):
+    site = _site(tmp_path / "site", 2)
+    result = run_nichesite("build", site, "--base-url", "https://p.example/a b")
+    assert result.returncode == 2
+    assert "Invalid value for '--base-url'" in result.stderr and "without spaces" in result.stderr
+    assert not (site / "public").exists()
+
+
+def test_a_bad_base_url_in_site_yaml_is_an_error_at_its_line(tmp_path):
+    site = _site(tmp_path / "site", 2)
+    config = (site / "site.yaml").read_text().replace("base_url: https://shrimpfixes.example", "base_url: https://a.example/<b>")
+    (site / "site.yaml").write_text(config)
+    result = run_nichesite("build", site)
+    assert result.returncode == 1
+    assert "site.yaml:2: error: base_url: must be an absolute http(s) URL" in result.stderr
+    assert "without spaces, quotes or < >; got 'https://a.example/<b>'" in result.stderr
+    assert not (site / "public").exists()
+
+
+def test_an_international_base_url_is_written_in_ascii(tmp_path):
+    site = _site(tmp_path / "site", 2)
+    result = run_nichesite("build", site, "--base-url", "https://Креветки.бг/блог/")
+    assert result.returncode == 0, result.stderr
+    page = (site / "public/fix-number-0/index.html").read_text()
+    assert '<link rel="canonical" href="https://xn--b1afbmgd2bt.xn--90ae/%D0%B1%D0%BB%D0%BE%D0%B3/fix-number-0/">' in page
+    assert "https://xn--b1afbmgd2bt.xn--90ae/%D0%B1%D0%BB%D0%BE%D0%B3/fix-number-0/" in (site / "public/sitemap.xml").read_text()

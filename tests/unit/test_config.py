@@ -1,6 +1,8 @@
 from pathlib import Path
 
-from nichesite.config import DEFAULT_AD_HEIGHTS, load_config
+import pytest
+
+from nichesite.config import DEFAULT_AD_HEIGHTS, load_config, parse_base_url
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -91,3 +93,41 @@ def test_theme_is_a_folder_name_not_a_path(tmp_path):
     # `theme: ../../x` would pick templates from outside the site and the shipped themes.
     config, problems = load_config(write(tmp_path, "title: T\nbase_url: https://t.example\ntheme: ../../etc\n"))
     assert [str(p) for p in problems.errors] == ["site.yaml:3: error: theme: expected a theme folder name such as default, got '../../etc'"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://example.com/", "https://example.com"),
+        ("HTTPS://Example.COM/blog/", "https://example.com/blog"),
+        ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("http://[::1]:8000/", "http://[::1]:8000"),
+        ("https://пример.бг", "https://xn--e1afmkfd.xn--90ae"),
+        ("https://example.com/блог", "https://example.com/%D0%B1%D0%BB%D0%BE%D0%B3"),
+        ("https://example.com/a%20b/", "https://example.com/a%20b"),
+        ("https://example.com/a(b)", "https://example.com/a%28b%29"),
+    ],
+)
+def test_base_url_is_written_in_one_safe_form(value, expected):
+    assert parse_base_url(value) == (expected, None)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        'https://p.example/x"><img src=x onerror=alert(1)>',
+        "https://p.example/a b",
+        "https://p.example/\n/x 200",
+        "javascript:alert(1)",
+        "https://user:pw@p.example",
+        "https://p.example:99999",
+        "https://p.example/?q=1",
+        "https://-bad-.example",
+        "https:///path-only",
+        "https://p.example/a'b",
+        "https://p.example/100%",
+    ],
+)
+def test_a_base_url_that_could_break_a_page_is_refused(value):
+    url, message = parse_base_url(value)
+    assert url == "" and message
