@@ -136,9 +136,9 @@ def describe_os_error(exc: OSError, out: Path) -> str:
     where = exc.filename or out
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         what = "no space left on the device" if exc.errno == errno.ENOSPC else "the disk quota is used up"
-        return f"{what} for {out} (while writing {where}); free some space and build again"
+        return f"{what} for {out}; free some space and build again"
     if exc.errno == errno.EROFS:
-        return f"{where} is on a read-only file system; build into a writable folder with -o"
+        return f"{out} is on a read-only file system; build into a writable folder with -o"
     if exc.errno in (errno.EACCES, errno.EPERM):
         return f"permission denied for {where}; build into a folder you may write with -o"
     return f"the file system failed at {where}: {exc.strerror or exc}"
