@@ -5,6 +5,12 @@ nested lists, tables, quotes and raw HTML are never split): in-body units go onl
 top-level paragraph, never directly before a heading, a product box or the end of the body,
 never next to another ad, and never more than the page maximum. Which template-placed units
 (`after_content`, `sidebar`, `in_list`) a page may show follows from its kind and its body plan.
+
+One density rule, here and nowhere else (`check` counts with `max_units` too): an article or
+page shows at most one unit per WORDS_PER_AD words. Past it, automatic units go first, the least
+valuable first: after_content (below the article, seen least), then the sidebar, then in-content
+units from the last one up, then after_intro; a unit the author placed with `{{< ad >}}` goes
+last, with a warning at its line.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from nichesite.plan import LIST_KINDS
 from nichesite.shortcodes import Shortcode
 
 ENTRY_KINDS = ("article", "page")
+WORDS_PER_AD = 150  # AdSense asks for more content than ads; one unit per 150 words is our line
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 # A unit may stand before these blocks only; anything else (a heading, a product box, raw
 # HTML, the footnotes, the end of the body) keeps the unit away.
@@ -74,6 +81,11 @@ def page_shows_ads(ads: AdsConfig | None, kind: str, entry: Entry | None = None)
     if kind == "page" and entry.ads is not True:
         return False
     return entry.word_count >= ads.min_words
+
+
+def max_units(word_count: int) -> int:
+    """The most ad units a page of `word_count` words may show (one per WORDS_PER_AD words)."""
+    return word_count // WORDS_PER_AD
 
 
 # -- the top-level blocks of a body --------------------------------------------------------
@@ -173,7 +185,7 @@ class BodyAdPlan:
 
     inserts: tuple[tuple[int, str], ...] = ()  # (block index, placement)
     shortcodes: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
-    dropped: tuple[tuple[int, str], ...] = ()  # (shortcode index, why)
+    dropped: tuple[tuple[int, str, str], ...] = ()  # (shortcode index, why, problem code)
     ends_with_ad: bool = False
     placed: frozenset[str] = frozenset()
 
@@ -201,20 +213,20 @@ def plan_body_ads(blocks: tuple[Block, ...], calls: tuple[Shortcode, ...], ads: 
     top = {b.shortcode: i for i, b in enumerate(blocks) if b.shortcode is not None}
     ad_calls = [i for i, call in enumerate(calls) if call.name == "ad"]
     kept: dict[int, str] = {}
-    dropped: list[tuple[int, str]] = []
+    dropped: list[tuple[int, str, str]] = []
     ad_blocks: set[int] = set()
     counted = 0
     for index in sorted(ad_calls, key=lambda i: top.get(i, -1)):
         name = shortcode_placement(calls[index], ads)
         position = top.get(index)
         if name is None:
-            dropped.append((index, "no ad placement is configured for it in site.yaml"))
+            dropped.append((index, "no ad placement is configured for it in site.yaml", "ad-left-out"))
         elif position is None:
-            dropped.append((index, "it is inside a list, quote, table or other block: ads go only between top-level blocks"))
+            dropped.append((index, "it is inside a list, quote, table or other block: ads go only between top-level blocks", "ad-left-out"))
         elif position - 1 in ad_blocks:
-            dropped.append((index, "it directly follows another ad: never two ads in a row"))
+            dropped.append((index, "it directly follows another ad: never two ads in a row", "ad-left-out"))
         elif name != "after_intro" and counted >= limit:
-            dropped.append((index, f"the page already has {limit} in-content ads (in_content max)"))
+            dropped.append((index, f"the page already has {limit} in-content ads (in_content max)", "ad-left-out"))
         else:
             kept[index] = name
             ad_blocks.add(position)
@@ -268,10 +280,11 @@ class PageAdPlan:
     shows: bool
     body: BodyAdPlan = BodyAdPlan()
     blocks: tuple[Block, ...] = ()
+    over_density: frozenset[str] = frozenset()  # template units left out by the density rule
 
     def allows(self, name: str, position: int | None = None, items: int = 0, every: int = 1) -> bool:
         """Whether a template-placed unit (`after_content`, `sidebar`, `in_list`) shows here."""
-        if not self.shows:
+        if not self.shows or name in self.over_density:
             return False
         if name == "sidebar":
             return self.kind in ENTRY_KINDS
@@ -293,7 +306,46 @@ def plan_page_ads(ads: AdsConfig | None, kind: str, entry: Entry | None) -> tupl
         return PageAdPlan(kind, True), []
     blocks = top_level_blocks(entry.body_html)
     body = plan_body_ads(blocks, entry.shortcodes, ads)
+    plan = _within_density(PageAdPlan(kind, True, body, blocks), ads, entry.word_count)
     problems = [
-        warning(entry.source, entry.shortcodes[index].line, f"this ad is left out: {why}", "ad-left-out") for index, why in body.dropped
+        warning(entry.source, entry.shortcodes[index].line, f"this ad is left out: {why}", code) for index, why, code in plan.body.dropped
     ]
-    return PageAdPlan(kind, True, body, blocks), problems
+    return plan, problems
+
+
+def _within_density(plan: PageAdPlan, ads: AdsConfig, word_count: int) -> PageAdPlan:
+    """The plan with units left out, least valuable first, until it shows at most `max_units`."""
+    templates = [name for name in ("sidebar", "after_content") if name in ads.placements and plan.allows(name)]
+    body = plan.body
+    excess = body.count + len(templates) - max_units(word_count)
+    if excess <= 0:
+        return plan
+    over: set[str] = set()
+    for name in ("after_content", "sidebar"):
+        if excess > 0 and name in templates:
+            over.add(name)
+            excess -= 1
+    inserts = list(body.inserts)
+    for placement in ("in_content", "after_intro"):
+        for item in reversed(list(inserts)):
+            if excess > 0 and item[1] == placement:
+                inserts.remove(item)
+                excess -= 1
+    kept = dict(body.shortcodes)
+    dropped = list(body.dropped)
+    why = f"the page has {word_count} words, and one ad per {WORDS_PER_AD} words is the most it may show"
+    for index in sorted(kept, reverse=True):
+        if excess > 0:
+            del kept[index]
+            dropped.append((index, why, "ad-density"))
+            excess -= 1
+    last_block = len(plan.blocks) - 1
+    shortcode_blocks = {i for i, b in enumerate(plan.blocks) if b.shortcode in kept}
+    body = BodyAdPlan(
+        inserts=tuple(inserts),
+        shortcodes=MappingProxyType(kept),
+        dropped=tuple(sorted(dropped)),
+        ends_with_ad=last_block in shortcode_blocks,
+        placed=frozenset(kept.values()) | frozenset(name for _, name in inserts),
+    )
+    return PageAdPlan(plan.kind, True, body, plan.blocks, frozenset(over))

@@ -89,6 +89,7 @@ _FIXES = {
     "unknown-product": "add the product to data/products.yaml or correct the id",
     "amazon-price-rating": "remove the line: show no price or rating for Amazon products",
     "problem-solution": "add 'problem:' and 'solution:' to the front matter",
+    "ad-density": "write more, or remove this {{< ad >}}: a page shows at most one ad per 150 words",
 }
 _BUILD_FIX = "correct the source as the message says; `nichesite build` reports the same"
 

@@ -7,7 +7,9 @@ placeholders and the site.yaml errors.
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -44,7 +46,12 @@ LABEL = 20
 
 
 def para(n: int) -> str:
-    return f"Paragraph {n} explains one more thing about shrimp, water and the tank they live in.\n\n"
+    """About 50 words: the long fixture articles have words enough for every unit they get."""
+    return (
+        f"Paragraph {n} explains one more thing about shrimp, water and the tank they live in. "
+        "Keepers who change a little water each week, match the temperature and drip the new water in slowly "
+        "see fewer losses, calmer shrimp and clearer glass than keepers who do one big change once a month.\n\n"
+    )
 
 
 # A long article with every kind of block an ad must never go inside or before.
@@ -454,3 +461,74 @@ def test_serve_shows_placeholders_and_never_the_ad_script(site, tmp_path):
         assert f'<meta name="google-adsense-account" content="{CLIENT}">' in html
     finally:
         preview.stop()
+
+
+def _documented_ads_site(tmp_path: Path, body: str) -> Path:
+    """A site made by `nichesite new` with its ads block uncommented, as the docs say, and one
+    article of `body`."""
+    root = tmp_path / "new-site"
+    assert run_nichesite("new", root).returncode == 0
+    config = root / "site.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("# ads:"))
+    end = next(i for i in range(start, len(lines)) if not lines[i].startswith("#"))
+    lines[start:end] = [line[2:] for line in lines[start:end]]
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.rmtree(root / "content" / "example")  # one article: no orphan warnings
+    (root / "data" / "products.yaml").unlink()  # the example article's product
+    (root / "content" / "water").mkdir()
+    (root / "content" / "water" / "density.md").write_text(
+        "---\ntitle: Why shrimp die after a water change\ndate: 2026-10-02\n"
+        "description: Shrimp die after a big water change because the water changes too fast; change less, more often.\n"
+        "problem: Shrimp die after a water change.\nsolution: Change less water at a time.\n---\n" + body,
+        encoding="utf-8",
+    )
+    return root
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def test_the_documented_config_keeps_one_ad_per_150_words_and_passes_check_strict(tmp_path):
+    body = "".join(para(n) for n in range(1, 9))  # about 410 words: room for two units
+    assert 300 <= _words(body) < 450
+    root = _documented_ads_site(tmp_path, body)
+    result = run_nichesite("build", root, "--strict")
+    assert result.returncode == 0, result.stderr
+    shown = placements(dom(root / "public/why-shrimp-die-after-a-water-change/index.html"))
+    # four units would fit the placements; the least valuable two (after_content, sidebar) go
+    assert shown == ["after_intro", "in_content"]
+    check = run_nichesite("check", root, "--strict")
+    assert check.returncode == 0, check.stdout
+    assert "ad-density" not in check.stdout
+
+
+def test_a_hand_placed_ad_past_the_density_is_left_out_with_a_warning_at_its_line(tmp_path):
+    ad = "{{< ad >}}\n\n"
+    body = para(1) + ad + para(2) + para(3) + ad + para(4) + para(5) + ad + para(6) + para(7)
+    assert 300 <= _words(body) < 450  # room for two units
+    root = _documented_ads_site(tmp_path, body)
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    # the front matter ends on line 7; the three ads are on lines 10, 16 and 22: the last one goes
+    assert re.findall(r"^content/water/density\.md:(\d+): warning: this ad is left out: (.*)$", result.stderr, re.M) == [
+        ("22", f"the page has {_words(body) - 3} words, and one ad per 150 words is the most it may show")
+    ], result.stderr
+    page_units = units(dom(root / "public/why-shrimp-die-after-a-water-change/index.html"))
+    assert len(page_units) == 2
+    check = run_nichesite("check", root, "--strict", "--format", "json")
+    assert check.returncode == 1
+    findings = [(f["line"], f["rule"]) for f in json.loads(check.stdout)["findings"]]
+    assert findings == [(22, "ad-density")]
+
+
+def test_the_starter_site_with_its_ads_block_uncommented_passes_check_strict(tmp_path):
+    root = tmp_path / "starter"
+    assert run_nichesite("new", root).returncode == 0
+    config = root / "site.yaml"
+    config.write_text(re.sub(r"^# (  |ads:)", r"\1", config.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    assert "\nads:\n  client:" in config.read_text(encoding="utf-8")
+    assert run_nichesite("build", root, "--strict").returncode == 0
+    check = run_nichesite("check", root, "--strict")
+    assert check.returncode == 0, check.stdout

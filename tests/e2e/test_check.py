@@ -86,7 +86,9 @@ FILES = {
     "content/water/l.md": article("A very long title that goes on and on well past sixty characters", WORDS, "long-title"),
     "content/water/s.md": article("Short description", WORDS, "short-description", description="Too short."),
     "content/water/ad.md": article(
-        "Ad heavy", "\n\n".join(["Shrimp keepers often see this in small tanks and want a calm fix today."] * 5), "ad-heavy"
+        "Ad heavy",
+        "\n\n".join(["Shrimp keepers often see this in small tanks and want a calm fix today."] * 5 + ["{{< ad >}}"]),
+        "ad-heavy",
     ),
     "content/water/o.md": article("Orphan article", WORDS, "orphan"),
     "content/water/u.md": article("Unknown product", f"{WORDS}\n\n{{{{< product nope >}}}}\n", "unknown"),
@@ -112,7 +114,7 @@ EXPECTED = {
     ("data/products.yaml", 7, "amazon-price-rating"),
     ("site.yaml", 4, "no-privacy-page"),
     ("data/products.yaml", 1, "no-disclosure-page"),
-    ("content/water/ad.md", 2, "ad-density"),
+    ("content/water/ad.md", 19, "ad-density"),  # the {{< ad >}} a 70-word page has no room for
 }
 
 

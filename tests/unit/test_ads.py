@@ -133,7 +133,7 @@ def test_shortcodes_beyond_max_or_adjacent_are_dropped_with_a_reason():
     html, calls = body(md)
     plan = plan_body_ads(top_level_blocks(html), calls, ads)
     assert list(plan.shortcodes) == [0]
-    reasons = dict(plan.dropped)
+    reasons = {index: why for index, why, _ in plan.dropped}
     assert "two ads in a row" in reasons[1] and "max" in reasons[2]
 
 
@@ -142,7 +142,7 @@ def test_an_ad_shortcode_inside_a_block_is_dropped():
     html, calls = body('One.\n\n<div markdown="1">\n\nInside.\n\n{{< ad >}}\n\nStill inside.\n\n</div>\n\nTwo.\n')
     assert 'data-nichesite-shortcode="0"' in html
     plan = plan_body_ads(top_level_blocks(html), calls, ads)
-    assert dict(plan.shortcodes) == {} and "top-level" in dict(plan.dropped)[0]
+    assert dict(plan.shortcodes) == {} and "top-level" in plan.dropped[0][1]
 
 
 def test_explicit_after_intro_shortcode_replaces_the_automatic_one_and_ends_with_ad_is_known():
