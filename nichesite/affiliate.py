@@ -21,7 +21,7 @@ from nichesite.config import SiteConfig
 from nichesite.errors import Problem, note, warning
 from nichesite.i18n import Translations
 from nichesite.plan import RenderJob
-from nichesite.products import PRODUCTS_FILE, Product, ProductCatalog, is_amazon_affiliate_url
+from nichesite.products import PRODUCTS_FILE, Product, ProductCatalog, is_affiliate_url, is_amazon_affiliate_url
 
 REL = "sponsored nofollow noopener"
 GO_DIR = "go"
@@ -139,7 +139,8 @@ class Affiliate:
 
     def mark_links(self, fragment: str) -> str:
         """Give every affiliate link the affiliate rel: links to catalog products (which also
-        get their cloaked href) and hand-typed Amazon affiliate links."""
+        get their cloaked href) and hand-typed affiliate links (Amazon with a tracking id, the
+        common networks, the site's `affiliate.domains`)."""
 
         def fix(match: re.Match[str]) -> str:
             tag = match.group(0)
@@ -150,7 +151,7 @@ class Affiliate:
             product = self.product_for_link(url)
             if product is not None:
                 tag = tag[: href.start()] + f'{href.group(1)}"{html.escape(href_for(self.config, product))}"' + tag[href.end() :]
-            elif not is_amazon_affiliate_url(url):
+            elif not is_affiliate_url(url, self.config.affiliate.domains):
                 return tag
             existing = _REL.search(tag)
             tokens = REL.split()
@@ -170,7 +171,8 @@ class Affiliate:
                 yield html.unescape(next(g for g in href.groups()[1:] if g is not None))
 
     def has_affiliate_links(self, fragment: str) -> bool:
-        return any(self.product_for_link(url) or is_amazon_affiliate_url(url) for url in self._link_urls(fragment))
+        domains = self.config.affiliate.domains
+        return any(self.product_for_link(url) or is_affiliate_url(url, domains) for url in self._link_urls(fragment))
 
     def has_amazon_links(self, fragment: str) -> bool:
         return any(is_amazon_affiliate_url(url) for url in self._link_urls(fragment))

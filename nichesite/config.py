@@ -86,6 +86,15 @@ def _check_link(value: str) -> str | None:
     return "javascript: and data: URLs are not allowed" if unsafe_url(value) else None
 
 
+def _check_domains(values: tuple[str, ...]) -> str | None:
+    for value in values:
+        try:
+            idna.encode(value.strip().rstrip("."), uts46=True)
+        except idna.IDNAError:
+            return f"expected host names such as go.shop.example (no https:// or path), got {value!r}"
+    return None
+
+
 def _check_theme(value: str) -> str | None:
     if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", value) and ".." not in value:
         return None
@@ -138,7 +147,14 @@ SCHEMA: dict[str, Field] = {
             "placements": Field("map", schema={name: Field("map", schema=_PLACEMENT) for name in PLACEMENTS}),
         },
     ),
-    "affiliate": Field("map", schema={"disclosure": Field("str", default=""), "cloak": Field("bool", default=False)}),
+    "affiliate": Field(
+        "map",
+        schema={
+            "disclosure": Field("str", default=""),
+            "cloak": Field("bool", default=False),
+            "domains": Field("str_list", default=(), check=_check_domains),
+        },
+    ),
 }
 
 
@@ -178,6 +194,7 @@ class AdsConfig:
 class AffiliateConfig:
     disclosure: str = ""
     cloak: bool = False
+    domains: tuple[str, ...] = ()  # hosts whose links are affiliate links, beyond the known networks
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +290,10 @@ def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> Site
                 )
         ads = AdsConfig(a["client"], a["auto_ads"], a["min_words"], a["head_html"], MappingProxyType(placements))
     author = Author(**v["author"]) if v["author"] else Author()
-    affiliate = AffiliateConfig(**v["affiliate"]) if v["affiliate"] else AffiliateConfig()
+    affiliate = AffiliateConfig()
+    if v["affiliate"]:
+        domains = tuple(idna.encode(d.strip().rstrip("."), uts46=True).decode("ascii") for d in v["affiliate"]["domains"] or ())
+        affiliate = AffiliateConfig(v["affiliate"]["disclosure"], v["affiliate"]["cloak"], domains)
     return SiteConfig(
         site_dir=site_dir,
         title=v["title"],

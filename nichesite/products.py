@@ -90,6 +90,63 @@ def is_amazon_affiliate_url(url: str) -> bool:
     return "tag=" in parts.query or (parts.hostname or "").lower() in ("amzn.to", "amzn.eu", "amzn.asia", "a.co")
 
 
+# Tracking hosts of the common affiliate networks (a link to one of them, or to a subdomain, earns).
+AFFILIATE_HOSTS = frozenset(
+    (
+        "hop.clickbank.net",  # ClickBank hoplinks: VENDOR.hop.clickbank.net or hop.clickbank.net
+        "awin1.com",  # Awin
+        "anrdoezrs.net",  # CJ (Commission Junction) link domains
+        "dpbolvw.net",
+        "jdoqocy.com",
+        "kqzyfj.com",
+        "tkqlhce.com",
+        "qksrv.net",
+        "sjv.io",  # Impact shared tracking domains
+        "pxf.io",
+        "7eer.net",
+        "evyy.net",
+        "ojrq.net",
+        "click.linksynergy.com",  # Rakuten Advertising
+        "rover.ebay.com",  # eBay Partner Network
+        "ad.admitad.com",  # Admitad (Ozon, AliExpress and many more in Russia and the CIS)
+        "lenkmio.com",
+        "fas.st",
+        "alitems.com",
+        "alitems.site",
+        "ali.pub",  # ePN (AliExpress, Ozon)
+        "alii.pub",
+        "s.click.aliexpress.com",  # AliExpress Portals
+    )
+)
+# Query parameters that only affiliate links carry, by shop.
+_AFFILIATE_PARAMS = {
+    "shareasale.com": ("afftrack", "merchantid", "userid"),  # ShareASale r.cfm links
+    "aliexpress": ("aff_fcid", "aff_platform", "aff_trace_key", "aff_short_key"),
+    "ebay.": ("campid",),
+}
+
+
+def host_in(host: str, domains) -> bool:
+    """Whether host is one of the domains or a subdomain of one."""
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def is_affiliate_url(url: str, domains: tuple[str, ...] = ()) -> bool:
+    """A link that earns a commission: an Amazon link with a tracking id, a link through a
+    common affiliate network (ClickBank, Awin, CJ, Impact, ShareASale, Rakuten, eBay, Admitad,
+    ePN, AliExpress), or a link to one of the site's own `affiliate.domains`."""
+    if is_amazon_affiliate_url(url):
+        return True
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https"):
+        return False
+    host = (parts.hostname or "").lower().rstrip(".")
+    if host_in(host, AFFILIATE_HOSTS) or host_in(host, domains):
+        return True
+    query = {key.lower() for key, _, _ in (item.partition("=") for item in parts.query.split("&"))}
+    return any(shop in host and query & set(params) for shop, params in _AFFILIATE_PARAMS.items())
+
+
 @dataclass(frozen=True, slots=True)
 class ProductCatalog:
     products: Mapping[str, Product]

@@ -341,3 +341,39 @@ def test_amazon_price_in_catalog_is_a_warning_and_never_shown(site) -> None:
     assert "warning: prime.price: Amazon's operating agreement forbids hand-typed prices" in result.stderr
     page = (root / "public/which-tds-meter-should-i-buy/index.html").read_text()
     assert "$9.99" not in page and "4.9 out of 5" not in page
+
+
+NETWORK_LINKS = {
+    "clickbank": "https://vendor.hop.clickbank.net/?affiliate=shrimpfix",
+    "awin": "https://www.awin1.com/cread.php?awinmid=1234&awinaffid=5678&ued=https%3A%2F%2Fshop.example",
+    "shareasale": "https://shareasale.com/r.cfm?b=1&u=2&m=3&urllink=&afftrack=",
+    "cj": "https://www.anrdoezrs.net/click-1234-5678",
+    "impact": "https://shop.sjv.io/c/123/456/789",
+    "rakuten": "https://click.linksynergy.com/deeplink?id=abc&mid=1",
+    "admitad": "https://ad.admitad.com/g/abc123/?ulp=https%3A%2F%2Fwww.ozon.ru%2F",
+    "aliexpress": "https://s.click.aliexpress.com/e/_DkXyZ",
+    "aliexpress-param": "https://www.aliexpress.com/item/1005.html?aff_fcid=abc&aff_platform=portals-tool",
+    "own-domain": "https://go.krevetki-shop.example/t/42",
+}
+
+
+def test_hand_typed_links_of_the_common_networks_and_affiliate_domains_are_affiliate_links(site) -> None:
+    text = "".join(f"Try [{name}]({url}) now.\n\n" for name, url in NETWORK_LINKS.items())
+    text += "And [a plain shop link](https://shop.example/food) and [AliExpress](https://www.aliexpress.com/item/1005.html).\n"
+    config = BASIC_CONFIG + "affiliate:\n  domains: [go.krevetki-shop.example]\n"
+    root = site({"content/gear/networks.md": article("Where to buy shrimp food", body=text)}, config=config)
+    assert build(root).returncode == 0
+    page = body((root / "public/where-to-buy-shrimp-food/index.html").read_text())
+    for name, url in NETWORK_LINKS.items():
+        assert f'<a href="{url.replace("&", "&amp;")}" rel="sponsored nofollow noopener">{name}</a>' in page, name
+    assert '<a href="https://shop.example/food">a plain shop link</a>' in page
+    assert '<a href="https://www.aliexpress.com/item/1005.html">AliExpress</a>' in page
+    assert page.index('class="aff-disclosure"') < page.index("clickbank.net")
+
+
+def test_affiliate_domains_must_be_host_names(site) -> None:
+    config = BASIC_CONFIG + "affiliate:\n  domains: [https://go.shop.example/x]\n"
+    root = site({"content/gear/a.md": article("Where to buy shrimp food")}, config=config)
+    result = build(root)
+    assert result.returncode == 1
+    assert "site.yaml:8: error: affiliate.domains: expected host names such as go.shop.example" in result.stderr
