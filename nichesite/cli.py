@@ -51,17 +51,26 @@ def cli() -> None:
 @site_argument
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), help="Output folder (default: SITE/public).")
 @click.option("--drafts", is_flag=True, help="Build articles marked draft: true too.")
+@click.option("--future", is_flag=True, help="Build articles dated after today too (they are held back until their day).")
 @base_url_option
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on any warning.")
 @click.option("--preview", is_flag=True, help="Ad placeholders instead of ad code, as in serve.")
 @click.option("--watch", is_flag=True, help="Keep rebuilding on every change.")
 @click.option("--poll", is_flag=True, help="With --watch: watch by polling (Docker, network folders, WSL).")
 def build(
-    site: Path, output: Path | None, drafts: bool, base_url: str | None, strict: bool, preview: bool, watch: bool, poll: bool
+    site: Path,
+    output: Path | None,
+    drafts: bool,
+    future: bool,
+    base_url: str | None,
+    strict: bool,
+    preview: bool,
+    watch: bool,
+    poll: bool,
 ) -> None:
     """Build SITE (default: the current folder) into SITE/public."""
     _require_site(site)
-    options = BuildOptions(site, output, drafts, base_url, strict, preview)
+    options = BuildOptions(site, output, drafts, base_url, strict, preview, future)
     if watch:
         from nichesite.rebuild import watch_and_build
 
@@ -154,17 +163,18 @@ def check(site: Path, strict: bool, output_format: str, base_url: str | None) ->
     help="Port; when the default is busy the next free one is used (an explicit --port that is busy is an error).",
 )
 @click.option("--drafts", is_flag=True, help="Show articles marked draft: true too.")
+@click.option("--future", is_flag=True, help="Show articles dated after today too.")
 @click.option("--full", is_flag=True, help="Rebuild everything on every change.")
 @click.option("--poll", is_flag=True, help="Watch by polling (Docker, network folders, WSL, where file events do not arrive).")
 @click.pass_context
-def serve(ctx: click.Context, site: Path, host: str, port: int, drafts: bool, full: bool, poll: bool) -> None:
+def serve(ctx: click.Context, site: Path, host: str, port: int, drafts: bool, future: bool, full: bool, poll: bool) -> None:
     """Build a preview of SITE with ad placeholders, serve it, and reload the browser on every change."""
     from nichesite.devserver import ServeOptions
     from nichesite.devserver import serve as run_serve
 
     _require_site(site)
     port_given = ctx.get_parameter_source("port") is not click.core.ParameterSource.DEFAULT
-    sys.exit(run_serve(ServeOptions(site, host, port, drafts, poll, full, port_given)))
+    sys.exit(run_serve(ServeOptions(site, host, port, drafts, poll, full, port_given, future)))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -39,6 +39,7 @@ class ServeOptions:
     poll: bool = False  # poll the file system instead of inotify (Docker, network mounts, WSL)
     full: bool = False  # rebuild everything, into a new folder, on every change (no cache)
     port_given: bool = False  # an explicit --port is never silently replaced by another port
+    future: bool = False  # show articles dated after today too
 
     @property
     def preview_dir(self) -> Path:
@@ -99,7 +100,7 @@ def serve(options: ServeOptions) -> int:
         click.echo(f"nichesite: this site is already being previewed by {exc.holder}; open that address, or stop it first", err=True)
         return EXIT_USAGE
     warn_if_reachable(options.host)
-    build_options = BuildOptions(options.site_dir, options.preview_dir, options.drafts, url.rstrip("/"), False, True)
+    build_options = BuildOptions(options.site_dir, options.preview_dir, options.drafts, url.rstrip("/"), False, True, options.future)
     watcher = SiteWatcher(options.site_dir, (options.preview_dir,), poll=options.poll)
     thread = None
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 from collections import Counter, defaultdict
@@ -72,11 +73,16 @@ class _Reverse(str):
 
 
 def build_index(
-    entries: list[Entry], language: str, include_drafts: bool = False, previous: RelatedArticles = RelatedArticles()
+    entries: list[Entry],
+    language: str,
+    include_drafts: bool = False,
+    previous: RelatedArticles = RelatedArticles(),
+    today: dt.date | None = None,
 ) -> SiteIndex:
-    """The index of the visible entries; the related articles of `previous` (the last build's
-    `ranked`) are reused when they were ranked from the same articles."""
-    visible = [e for e in entries if include_drafts or not e.draft]
+    """The index of the visible entries (drafts only with `include_drafts`; with `today`, no
+    article dated after it); the related articles of `previous` (the last build's `ranked`)
+    are reused when they were ranked from the same articles."""
+    visible = [e for e in entries if (include_drafts or not e.draft) and not (today and e.is_article and e.date and e.date > today)]
     articles = tuple(sorted((e for e in visible if e.is_article), key=article_order))
     pages = tuple(sorted((e for e in visible if not e.is_article), key=lambda e: (e.title.casefold(), e.source)))
     categories = _taxonomies("category", ((a, a.category) for a in articles if a.category), language)

@@ -12,9 +12,10 @@ warm build, a clean build and serve's in-place build report the same problems an
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -22,7 +23,7 @@ from types import MappingProxyType
 from nichesite import ads, affiliate, feeds
 from nichesite.config import PLACEMENTS, SiteConfig, load_config
 from nichesite.content import Entry, ParseSettings
-from nichesite.errors import Problem
+from nichesite.errors import Problem, note
 from nichesite.fingerprint import digest, job_fingerprints, site_digest, static_fingerprint, template_digest
 from nichesite.i18n import load_translations
 from nichesite.index import SiteIndex, build_index
@@ -53,6 +54,18 @@ class BuildOptions:
     base_url: str | None = None
     strict: bool = False
     preview: bool = False  # ad placeholders instead of ad code (serve)
+    future: bool = False  # also articles dated after today
+
+    @property
+    def today(self) -> dt.date | None:
+        """The day articles dated after it are held back (None: none is): the build machine's
+        local date, or SOURCE_DATE_EPOCH's when set (reproducible builds)."""
+        if self.future:
+            return None
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch.isdigit():
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        return dt.date.today()
 
     @property
     def output(self) -> Path:
@@ -128,7 +141,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         derived = replace(derived, related=index.ranked, checks=sources.checks)
         view_fps = {source: view for source, (_, view) in derived.views.items()}
         shown = site_view(config, index, views)
-        site_fp = site_digest(config, catalog, template_digest(theme), (options.drafts, options.preview), shown)
+        site_fp = site_digest(config, catalog, template_digest(theme), (options.drafts, options.preview, options.future), shown)
         fingerprints = job_fingerprints(jobs, index, site_fp, source_fps, view_fps, config.paginate)
         fingerprints.update(_static_fingerprints(statics))
         out = str(options.output)  # plain strings: a Path per output costs more than the lstat
@@ -185,8 +198,27 @@ def read_site(
     problems += sources.problems
     statics, found = static_files(options.site_dir, theme)
     problems += found
-    index = build_index(list(sources.entries), config.language, options.drafts, previous.derived.related)
+    today = options.today
+    index = build_index(list(sources.entries), config.language, options.drafts, previous.derived.related, today)
+    problems += held_back(sources.entries, options.drafts, today)
     return Site(config, theme, catalog, sources.entries, index, statics), sources, problems
+
+
+def held_back(entries: Sequence[Entry], drafts: bool, today: dt.date | None) -> list[Problem]:
+    """One note for the articles dated after today, which the build leaves out (scheduled
+    posts, or a typo in a year), at the date of the next one to come out."""
+    if today is None:
+        return []
+    held = sorted(
+        (e for e in entries if e.is_article and (drafts or not e.draft) and e.date and e.date > today), key=lambda e: (e.date, e.source)
+    )
+    if not held:
+        return []
+    first, last = held[0], held[-1]
+    count = f"{len(held)} articles are" if len(held) > 1 else "1 article is"
+    until = f"the next on {first.date.isoformat()} (this one)" + (f", the last on {last.date.isoformat()}" if len(held) > 1 else "")
+    message = f"{count} dated after today ({today.isoformat()}) and held back until their day: {until}; `nichesite build --future` publishes them now"
+    return [note(first.source, first.lines.get("date", 1), message, "future")]
 
 
 def load_inputs(options: BuildOptions) -> tuple[tuple[SiteConfig, Theme, ProductCatalog, ParseSettings] | None, list[Problem]]:

@@ -259,3 +259,41 @@ def test_a_long_explicit_slug_is_accepted(site):
     result = run_nichesite("build", root)
     assert result.returncode == 0, result.stderr
     assert (root / "public" / slug / "index.html").is_file()
+
+
+def test_articles_dated_after_today_are_held_back_until_their_day(tmp_path):
+    import datetime as dt
+
+    today = dt.date.today()
+    later, much_later = today + dt.timedelta(days=30), today + dt.timedelta(days=400)
+    root = write_site(
+        tmp_path / "site",
+        {
+            "content/care/out-now.md": article("Out now", date=(today - dt.timedelta(days=1)).isoformat()),
+            "content/care/next-month.md": article("Next month", date=later.isoformat()),
+            "content/care/typo-year.md": article("Typo in the year", date=much_later.isoformat()),
+        },
+    )
+    result = run_nichesite("build", root, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"content/care/next-month.md:3: note: 2 articles are dated after today ({today.isoformat()}) and held back until their day: "
+        f"the next on {later.isoformat()} (this one), the last on {much_later.isoformat()}; `nichesite build --future` publishes them now"
+    ) in result.stderr
+    public = root / "public"
+    assert (public / "out-now/index.html").is_file()
+    assert not (public / "next-month").exists() and not (public / "typo-in-the-year").exists()
+    for listing in ("index.html", "sitemap.xml", "feed.xml", "category/care/index.html"):
+        text = (public / listing).read_text()
+        assert "Next month" not in text and "next-month" not in text and "typo-in-the-year" not in text, listing
+
+    future = run_nichesite("build", root, "--future")
+    assert future.returncode == 0 and "held back" not in future.stderr
+    assert (public / "next-month/index.html").is_file() and "typo-in-the-year" in (public / "index.html").read_text()
+
+    # A daily CI build publishes each one on its day; SOURCE_DATE_EPOCH stands in for the clock.
+    on_the_day = dt.datetime.combine(later, dt.time(6), dt.UTC).timestamp()
+    scheduled = run_nichesite("build", root, env={"SOURCE_DATE_EPOCH": str(int(on_the_day))})
+    assert scheduled.returncode == 0
+    assert (public / "next-month/index.html").is_file() and not (public / "typo-in-the-year").exists()
+    assert "1 article is dated after today" in scheduled.stderr
