@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nichesite.adplan import WORDS_PER_AD, max_units
-from nichesite.content import Entry
+from nichesite.content import Entry, split_front_matter
 from nichesite.pipeline import Site
 from nichesite.plan import RenderJob
 from nichesite.products import PRODUCTS_FILE
@@ -33,6 +33,9 @@ PRIVACY_WORDS = (
 )
 DISCLOSURE_WORDS = ("disclosure", "affiliate", "affiliat", "werbehinweis", "transparenz", "divulgaci", "divulga", "informativa", "partner")
 _AD_UNIT = re.compile(r"""class\s*=\s*["']ad(?:\s|["'])""")
+_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
 
 
 @dataclass
@@ -128,6 +131,36 @@ class ContentAudit:
     def title_line(self, entry: Entry) -> int:
         return entry.lines.get("title") or 1
 
+    def check_headings(self) -> None:
+        """The title is a page's only h1, and headings go down one level at a time: the Nu Html
+        Checker and screen-reader users expect both."""
+        for entry in sorted(self.entries, key=lambda e: e.source):
+            try:
+                text = (self.config.site_dir / entry.source).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue
+            previous = 1  # the page title
+            for line, level in markdown_headings(text):
+                if level == 1:
+                    self.add(
+                        entry.source,
+                        line,
+                        "warning",
+                        "heading-level",
+                        "a '#' heading in the body: the title is already the page's one h1",
+                        "make it '##' (and the headings below it one level deeper)",
+                    )
+                elif level > previous + 1:
+                    self.add(
+                        entry.source,
+                        line,
+                        "warning",
+                        "heading-level",
+                        f"this h{level} comes after an h{previous}: headings go down one level at a time",
+                        f"make it {'#' * (previous + 1)} (h{previous + 1})",
+                    )
+                previous = level
+
     # -- built pages --------------------------------------------------------------------------
 
     def check_ad_density(self, jobs: Iterable[RenderJob], out: Path) -> None:
@@ -209,3 +242,36 @@ def _words(count: int) -> str:
 
 def _has_page(pages: tuple[Entry, ...], words: tuple[str, ...]) -> bool:
     return any(word in f"{page.slug} {page.title}".casefold() for page in pages for word in words)
+
+
+def markdown_headings(text: str) -> list[tuple[int, int]]:
+    """(line, level) of each Markdown heading of a source's body (ATX `##` and setext
+    underlines), skipping the front matter and fenced code."""
+    _, body, first_line = split_front_matter(text.replace("\r\n", "\n"))
+    if first_line < 0:
+        return []
+    found: list[tuple[int, int]] = []
+    fence = ""
+    previous_text = False
+    for number, line in enumerate(body.split("\n"), first_line):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) and not line.strip(fence[0] + " "):
+                fence = ""
+            previous_text = False
+            continue
+        if opening:
+            fence = opening.group(1)
+            previous_text = False
+            continue
+        atx = _ATX.match(line)
+        setext = _SETEXT.match(line)
+        if atx:
+            found.append((number, len(atx.group(1))))
+            previous_text = False
+        elif setext and previous_text and not line.startswith("    "):
+            found.append((number - 1, 1 if setext.group(1)[0] == "=" else 2))
+            previous_text = False
+        else:
+            previous_text = bool(line.strip()) and not line.startswith(("    ", "\t", ">", "-", "*", "+"))
+    return found

@@ -216,3 +216,34 @@ def test_broken_site_yaml_is_reported_as_a_finding(tmp_path):
     assert result.returncode == 1
     findings = json.loads(result.stdout)["findings"]
     assert findings and all(f["path"] == "site.yaml" for f in findings)
+
+
+def test_body_h1_and_skipped_heading_levels_are_warnings_at_their_lines(tmp_path):
+    body = (
+        f"{WORDS}\n\n"
+        "# A second title\n\n"  # line 11 (the body starts on line 9)
+        "Text.\n\n"
+        "## Why it happens\n\n"  # line 15
+        "```bash\n# a shell comment, not a heading\n```\n\n"
+        "#### Too deep\n\n"  # line 21
+        "Text.\n\n"
+        "Setext two\n----------\n\n"  # line 25: an h2 again
+        "### Fine\n"  # line 28
+    )
+    site = write_site(
+        tmp_path / "site",
+        {
+            "content/water/h.md": article(
+                "Headings in order", body, "headings", description="One page to check that headings go down one level at a time."
+            )
+        },
+        CONFIG,
+    )
+    result = run_nichesite("check", site, "--format", "json")
+    findings = [(f["line"], f["message"]) for f in json.loads(result.stdout)["findings"] if f["rule"] == "heading-level"]
+    assert findings == [
+        (11, "a '#' heading in the body: the title is already the page's one h1"),
+        (21, "this h4 comes after an h2: headings go down one level at a time"),
+    ]
+    strict = run_nichesite("check", site, "--strict")
+    assert strict.returncode == 1 and "content/water/h.md:21: warning: this h4 comes after an h2" in strict.stdout
