@@ -143,7 +143,7 @@ def check_entry(
     problems.extend(parsed.problems)
     problems.extend(shortcodes.validate(list(parsed.shortcodes), rules, rel))
     for product_id, line in parsed.products:
-        if product_id not in rules.product_ids:
+        if rules.unknown_product(product_id):
             problems.error(rel, line, f"unknown product '{product_id}' (not in data/products.yaml)", "unknown-product")
     entry = parsed.entry
     if problems.errors:

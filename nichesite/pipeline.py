@@ -236,6 +236,7 @@ def load_inputs(options: BuildOptions) -> tuple[tuple[SiteConfig, Theme, Product
     rules = ShortcodeRules(
         templates=theme.shortcode_names(),
         product_ids=catalog.ids,
+        reported_products=None if catalog.unreadable else catalog.broken,
         ad_placements=frozenset(config.ads.placements) if config.ads else frozenset(),
         ads_enabled=config.ads is not None,
         all_placements=PLACEMENTS,

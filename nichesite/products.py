@@ -149,7 +149,13 @@ def is_affiliate_url(url: str, domains: tuple[str, ...] = ()) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class ProductCatalog:
+    """The products that loaded; `broken` names those reported with errors at their line, and
+    `unreadable` says the file itself could not be read, so that a page using them is not
+    reported again as naming an unknown product (one mistake, one message)."""
+
     products: Mapping[str, Product]
+    broken: frozenset[str] = frozenset()
+    unreadable: bool = False
 
     @property
     def ids(self) -> frozenset[str]:
@@ -164,6 +170,7 @@ class ProductCatalog:
 
 
 EMPTY_CATALOG = ProductCatalog(MappingProxyType({}))
+UNREADABLE_CATALOG = ProductCatalog(MappingProxyType({}), unreadable=True)
 
 
 def load_catalog(site_dir: Path) -> tuple[ProductCatalog, Problems]:
@@ -175,25 +182,30 @@ def load_catalog(site_dir: Path) -> tuple[ProductCatalog, Problems]:
     text, read_problems = read_text(path, PRODUCTS_FILE)
     problems.extend(read_problems)
     if text is None:
-        return EMPTY_CATALOG, problems
+        return UNREADABLE_CATALOG, problems
     data, yaml_problems = load_yaml(text, PRODUCTS_FILE)
     problems.extend(yaml_problems)
-    if yaml_problems or data is None:
+    if yaml_problems:
+        return UNREADABLE_CATALOG, problems
+    if data is None:
         return EMPTY_CATALOG, problems
     if not isinstance(data, YamlMap):
         problems.error(PRODUCTS_FILE, 1, "expected a mapping of product ids to products")
-        return EMPTY_CATALOG, problems
+        return UNREADABLE_CATALOG, problems
     validator = Validator(PRODUCTS_FILE, problems)
     products: dict[str, Product] = {}
+    broken: set[str] = set()
     for key, record in data.items():
         line = data.line_of(key)
         product_id = str(key)
         if not _ID.fullmatch(product_id):
             problems.error(PRODUCTS_FILE, line, f"product id '{product_id}' must be letters, digits, '-' or '_'")
+            broken.add(product_id)
             continue
         before = len(problems.errors)
         values = validator.mapping(record, SCHEMA, product_id, line)
         if len(problems.errors) > before or not values:
+            broken.add(product_id)
             continue
         product = Product(id=product_id, line=line, **{k: v for k, v in values.items() if k in SCHEMA})
         products[product_id] = product
@@ -207,4 +219,4 @@ def load_catalog(site_dir: Path) -> tuple[ProductCatalog, Problems]:
                         f" the theme does not show the {key} of an Amazon product, so remove it",
                         "amazon-price-rating",
                     )
-    return ProductCatalog(MappingProxyType(dict(sorted(products.items())))), problems
+    return ProductCatalog(MappingProxyType(dict(sorted(products.items()))), frozenset(broken)), problems

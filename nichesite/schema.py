@@ -8,6 +8,7 @@ keys are errors with a did-you-mean hint.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,7 +127,10 @@ class Validator:
         raise AssertionError(kind)
 
     def _wrong(self, name: str, line: int, expected: str, value: Any) -> Any:
-        self.problems.error(self.path, line, f"{name}: expected {expected}, got {describe(value)}")
+        hint = ""
+        if "number" in expected and isinstance(value, str) and re.fullmatch(r"\s*-?\d+,\d+\s*", value):
+            hint = f" (write {value.strip().replace(',', '.')}, with a dot)"
+        self.problems.error(self.path, line, f"{name}: expected {expected}, got {describe(value)}{hint}")
         return _INVALID
 
 

@@ -37,10 +37,18 @@ class ShortcodeRules:
 
     templates: frozenset[str]
     product_ids: frozenset[str] = frozenset()
+    reported_products: frozenset[str] | None = frozenset()  # ids with errors of their own; None: the whole catalog
     ad_placements: frozenset[str] = frozenset()
     ads_enabled: bool = False
     all_placements: tuple[str, ...] = ()
     extra: Mapping[str, object] = field(default_factory=dict)
+
+    def unknown_product(self, product_id: str) -> bool:
+        """An id to report as unknown: not in the catalog, and not one whose own entry (or the
+        catalog file) already has an error, which would only repeat that error."""
+        if product_id in self.product_ids or self.reported_products is None:
+            return False
+        return product_id not in self.reported_products
 
 
 def extract(body: str, first_line: int) -> tuple[str, list[Shortcode], list[tuple[int, str]]]:
@@ -120,7 +128,7 @@ def validate(calls: list[Shortcode], rules: ShortcodeRules, path: str) -> list[P
         else:
             continue
         for product_id in call.args:
-            if product_id not in rules.product_ids:
+            if rules.unknown_product(product_id):
                 problems.append(error(path, call.line, f"unknown product '{product_id}' (not in data/products.yaml)", "unknown-product"))
     return problems
 

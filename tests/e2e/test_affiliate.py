@@ -377,3 +377,31 @@ def test_affiliate_domains_must_be_host_names(site) -> None:
     result = build(root)
     assert result.returncode == 1
     assert "site.yaml:8: error: affiliate.domains: expected host names such as go.shop.example" in result.stderr
+
+
+def test_an_unreadable_catalog_is_one_error_not_one_per_product_reference(site) -> None:
+    broken = PRODUCTS.replace("  merchant: AquaShop", "\tmerchant: AquaShop")  # a tab: not YAML
+    files = {"data/products.yaml": broken}
+    for i in range(8):
+        files[f"content/gear/box-{i}.md"] = article(f"Box number {i}", body="Text.\n\n{{< product tds-meter >}}\n", products="[heater]")
+    result = build(site(files))
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and errors[0].startswith("data/products.yaml:5: error: "), result.stderr
+    assert "unknown product" not in result.stderr
+
+
+def test_a_product_with_a_bad_field_is_reported_once_at_its_line(site) -> None:
+    bad = PRODUCTS.replace("  rating: 4.6", "  rating: 4,8").replace(
+        "  url: https://heaters.example/nano-25?ref=shrimp", "  url: heaters.example/nano-25"
+    )
+    files = {
+        "data/products.yaml": bad,
+        "content/gear/a.md": article("Which meter", body="Text.\n\n{{< compare tds-meter heater prime >}}\n", products="[tds-meter]"),
+    }
+    result = build(site(files))
+    assert result.returncode == 1
+    errors = sorted(line.split(": error: ")[0] for line in result.stderr.splitlines() if ": error: " in line)
+    assert errors == ["data/products.yaml:13", "data/products.yaml:7"], result.stderr  # url of heater, rating of tds-meter
+    assert "tds-meter.rating: expected a number, got '4,8' (write 4.8, with a dot)" in result.stderr
+    assert "unknown product" not in result.stderr
