@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from nichesite.config import SCHEMA as CONFIG_SCHEMA
+from nichesite.files import is_ignored_name
 from nichesite.slugs import slugify
 
 STARTER_DIR = Path(__file__).resolve().parent / "starter"
@@ -146,6 +147,19 @@ def article_text(title: str, today: dt.date, category: str | None) -> str:
     return "\n".join(lines)
 
 
+def _category_folder(content: Path, category_slug: str, language: str) -> Path:
+    """The folder of a category: an existing one whose name gives the same slug (`линька/` for
+    `--category Линька`, `water-quality/` for "Water Quality"), else a new one named by the slug."""
+    try:
+        folders = sorted(p for p in content.iterdir() if p.is_dir() and not p.is_symlink() and p.name != "pages")
+    except OSError:
+        folders = []
+    for folder in folders:
+        if not is_ignored_name(folder.name) and slugify(folder.name, language) == category_slug:
+            return folder
+    return content / category_slug
+
+
 def create_article(site_dir: Path, title: str, category: str | None = None, today: dt.date | None = None) -> Path:
     """Write `content/[<category>/]<slug>.md` as a draft and return its path; never overwrites.
 
@@ -166,7 +180,7 @@ def create_article(site_dir: Path, title: str, category: str | None = None, toda
             raise ScaffoldError(f"the category {category!r} gives an empty folder name; use letters or digits")
         if category_slug == "pages":
             raise ScaffoldError("content/pages/ holds standalone pages, not articles; choose another category")
-        folder = folder / category_slug
+        folder = _category_folder(folder, category_slug, language)
     path = folder / f"{slug}.md"
     if path.exists():
         raise ScaffoldError(f"{path.relative_to(site_dir).as_posix()} already exists (nothing was changed); choose another title")

@@ -152,3 +152,15 @@ def test_new_article_outside_a_site_is_an_error(tmp_path):
     result = run_nichesite("new-article", "Anything", cwd=tmp_path)
     assert result.returncode == 1
     assert "site.yaml" in result.stderr
+
+
+def test_new_article_goes_into_the_existing_folder_of_its_category(tmp_path):
+    site = tmp_path / "krevetki"
+    assert run_nichesite("new", site, "--language", "ru").returncode == 0
+    (site / "content/линька").mkdir()
+    for title, category in (("Почему креветка не линяет", "линька"), ("Линька у амано", "Линька")):
+        result = run_nichesite("new-article", title, "--category", category, "--site", site)
+        assert result.returncode == 0, result.stderr
+        assert "content/линька/" in result.stdout, result.stdout
+    assert not (site / "content/linka").exists()
+    assert len(list((site / "content/линька").glob("*.md"))) == 2
