@@ -13,9 +13,10 @@ warm build, a clean build and serve's in-place build report the same problems an
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -33,7 +34,7 @@ from nichesite.products import ProductCatalog, load_catalog
 from nichesite.render import PageRenderer, site_view
 from nichesite.shortcodes import ShortcodeRules
 from nichesite.sources import Sources, read_sources, static_files
-from nichesite.state import EMPTY_STATE, BuildState, Derived
+from nichesite.state import EMPTY_STATE, BuildState, Derived, OutputRecord
 from nichesite.theme import CompiledTemplates, Theme, make_environment, resolve_theme
 from nichesite.views import ViewFactory
 from nichesite.write import Plan, is_stale, write_in_place, write_staged
@@ -143,11 +144,11 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         shown = site_view(config, index, views)
         site_fp = site_digest(config, catalog, template_digest(theme), (options.drafts, options.preview, options.future), shown)
         fingerprints = job_fingerprints(jobs, index, site_fp, source_fps, view_fps, config.paginate)
-        fingerprints.update(_static_fingerprints(statics))
         out = str(options.output)  # plain strings: a Path per output costs more than the lstat
         known = previous.outputs
+        static_fps, dirty_statics = _static_fingerprints(statics, known, out)
+        fingerprints.update(static_fps)
         dirty = [j for j in jobs if is_stale(known.get(j.output), fingerprints[j.output], f"{out}/{j.output}")]
-        dirty_statics = [s for s in statics if is_stale(known.get(s[0]), fingerprints[s[0]], f"{out}/{s[0]}")]
         if any(job.kind in feeds.KINDS for job in dirty):
             derived = _with_feed_parts(config, index, views, derived, previous.derived)
         elif derived.views_key == previous.derived.views_key:
@@ -296,16 +297,38 @@ def _with_feed_parts(config: SiteConfig, index: SiteIndex, views: ViewFactory, d
     return replace(derived, parts=MappingProxyType(parts))
 
 
-def _static_fingerprints(statics: tuple[tuple[str, Path], ...]) -> dict[str, str]:
+def _static_fingerprints(
+    statics: tuple[tuple[str, Path], ...], known: Mapping[str, OutputRecord], out: str
+) -> tuple[dict[str, str], list[tuple[str, Path]]]:
+    """Each static file's fingerprint, and the files to copy again.
+
+    A file is known by its stat signature (size, mtime, and the ctime and inode every write
+    changes); one written in the last RACY_NS by its bytes, since a second write within the file
+    system's timestamp granularity keeps its signature. When the signature differs from the
+    last build's but the bytes do not (a file written just before that build, a fresh checkout
+    with a restored cache), the copy is kept and recorded under the new signature: whether a
+    file is copied again never depends on how long ago it was written."""
     racy = time.time_ns() - RACY_NS
     fingerprints: dict[str, str] = {}
+    dirty: list[tuple[str, Path]] = []
     for output, path in statics:
+        target = f"{out}/{output}"
+        old = known.get(output)
         try:
             st = path.stat()
-            fingerprints[output] = static_fingerprint(path, st, st.st_mtime_ns >= racy or st.st_ctime_ns >= racy)
+            fresh = st.st_mtime_ns >= racy or st.st_ctime_ns >= racy
+            fingerprint = static_fingerprint(path, st, fresh)
+            if old is not None and old.fingerprint != fingerprint and not is_stale(old, old.fingerprint, target):
+                with open(path, "rb") as handle:
+                    if hashlib.file_digest(handle, "sha256").hexdigest() == old.digest:
+                        fingerprints[output] = fingerprint  # the same bytes: keep the copy
+                        continue
         except OSError:
-            fingerprints[output] = ""
-    return fingerprints
+            fingerprint = ""
+        fingerprints[output] = fingerprint
+        if is_stale(old, fingerprint, target):
+            dirty.append((output, path))
+    return fingerprints, dirty
 
 
 def _slug_line(job: RenderJob) -> int:

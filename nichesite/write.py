@@ -14,7 +14,7 @@ import os
 import shutil
 import stat
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nichesite import workers
@@ -96,7 +96,7 @@ def write_staged(
                 records[output] = _file_record(plan.fingerprints[output], target)
             else:
                 _link_or_copy(out / output, target)
-                records[output] = plan.previous[output]
+                records[output] = replace(plan.previous[output], fingerprint=plan.fingerprints[output])
         pause_point("before-publish")
         staged.publish()
     except BaseException:
@@ -120,6 +120,9 @@ def write_in_place(out: Path, plan: Plan, renderer: PageRenderer, site_dir: Path
     if not accept(_problems(plan, {output: problems for output, (_, problems) in rendered.items()})):
         return Written()
     records = dict(plan.previous)
+    for output, _ in plan.statics:  # a kept copy is recorded under the file's current signature
+        if output in records:
+            records[output] = replace(records[output], fingerprint=plan.fingerprints[output])
     written: list[str] = []
     # Gone outputs first: a page that moved never shows at both URLs.
     current = {j.output for j in plan.jobs} | {output for output, _ in plan.statics}
