@@ -33,7 +33,7 @@ from nichesite.render import PageRenderer, site_view
 from nichesite.shortcodes import ShortcodeRules
 from nichesite.sources import Sources, read_sources, static_files
 from nichesite.state import EMPTY_STATE, BuildState, Derived
-from nichesite.theme import CompiledTemplates, Theme, make_environment, resolve_theme
+from nichesite.theme import CompiledTemplates, Theme, make_environment, resolve_theme, template_problems
 from nichesite.views import ViewFactory
 from nichesite.write import Plan, is_stale, write_in_place, write_staged
 
@@ -185,6 +185,7 @@ def read_site(
     problems += sources.problems
     statics, found = static_files(options.site_dir, theme)
     problems += found
+    problems += template_problems(theme)
     index = build_index(list(sources.entries), config.language, options.drafts, previous.derived.related)
     return Site(config, theme, catalog, sources.entries, index, statics), sources, problems
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -113,7 +114,7 @@ def load_catalog(site_dir: Path) -> tuple[ProductCatalog, Problems]:
     """Read data/products.yaml if the site has one; every problem names the product and line."""
     problems = Problems()
     path = site_dir / PRODUCTS_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # anything else there (a named pipe, a broken link) is reported
         return EMPTY_CATALOG, problems
     text, read_problems = read_text(path, PRODUCTS_FILE)
     problems.extend(read_problems)

@@ -3,6 +3,7 @@ traceback, and nothing is lost or executed."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -278,3 +279,50 @@ def test_content_symlink_to_a_file_outside_the_site_is_not_read(site, tmp_path):
 def test_unknown_theme_is_reported_at_its_line(site):
     root = site({"content/a.md": GOOD}, config="title: T\nbase_url: https://t.example\ntheme: nosuchtheme\n")
     assert "site.yaml:3: error: theme 'nosuchtheme' not found" in build_fails(root)
+
+
+def test_named_pipes_are_never_read_and_are_warnings_at_their_path(site):
+    root = site({"content/a.md": GOOD})
+    pipes = {
+        "content/x.md": "not read",
+        "content/notes.txt": "not copied",
+        "static/pipe.png": "not copied",
+        "templates/article.html": "not read",
+    }
+    for rel in pipes:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(root / rel)
+    result = run_nichesite("build", root, timeout=60)  # opening one to read would wait for a writer forever
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    for rel, what in pipes.items():
+        assert f"{rel}:1: warning: not a regular file (a named pipe (FIFO)): {what}" in result.stderr
+    assert (root / "public/a-good-article/index.html").is_file()
+    assert not (root / "public/pipe.png").exists() and not (root / "public/notes.txt").exists()
+
+
+@pytest.mark.parametrize("rel", ["site.yaml", "data/products.yaml"])
+def test_config_and_catalog_that_are_named_pipes_are_errors(site, rel):
+    root = site({"content/a.md": GOOD})
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).unlink(missing_ok=True)
+    os.mkfifo(root / rel)
+    stderr = build_fails(root)
+    assert f"{rel}:1: error: cannot read file: not a regular file (a named pipe (FIFO))" in stderr
+
+
+def test_symlink_loops_are_errors_at_the_file_and_the_other_problems_are_reported_too(site):
+    root = site({"content/a.md": GOOD, "content/bad.md": "---\ntitle: Bad\ndate: 2026-13-01\n---\nBody\n"})
+    (root / "content/loop-a.md").symlink_to("loop-b.md")
+    (root / "content/loop-b.md").symlink_to("loop-a.md")
+    (root / "content/self.md").symlink_to("self.md")
+    (root / "static").mkdir()
+    (root / "static/logo.png").symlink_to("logo.png")
+    (root / "static/gone.png").symlink_to("moved-away.png")
+    stderr = build_fails(root)
+    for name in ("loop-a", "loop-b", "self"):
+        assert f"content/{name}.md:1: error: cannot read file: symlink loop (the link leads back to itself)" in stderr
+    assert "content/bad.md:3: error: date: '2026-13-01' is not a valid date" in stderr
+    assert "static/logo.png:1: warning: cannot read file: symlink loop (the link leads back to itself); not copied" in stderr
+    assert "static/gone.png:1: warning: cannot read file: symlink to a file that does not exist; not copied" in stderr
+    assert "internal error" not in stderr

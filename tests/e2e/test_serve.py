@@ -229,6 +229,15 @@ def test_broken_front_matter_keeps_the_old_page_and_a_fix_recovers(preview, site
     assert "nichesite-error-overlay" not in preview.get("/first-fix/")[1]
 
 
+def test_a_named_pipe_saved_into_content_neither_blocks_nor_ends_the_rebuilds(preview, site):
+    os.mkfifo(site / "content" / "tips" / "pipe.md")  # opened to read, it would wait for a writer forever
+    write_article(site / "content" / "tips" / "first.md", "First fix", "Edited after the pipe.")
+    wait_until(page_has(preview, "/first-fix/", "Edited after the pipe."), what="a rebuild past the named pipe")
+    warning = "content/tips/pipe.md:1: warning: not a regular file (a named pipe (FIFO)): not read"
+    wait_until(lambda: warning in preview.output(), what="the warning")
+    assert preview.process.poll() is None
+
+
 @pytest.mark.parametrize(
     "path",
     [
