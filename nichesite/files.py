@@ -14,6 +14,7 @@ from nichesite.errors import Problem, error
 # Editors' temporary files and droppings: never content, never a reason to rebuild.
 IGNORED_SUFFIXES = (".swp", ".swo", ".swx", "~", ".tmp", ".bak", ".crdownload", ".part")
 IGNORED_NAMES = frozenset({"4913", ".DS_Store", "Thumbs.db", "desktop.ini"})
+MARKDOWN = (".md", ".markdown")
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -112,7 +113,8 @@ def decode_text(data: bytes, rel: str) -> tuple[str | None, list[Problem]]:
 @dataclass(frozen=True, slots=True)
 class Skipped:
     """A folder entry that is not read, and why: `kind` is "special" (a named pipe, socket or
-    device) or "broken" (a symlink loop or a link to nothing)."""
+    device), "broken" (a symlink loop or a link to nothing) or "nameless" (`..md`: a Markdown
+    file with nothing before the extension, hidden as a dot file)."""
 
     rel: str  # path under the scanned root
     kind: str
@@ -146,6 +148,8 @@ def scan_files(root: Path) -> Scan:
         for item in items:
             rel = f"{prefix}{item.name}"
             if is_ignored_name(item.name):
+                if item.name.lower().endswith(MARKDOWN) and not item.name.rsplit(".", 1)[0].strip("."):
+                    skipped.append(Skipped(rel, "nameless", f"the file name '{item.name}' has nothing before the extension"))
                 continue
             try:
                 if not item.is_symlink():

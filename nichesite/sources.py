@@ -18,7 +18,7 @@ from nichesite import content, statefile, workers
 from nichesite.body import BodyRenderer
 from nichesite.content import Entry, ParsedSource, ParseSettings
 from nichesite.errors import Problem, error, warning
-from nichesite.files import NotRegularFile, Scan, decode_text, read_regular, scan_files, why_unreadable
+from nichesite.files import MARKDOWN, NotRegularFile, Scan, decode_text, read_regular, scan_files, why_unreadable
 from nichesite.shortcodes import ShortcodeRules
 from nichesite.state import BuildState, FileSignature, SourceRecord
 from nichesite.theme import Theme
@@ -27,7 +27,6 @@ Report = Callable[[int, int], None]  # (done, total)
 
 PARALLEL_PARSE_MIN = 200  # sources to parse before worker processes pay for themselves
 RACY_NS = 2_000_000_000  # a file changed this recently is checked by its bytes: a second save may keep its stat
-MARKDOWN = (".md", ".markdown")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +157,10 @@ def _skipped_problems(scan: Scan, folder: str, what: str, markdown: bool | None)
         if markdown is not None and is_markdown != markdown:
             continue
         rel = f"{folder}/{skipped.rel}"
-        if skipped.kind == "broken" and is_markdown and folder == "content":
+        if skipped.kind == "nameless":
+            if folder == "content":
+                problems.append(warning(rel, 1, f"{skipped.reason}: skipped; give it a name, such as my-article.md", "nameless-file"))
+        elif skipped.kind == "broken" and is_markdown and folder == "content":
             problems.append(error(rel, 1, f"cannot read file: {skipped.reason}", "unreadable"))
         elif skipped.kind == "broken":
             problems.append(warning(rel, 1, f"cannot read file: {skipped.reason}; {what}", "unreadable"))

@@ -326,3 +326,13 @@ def test_symlink_loops_are_errors_at_the_file_and_the_other_problems_are_reporte
     assert "static/logo.png:1: warning: cannot read file: symlink loop (the link leads back to itself); not copied" in stderr
     assert "static/gone.png:1: warning: cannot read file: symlink to a file that does not exist; not copied" in stderr
     assert "internal error" not in stderr
+
+
+@pytest.mark.parametrize("name", ["..md", ".md", "..markdown"])
+def test_a_markdown_file_with_no_name_is_a_warning_not_a_silent_skip(site, name):
+    root = site({"content/a.md": GOOD, f"content/tips/{name}": article("Nameless")})
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    expected = f"content/tips/{name}:1: warning: the file name '{name}' has nothing before the extension: skipped"
+    assert expected in result.stderr
+    assert run_nichesite("build", root, "--strict").returncode == 1

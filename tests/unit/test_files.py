@@ -43,6 +43,8 @@ def test_scan_never_lists_what_is_no_regular_file_and_says_why(tmp_path) -> None
         scan = scan_files(root)
     assert [rel for rel, _, _ in scan.files] == ["ok.md"]
     assert scan.skipped == [
+        Skipped("..md", "nameless", "the file name '..md' has nothing before the extension"),
+        Skipped(".md", "nameless", "the file name '.md' has nothing before the extension"),
         Skipped("gone.png", "broken", "symlink to a file that does not exist"),
         Skipped("loop-a.md", "broken", "symlink loop (the link leads back to itself)"),
         Skipped("loop-b.md", "broken", "symlink loop (the link leads back to itself)"),
