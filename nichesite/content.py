@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from nichesite import shortcodes
-from nichesite.body import BodyRenderer, Heading, prefix_root_links, unsafe_url
+from nichesite.body import MAX_NESTING, BodyError, BodyRenderer, Heading, prefix_root_links, too_deep, unsafe_url
 from nichesite.errors import Problem, Problems
 from nichesite.frontmatter import FRONT_MATTER, folder_category, is_page, line_of_text, parse_date, parse_faq, permalink
 from nichesite.frontmatter import PAGES_DIR as PAGES_DIR  # re-exported: still importable from here
@@ -229,7 +229,16 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         for index, product_id in enumerate(values["products"])
     )
 
-    rendered = renderer.render(source_text)
+    deep = too_deep(body)
+    if deep is not None:
+        message = f"lists and block quotes nested more than {MAX_NESTING} levels deep (the limit); flatten them"
+        problems.error(rel, body_line + deep, message, "markdown-limit")
+        return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
+    try:
+        rendered = renderer.render(source_text)
+    except BodyError as exc:
+        problems.error(rel, body_line, str(exc), "markdown-limit")
+        return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
     for url in rendered.links:
         if unsafe_url(url):
             problems.error(rel, line_of_text(body, url, body_line), f"link to a '{url.split(':', 1)[0]}:' URL is not allowed")

@@ -336,3 +336,29 @@ def test_a_markdown_file_with_no_name_is_a_warning_not_a_silent_skip(site, name)
     expected = f"content/tips/{name}:1: warning: the file name '{name}' has nothing before the extension: skipped"
     assert expected in result.stderr
     assert run_nichesite("build", root, "--strict").returncode == 1
+
+
+def test_markdown_nested_past_the_limit_is_an_error_at_its_line_and_the_rest_is_reported(site):
+    deep = "".join(f"{'    ' * level}- level {level + 1}\n" for level in range(300))  # crashed Python-Markdown
+    root = site(
+        {
+            "content/a.md": GOOD,
+            "content/deep.md": "---\ntitle: Deep\ndate: 2026-10-02\n---\n" + deep,
+            "content/bad.md": "---\ntitle: Bad\ndate: 2026-13-01\n---\nBody\n",
+        }
+    )
+    stderr = build_fails(root)
+    # the body starts on line 5; its 51st line opens the 51st level
+    assert "content/deep.md:55: error: lists and block quotes nested more than 50 levels deep (the limit); flatten them" in stderr
+    assert "content/bad.md:3: error: date: '2026-13-01' is not a valid date" in stderr
+    assert "internal error" not in stderr
+
+
+def test_html_blocks_nested_too_deeply_to_render_are_an_error_at_the_body(site):
+    divs = '<div markdown="1">\n' * 600 + "Deep.\n" + "</div>\n" * 600
+    root = site({"content/a.md": GOOD, "content/divs.md": "---\ntitle: Divs\ndate: 2026-10-02\n---\n" + divs})
+    stderr = build_fails(root)
+    assert (
+        "content/divs.md:5: error: Markdown nested too deeply to render (lists, block quotes or HTML blocks inside each other); flatten it"
+        in stderr
+    )
