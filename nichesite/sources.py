@@ -18,7 +18,7 @@ from nichesite import content, statefile, workers
 from nichesite.body import BodyRenderer
 from nichesite.content import Entry, ParsedSource, ParseSettings
 from nichesite.errors import Problem, error, warning
-from nichesite.files import MARKDOWN, NotRegularFile, Scan, decode_text, read_regular, scan_files, why_unreadable
+from nichesite.files import MARKDOWN, FileTooLarge, NotRegularFile, Scan, decode_text, read_regular, scan_files, why_unreadable
 from nichesite.shortcodes import ShortcodeRules
 from nichesite.state import BuildState, FileSignature, SourceRecord
 from nichesite.theme import Theme
@@ -27,6 +27,9 @@ Report = Callable[[int, int], None]  # (done, total)
 
 PARALLEL_PARSE_MIN = 200  # sources to parse before worker processes pay for themselves
 RACY_NS = 2_000_000_000  # a file changed this recently is checked by its bytes: a second save may keep its stat
+# A source's size limit: ten times the longest real articles (~100 KB, 15,000 words). At 1 MB
+# Python-Markdown takes 0.5 s for prose and up to ~6 s for tables or 50-deep quotes (~100 MB).
+MAX_SOURCE_BYTES = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +63,15 @@ def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, 
             if cached is not None and cached.signature == signature and signature.ctime_ns < racy:
                 records[rel] = cached
                 continue
-            data = read_regular(full)
+            data = read_regular(full, MAX_SOURCE_BYTES)
         except NotRegularFile as exc:  # made a named pipe since the scan
             problems.append(_not_read(rel, exc.kind))
+            continue
+        except FileTooLarge as exc:
+            message = (
+                f"the file has {exc.size:,} bytes; a source may have at most {MAX_SOURCE_BYTES:,} (1 MB): split it into several articles"
+            )
+            problems.append(error(rel, 1, message, "too-large"))
             continue
         except OSError as exc:
             problems.append(error(rel, 1, f"cannot read file: {why_unreadable(exc)}", "unreadable"))

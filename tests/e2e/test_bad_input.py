@@ -362,3 +362,14 @@ def test_html_blocks_nested_too_deeply_to_render_are_an_error_at_the_body(site):
         "content/divs.md:5: error: Markdown nested too deeply to render (lists, block quotes or HTML blocks inside each other); flatten it"
         in stderr
     )
+
+
+def test_a_source_over_one_megabyte_is_an_error_and_is_not_parsed(site):
+    text = article("Huge", body="Words of a paragraph that goes on.\n\n" * 30_000)
+    root = site({"content/a.md": GOOD, "content/huge.md": text})
+    size = len(text.encode())
+    stderr = build_fails(root)
+    assert (
+        f"content/huge.md:1: error: the file has {size:,} bytes; a source may have at most 1,000,000 (1 MB): split it into several articles"
+        in stderr
+    )
