@@ -15,6 +15,7 @@ from nichesite.errors import Problem, error
 IGNORED_SUFFIXES = (".swp", ".swo", ".swx", "~", ".tmp", ".bak", ".crdownload", ".part")
 IGNORED_NAMES = frozenset({"4913", ".DS_Store", "Thumbs.db", "desktop.ini"})
 MARKDOWN = (".md", ".markdown")
+NAME_MAX = 255  # bytes in one file name: Linux and macOS file systems (Windows: 255 UTF-16 units)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -176,11 +177,17 @@ def scan_files(root: Path) -> Scan:
     return Scan(found, skipped)
 
 
+def long_part(path: str) -> str | None:
+    """The first '/'-separated part of a path too long for a file name (NAME_MAX bytes), or None."""
+    return next((part for part in path.split("/") if len(part.encode("utf-8", "surrogatepass")) > NAME_MAX), None)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write a file whole or not at all: through a temporary file in the same folder, then
-    `os.replace`, so a reader (or a crash) never sees half of it."""
+    `os.replace`, so a reader (or a crash) never sees half of it. The temporary name keeps
+    only the start of the file's name: a name near NAME_MAX must not make it too long."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -11,7 +11,7 @@ from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from nichesite.errors import Problems
-from nichesite.files import read_text
+from nichesite.files import NAME_MAX, long_part, read_text
 from nichesite.schema import Field, Validator
 from nichesite.yamlutil import YamlMap, load_yaml
 
@@ -134,6 +134,10 @@ def load_catalog(site_dir: Path) -> tuple[ProductCatalog, Problems]:
         product_id = str(key)
         if not _ID.fullmatch(product_id):
             problems.error(PRODUCTS_FILE, line, f"product id '{product_id}' must be letters, digits, '-' or '_'")
+            continue
+        if long_part(product_id) is not None:  # cloak: true makes it a folder name, /go/<id>/
+            message = f"product id '{product_id[:40]}...' is {len(product_id)} characters long; an id may have at most {NAME_MAX}"
+            problems.error(PRODUCTS_FILE, line, message)
             continue
         before = len(problems.errors)
         values = validator.mapping(record, SCHEMA, product_id, line)

@@ -373,3 +373,28 @@ def test_a_source_over_one_megabyte_is_an_error_and_is_not_parsed(site):
         f"content/huge.md:1: error: the file has {size:,} bytes; a source may have at most 1,000,000 (1 MB): split it into several articles"
         in stderr
     )
+
+
+def test_a_slug_longer_than_a_file_name_is_an_error_at_the_slug_line(site):
+    root = site({"content/a.md": GOOD, "content/long.md": article("Long", slug="a" * 300)})
+    stderr = build_fails(root)
+    expected = f"content/long.md:6: error: the URL part '{'a' * 40}...' is 300 bytes long, more than the 255 a file name may have; shorten the slug"
+    assert expected in stderr
+
+
+def test_long_titles_tags_and_categories_give_short_slugs_cut_at_a_word(site):
+    words = "why my cherry shrimp keep dying after every water change " * 6  # 342 characters
+    root = site({"content/a.md": article(words, tags=f"[{words}]", category=words)})
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    folders = {p.relative_to(root / "public").as_posix() for p in (root / "public").rglob("*") if p.is_dir()}
+    slug = "why-my-cherry-shrimp-keep-dying-after-every-water-change-why-my-cherry-shrimp"
+    assert {slug, f"tag/{slug}", f"category/{slug}"} <= folders
+
+
+def test_a_product_id_longer_than_a_file_name_is_an_error_at_its_line(site):
+    products = f"ok:\n  name: Fine\n  url: https://shop.example/ok\n{'p' * 300}:\n  name: Long\n  url: https://shop.example/long\n"
+    config = "title: T\nbase_url: https://t.example\naffiliate:\n  cloak: true\n"  # the id would name the folder /go/<id>/
+    root = site({"content/a.md": GOOD, "data/products.yaml": products}, config=config)
+    stderr = build_fails(root)
+    assert f"data/products.yaml:4: error: product id '{'p' * 40}...' is 300 characters long; an id may have at most 255" in stderr

@@ -3,7 +3,7 @@ import socket
 
 import pytest
 
-from nichesite.files import FileTooLarge, NotRegularFile, Skipped, decode_text, read_regular, scan_files
+from nichesite.files import FileTooLarge, NotRegularFile, Skipped, decode_text, read_regular, scan_files, write_atomic
 
 
 def test_scan_lists_files_in_path_part_order_skipping_ignored_names_and_symlinked_folders(tmp_path) -> None:
@@ -71,3 +71,10 @@ def test_decode_text_drops_the_bom_normalises_line_ends_and_names_the_bad_line()
     assert decode_text(b"\xef\xbb\xbfa\r\nb\rc\n", "x.md") == ("a\nb\nc\n", [])
     text, problems = decode_text(b"ok\nstill ok\nbad \xff here\n", "x.md")
     assert text is None and str(problems[0]).startswith("x.md:3: error: file is not UTF-8 text")
+
+
+def test_write_atomic_writes_a_file_whose_name_is_as_long_as_a_name_may_be(tmp_path) -> None:
+    target = tmp_path / ("n" * 250 + ".html")  # 255 bytes: its temporary name must not be longer
+    write_atomic(target, b"data")
+    assert target.read_bytes() == b"data"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
