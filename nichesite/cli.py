@@ -81,7 +81,7 @@ def build(
 def _require_site(site: Path) -> None:
     if not site.is_dir():
         raise click.UsageError(f"site folder {site} does not exist")
-    if not (site / "site.yaml").is_file():
+    if not os.path.lexists(site / "site.yaml"):  # one that is there but unreadable is reported by the build
         raise click.UsageError(f"{site} has no site.yaml: is it a nichesite site? (`nichesite new DIR` makes one)")
 
 

@@ -234,7 +234,7 @@ def load_config(site_dir: Path, base_url: str | None = None) -> tuple[SiteConfig
     """Read and validate SITE/site.yaml; base_url (flag or NICHESITE_BASE_URL) overrides the file."""
     problems = Problems()
     path = site_dir / CONFIG_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         problems.error(CONFIG_FILE, 1, f"no {CONFIG_FILE} in {site_dir}: is this a nichesite site folder?")
         return None, problems
     text, read_problems = read_text(path, CONFIG_FILE)

@@ -10,8 +10,9 @@ from types import MappingProxyType
 from typing import Any
 
 from nichesite import shortcodes
-from nichesite.body import BodyRenderer, Heading, prefix_root_links, unsafe_url
+from nichesite.body import MAX_NESTING, BodyError, BodyRenderer, Heading, prefix_root_links, too_deep, unsafe_url
 from nichesite.errors import Problem, Problems
+from nichesite.files import NAME_MAX, long_part
 from nichesite.frontmatter import FRONT_MATTER, folder_category, is_page, line_of_text, parse_date, parse_faq, permalink
 from nichesite.frontmatter import PAGES_DIR as PAGES_DIR  # re-exported: still importable from here
 from nichesite.schema import Validator
@@ -229,20 +230,36 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         for index, product_id in enumerate(values["products"])
     )
 
-    rendered = renderer.render(source_text)
+    deep = too_deep(body)
+    if deep is not None:
+        message = f"lists and block quotes nested more than {MAX_NESTING} levels deep (the limit); flatten them"
+        problems.error(rel, body_line + deep, message, "markdown-limit")
+        return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
+    try:
+        rendered = renderer.render(source_text)
+    except BodyError as exc:
+        problems.error(rel, body_line, str(exc), "markdown-limit")
+        return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
     for url in rendered.links:
         if unsafe_url(url):
             problems.error(rel, line_of_text(body, url, body_line), f"link to a '{url.split(':', 1)[0]}:' URL is not allowed")
 
+    day = date[0] if date else None
+    path = permalink(settings.permalink, slug, category, day, settings.language) if kind == "article" else f"/{slug}/"
+    too_long = long_part(path)
+    if too_long is not None:
+        size = len(too_long.encode("utf-8", "surrogatepass"))
+        shown = too_long if len(too_long) <= 40 else f"{too_long[:40]}..."
+        message = f"the URL part '{shown}' is {size} bytes long, more than the {NAME_MAX} a file name may have; shorten the slug"
+        problems.error(rel, data.line_of("slug") if "slug" in data else data.line_of("title"), message, "slug-too-long")
     if problems.errors:
         return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
-    day = date[0] if date else None
     entry = Entry(
         source=rel,
         kind=kind,
         title=title,
         slug=slug,
-        path=permalink(settings.permalink, slug, category, day, settings.language) if kind == "article" else f"/{slug}/",
+        path=path,
         date=day,
         published=date[1] if date else "",
         updated=updated[0] if updated else None,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from nichesite.errors import Problem, error
@@ -11,6 +14,27 @@ from nichesite.errors import Problem, error
 # Editors' temporary files and droppings: never content, never a reason to rebuild.
 IGNORED_SUFFIXES = (".swp", ".swo", ".swx", "~", ".tmp", ".bak", ".crdownload", ".part")
 IGNORED_NAMES = frozenset({"4913", ".DS_Store", "Thumbs.db", "desktop.ini"})
+MARKDOWN = (".md", ".markdown")
+NAME_MAX = 255  # bytes in one file name: Linux and macOS file systems (Windows: 255 UTF-16 units)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+class NotRegularFile(OSError):
+    """A named pipe, socket, device or folder where a file was expected: never read (reading a
+    named pipe waits for a writer, forever)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(errno.EINVAL, f"not a regular file ({kind})")
+        self.kind = kind
+
+
+class FileTooLarge(OSError):
+    """A file over the size limit of what reads it; only the limit was read."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(errno.EFBIG, f"{size:,} bytes, over the limit of {limit:,}")
+        self.size = size
+        self.limit = limit
 
 
 def is_ignored_name(name: str) -> bool:
@@ -19,12 +43,58 @@ def is_ignored_name(name: str) -> bool:
 
 
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
-    """Read UTF-8 text, dropping a BOM and normalising CRLF/CR to LF; non-UTF-8 is an error."""
+    """Read UTF-8 text, dropping a BOM and normalising CRLF/CR to LF; non-UTF-8 is an error,
+    and so is anything but a regular file."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as exc:
-        return None, [error(rel, 1, f"cannot read file: {exc.strerror or exc}")]
+        return None, [error(rel, 1, f"cannot read file: {why_unreadable(exc)}")]
     return decode_text(data, rel)
+
+
+def read_regular(path: str | Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file. It is opened without blocking and checked once open, so a
+    named pipe, socket or device found in its place raises NotRegularFile instead of hanging;
+    a file over `limit` bytes raises FileTooLarge (no more than the limit is read)."""
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(kind_of(st.st_mode))
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        if limit is None:
+            return handle.read()
+        if st.st_size > limit:
+            raise FileTooLarge(st.st_size, limit)
+        data = handle.read(limit + 1)
+        if len(data) > limit:  # grew since the fstat
+            raise FileTooLarge(max(st.st_size, len(data)), limit)
+        return data
+
+
+def kind_of(mode: int) -> str:
+    """What a file that is not a regular file is, for messages."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a file"
+
+
+def why_unreadable(exc: OSError) -> str:
+    """The reason in `cannot read file: REASON`, in words a user recognises."""
+    if exc.errno == errno.ELOOP:
+        return "symlink loop (the link leads back to itself)"
+    if exc.errno == errno.ENOENT and exc.filename and os.path.islink(exc.filename):
+        return "symlink to a file that does not exist"
+    return exc.strerror or str(exc)
 
 
 def decode_text(data: bytes, rel: str) -> tuple[str | None, list[Problem]]:
@@ -41,12 +111,34 @@ def decode_text(data: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
-def scan_files(root: Path) -> list[tuple[str, str, bool]]:
-    """(path under root, path to open, whether it is a symlink) of every file below root,
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A folder entry that is not read, and why: `kind` is "special" (a named pipe, socket or
+    device), "broken" (a symlink loop or a link to nothing) or "nameless" (`..md`: a Markdown
+    file with nothing before the extension, hidden as a dot file)."""
+
+    rel: str  # path under the scanned root
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What `scan_files` found: the regular files to read, and what it skipped and why."""
+
+    files: list[tuple[str, str, bool]]  # (path under root, path to open, whether it is a symlink)
+    skipped: list[Skipped]
+
+
+def scan_files(root: Path) -> Scan:
+    """Every regular file below root as (path under root, path to open, whether it is a symlink),
     sorted by '/'-separated parts, skipping ignored names and not following symlinked folders
-    (a loop or a link out of the site must not hang or leak a build). Plain strings: a Path
-    per file costs more than its stat at thousands of sources."""
+    (a loop or a link out of the site must not hang or leak a build). Named pipes, sockets,
+    devices and broken symlinks are never opened (a pipe would block the build): they are listed
+    in `skipped` for the caller to report. Plain strings: a Path per file costs more than its
+    stat at thousands of sources; an entry costs no stat at all unless it is a symlink."""
     found: list[tuple[str, str, bool]] = []
+    skipped: list[Skipped] = []
 
     def walk(folder: str, prefix: str) -> None:
         try:
@@ -55,29 +147,47 @@ def scan_files(root: Path) -> list[tuple[str, str, bool]]:
         except OSError:
             return
         for item in items:
+            rel = f"{prefix}{item.name}"
             if is_ignored_name(item.name):
+                if item.name.lower().endswith(MARKDOWN) and not item.name.rsplit(".", 1)[0].strip("."):
+                    skipped.append(Skipped(rel, "nameless", f"the file name '{item.name}' has nothing before the extension"))
                 continue
             try:
-                is_dir = item.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
                 if not item.is_symlink():
-                    walk(item.path, f"{prefix}{item.name}/")
-            else:
-                found.append((f"{prefix}{item.name}", item.path, item.is_symlink()))
+                    if item.is_dir(follow_symlinks=False):
+                        walk(item.path, f"{rel}/")
+                    elif item.is_file(follow_symlinks=False):
+                        found.append((rel, item.path, False))
+                    else:
+                        skipped.append(Skipped(rel, "special", kind_of(item.stat(follow_symlinks=False).st_mode)))
+                    continue
+                mode = item.stat().st_mode  # where the link leads
+            except OSError as exc:
+                skipped.append(Skipped(rel, "broken", why_unreadable(exc)))
+                continue
+            if stat.S_ISREG(mode):
+                found.append((rel, item.path, True))
+            elif not stat.S_ISDIR(mode):  # a symlinked folder is not followed, silently
+                skipped.append(Skipped(rel, "special", f"a symlink to {kind_of(mode)}"))
 
     if root.is_dir():
         walk(str(root), "")
     found.sort(key=lambda f: f[0].split("/"))
-    return found
+    skipped.sort(key=lambda s: s.rel.split("/"))
+    return Scan(found, skipped)
+
+
+def long_part(path: str) -> str | None:
+    """The first '/'-separated part of a path too long for a file name (NAME_MAX bytes), or None."""
+    return next((part for part in path.split("/") if len(part.encode("utf-8", "surrogatepass")) > NAME_MAX), None)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write a file whole or not at all: through a temporary file in the same folder, then
-    `os.replace`, so a reader (or a crash) never sees half of it."""
+    `os.replace`, so a reader (or a crash) never sees half of it. The temporary name keeps
+    only the start of the file's name: a name near NAME_MAX must not make it too long."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

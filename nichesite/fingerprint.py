@@ -30,6 +30,7 @@ import jinja2
 import markdown
 
 from nichesite import __version__, feeds
+from nichesite.files import read_regular
 from nichesite.index import SiteIndex
 from nichesite.plan import LIST_KINDS, RenderJob
 from nichesite.theme import Theme
@@ -111,5 +112,5 @@ def static_fingerprint(path: Path, st: os.stat_result, racy: bool) -> str:
     change on every write, even when a tool sets the mtime back); by its content when written
     just now (a second edit within the file system's timestamp granularity keeps them all)."""
     if racy:
-        return digest(str(path), "bytes", hashlib.sha256(path.read_bytes()).hexdigest())
+        return digest(str(path), "bytes", hashlib.sha256(read_regular(path)).hexdigest())
     return digest(str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)

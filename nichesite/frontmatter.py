@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from pathlib import PurePosixPath
 
-from nichesite.body import BodyRenderer
+from nichesite.body import BodyError, BodyRenderer
 from nichesite.errors import Problems
 from nichesite.schema import Field
 from nichesite.slugs import slugify
@@ -87,7 +87,11 @@ def parse_faq(data: YamlMap, rel: str, problems: Problems, renderer: BodyRendere
         if not isinstance(q, str) or not isinstance(a, str) or not q.strip() or not a.strip():
             problems.error(rel, line, "faq entry: 'q' and 'a' must be non-empty text")
             continue
-        answer = renderer.render(a).html
+        try:
+            answer = renderer.render(a).html
+        except BodyError as exc:
+            problems.error(rel, line, f"faq entry: {exc}")
+            continue
         entries.append((q.strip(), answer))
     return tuple(entries)
 

@@ -35,7 +35,7 @@ from nichesite.render import PageRenderer, site_view
 from nichesite.shortcodes import ShortcodeRules
 from nichesite.sources import Sources, read_sources, static_files
 from nichesite.state import EMPTY_STATE, BuildState, Derived, OutputRecord
-from nichesite.theme import CompiledTemplates, Theme, make_environment, resolve_theme
+from nichesite.theme import CompiledTemplates, Theme, make_environment, resolve_theme, template_problems
 from nichesite.views import ViewFactory
 from nichesite.write import Plan, is_stale, write_in_place, write_staged
 
@@ -199,6 +199,7 @@ def read_site(
     problems += sources.problems
     statics, found = static_files(options.site_dir, theme)
     problems += found
+    problems += template_problems(theme)
     today = options.today
     index = build_index(list(sources.entries), config.language, options.drafts, previous.derived.related, today)
     problems += held_back(sources.entries, options.drafts, today)

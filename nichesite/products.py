@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from nichesite.errors import Problems
-from nichesite.files import read_text
+from nichesite.files import NAME_MAX, long_part, read_text
 from nichesite.schema import Field, Validator
 from nichesite.yamlutil import YamlMap, load_yaml
 
@@ -177,7 +178,7 @@ def load_catalog(site_dir: Path) -> tuple[ProductCatalog, Problems]:
     """Read data/products.yaml if the site has one; every problem names the product and line."""
     problems = Problems()
     path = site_dir / PRODUCTS_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # anything else there (a named pipe, a broken link) is reported
         return EMPTY_CATALOG, problems
     text, read_problems = read_text(path, PRODUCTS_FILE)
     problems.extend(read_problems)
@@ -201,6 +202,10 @@ def load_catalog(site_dir: Path) -> tuple[ProductCatalog, Problems]:
         if not _ID.fullmatch(product_id):
             problems.error(PRODUCTS_FILE, line, f"product id '{product_id}' must be letters, digits, '-' or '_'")
             broken.add(product_id)
+            continue
+        if long_part(product_id) is not None:  # cloak: true makes it a folder name, /go/<id>/
+            message = f"product id '{product_id[:40]}...' is {len(product_id)} characters long; an id may have at most {NAME_MAX}"
+            problems.error(PRODUCTS_FILE, line, message)
             continue
         before = len(problems.errors)
         values = validator.mapping(record, SCHEMA, product_id, line)

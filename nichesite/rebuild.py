@@ -8,6 +8,7 @@ too, so stopping during that one is just as clean.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -34,12 +35,21 @@ def stop_on_sigterm() -> None:
 
 def rebuild_loop(watcher: SiteWatcher, on_batch: Callable[[ChangeBatch], None]) -> NoReturn:
     """Hand each batch of changes to `on_batch` (the rebuild), after saying what changed; runs
-    until KeyboardInterrupt, which it leaves to the caller."""
+    until KeyboardInterrupt, which it leaves to the caller. Bad content is reported by the
+    build itself; an exception escaping a rebuild is a bug in nichesite, said in one line as
+    `nichesite build` says it, and the session goes on: the next save builds again."""
     while True:
         batch = watcher.next_batch()
         if batch is not None:
             click.echo(f"Changed: {batch.describe()}", err=True)
-            on_batch(batch)
+            try:
+                on_batch(batch)
+            except Exception as exc:
+                if os.environ.get("NICHESITE_DEBUG"):
+                    raise
+                click.echo(
+                    f"nichesite: internal error: {type(exc).__name__}: {exc} (set NICHESITE_DEBUG=1 for details); still watching", err=True
+                )
 
 
 def watch_and_build(options: BuildOptions, poll: bool = False) -> int:

@@ -18,7 +18,7 @@ from nichesite import content, statefile, workers
 from nichesite.body import BodyRenderer
 from nichesite.content import Entry, ParsedSource, ParseSettings
 from nichesite.errors import Problem, error, warning
-from nichesite.files import decode_text, scan_files
+from nichesite.files import MARKDOWN, FileTooLarge, NotRegularFile, Scan, decode_text, read_regular, scan_files, why_unreadable
 from nichesite.shortcodes import ShortcodeRules
 from nichesite.state import BuildState, FileSignature, SourceRecord
 from nichesite.theme import Theme
@@ -27,7 +27,9 @@ Report = Callable[[int, int], None]  # (done, total)
 
 PARALLEL_PARSE_MIN = 200  # sources to parse before worker processes pay for themselves
 RACY_NS = 2_000_000_000  # a file changed this recently is checked by its bytes: a second save may keep its stat
-MARKDOWN = (".md", ".markdown")
+# A source's size limit: ten times the longest real articles (~100 KB, 15,000 words). At 1 MB
+# Python-Markdown takes 0.5 s for prose and up to ~6 s for tables or 50-deep quotes (~100 MB).
+MAX_SOURCE_BYTES = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +63,18 @@ def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, 
             if cached is not None and cached.signature == signature and signature.ctime_ns < racy:
                 records[rel] = cached
                 continue
-            with open(full, "rb") as handle:
-                data = handle.read()
+            data = read_regular(full, MAX_SOURCE_BYTES)
+        except NotRegularFile as exc:  # made a named pipe since the scan
+            problems.append(_not_read(rel, exc.kind))
+            continue
+        except FileTooLarge as exc:
+            message = (
+                f"the file has {exc.size:,} bytes; a source may have at most {MAX_SOURCE_BYTES:,} (1 MB): split it into several articles"
+            )
+            problems.append(error(rel, 1, message, "too-large"))
+            continue
         except OSError as exc:
-            problems.append(error(rel, 1, f"cannot read file: {exc.strerror or exc}", "unreadable"))
+            problems.append(error(rel, 1, f"cannot read file: {why_unreadable(exc)}", "unreadable"))
             continue
         key = statefile.source_digest(data, digest)
         if cached is not None and cached.digest == key:
@@ -104,15 +114,17 @@ def _check_all(
 def content_paths(site_dir: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
     """The Markdown files under content/ as (path in the site, path to open); a symlink to a
     file outside the site is not read (as in static/), so a build never publishes a file from
-    elsewhere on the machine."""
+    elsewhere on the machine. A Markdown name that is no regular file is reported: a broken
+    symlink is an error (the article would be missing), a named pipe or socket a warning."""
     root = site_dir.resolve()
     paths: list[tuple[str, str]] = []
-    problems: list[Problem] = []
-    for rel, full, link in scan_files(site_dir / "content"):
+    scan = scan_files(site_dir / "content")
+    problems = _skipped_problems(scan, "content", "not read", markdown=True)
+    for rel, full, link in scan.files:
         if not rel.lower().endswith(MARKDOWN):
             continue
         rel = f"content/{rel}"
-        if link and not Path(full).resolve().is_relative_to(root):
+        if link and not Path(os.path.realpath(full)).is_relative_to(root):
             problems.append(warning(rel, 1, "symlink to a file outside the site is not read", "symlink-outside"))
             continue
         paths.append((rel, full))
@@ -127,16 +139,47 @@ def static_files(site_dir: Path, theme: Theme) -> tuple[tuple[tuple[str, Path], 
     problems: list[Problem] = []
     roots = [(d, None) for d in theme.static_dirs] + [(site_dir / "static", "static"), (site_dir / "content", "content")]
     for root, kind in roots:
-        for output, full, link in scan_files(root):
+        scan = scan_files(root)
+        real = Path(os.path.realpath(root))
+        if real.is_relative_to(site_dir):
+            where = real.relative_to(site_dir).as_posix()
+            problems += _skipped_problems(scan, where, "not copied", markdown=False if kind == "content" else None)
+        for output, full, link in scan.files:
             if kind == "content" and output.lower().endswith(MARKDOWN):
                 continue
             path = Path(full)
-            if kind and link and not path.resolve().is_relative_to(site_dir):
+            if kind and link and not Path(os.path.realpath(full)).is_relative_to(site_dir):
                 rel = path.relative_to(site_dir).as_posix()
                 problems.append(warning(rel, 1, "symlink to a file outside the site is not copied", "symlink-outside"))
                 continue
             files[output.casefold()] = (output, path)
     return tuple(sorted(files.values())), problems
+
+
+def _skipped_problems(scan: Scan, folder: str, what: str, markdown: bool | None) -> list[Problem]:
+    """The entries a scan of `folder` skipped, reported at their path: only the Markdown ones
+    (`markdown` true), only the others (false), or all (None). Only a Markdown source that
+    cannot be read is an error; a file to copy, or a named pipe anywhere, is a warning."""
+    problems: list[Problem] = []
+    for skipped in scan.skipped:
+        is_markdown = skipped.rel.lower().endswith(MARKDOWN)
+        if markdown is not None and is_markdown != markdown:
+            continue
+        rel = f"{folder}/{skipped.rel}"
+        if skipped.kind == "nameless":
+            if folder == "content":
+                problems.append(warning(rel, 1, f"{skipped.reason}: skipped; give it a name, such as my-article.md", "nameless-file"))
+        elif skipped.kind == "broken" and is_markdown and folder == "content":
+            problems.append(error(rel, 1, f"cannot read file: {skipped.reason}", "unreadable"))
+        elif skipped.kind == "broken":
+            problems.append(warning(rel, 1, f"cannot read file: {skipped.reason}; {what}", "unreadable"))
+        else:
+            problems.append(_not_read(rel, skipped.reason, what))
+    return problems
+
+
+def _not_read(rel: str, kind: str, what: str = "not read") -> Problem:
+    return warning(rel, 1, f"not a regular file ({kind}): {what}", "not-a-file")
 
 
 # -- parsing, in worker processes when there are many ------------------------------------------

@@ -7,6 +7,7 @@ Lookup order for a template: the site's `templates/`, then the chosen theme (a s
 
 from __future__ import annotations
 
+import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,8 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 
-from nichesite.errors import Problem, error
+from nichesite.errors import Problem, error, warning
+from nichesite.files import scan_files
 
 DEFAULT_THEME = "default"
 
@@ -68,6 +70,23 @@ def resolve_theme(site_dir: Path, name: str, line: int = 1) -> tuple[Theme | Non
     if chosen.resolve() != default.resolve():
         dirs.append(default)
     return Theme(name, site_dir, tuple(dirs)), []
+
+
+def template_problems(theme: Theme) -> list[Problem]:
+    """What in the site's own template folders is no regular file (a named pipe, a broken
+    symlink): Jinja never opens it, so a template of the same name further down the lookup
+    order is used, or none is found; say so at its path."""
+    site = Path(os.path.realpath(theme.site_dir))
+    problems: list[Problem] = []
+    for folder in dict.fromkeys([theme.site_dir / "templates", *theme.template_dirs]):
+        real = Path(os.path.realpath(folder))
+        if not real.is_relative_to(site):
+            continue  # a shipped theme
+        where = real.relative_to(site).as_posix()
+        for skipped in scan_files(folder).skipped:
+            if skipped.kind != "nameless":
+                problems.append(warning(f"{where}/{skipped.rel}", 1, f"not a regular file ({skipped.reason}): not read", "not-a-file"))
+    return problems
 
 
 class CompiledTemplates(jinja2.BytecodeCache):

@@ -12,6 +12,7 @@ whole site again, so a missed or duplicated event cannot produce a wrong site.
 from __future__ import annotations
 
 import errno
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -69,8 +70,8 @@ class WatchRules:
             rel = absolute.relative_to(self.site_dir)
         except ValueError:
             try:
-                rel = absolute.resolve().relative_to(self.site_dir)
-            except (ValueError, OSError):
+                rel = _real(absolute).relative_to(self.site_dir)
+            except ValueError:
                 return None
         parts = rel.parts
         if not parts or any(is_ignored_name(part) for part in parts):
@@ -83,13 +84,16 @@ class WatchRules:
 
     def _in_ignored_root(self, path: Path) -> bool:
         candidates = [path]
-        try:
-            real = path.resolve()
-            if real != path:
-                candidates.append(real)
-        except OSError:
-            pass
+        real = _real(path)
+        if real != path:
+            candidates.append(real)
         return any(c.is_relative_to(root) for c in candidates for root in self.ignored_roots)
+
+
+def _real(path: Path) -> Path:
+    """The real path, as far as it resolves: a symlink loop or a broken link (saved while the
+    site is watched) must not raise in the watcher's thread, which would end the watch."""
+    return Path(os.path.realpath(path))
 
 
 class ChangeCollector(FileSystemEventHandler):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nichesite import workers
 from nichesite.errors import Problem
-from nichesite.files import write_atomic
+from nichesite.files import read_regular, write_atomic
 from nichesite.output import StagedOutput, UnsafeOutput, pause_point
 from nichesite.plan import RenderJob
 from nichesite.render import PageRenderer
@@ -144,7 +144,7 @@ def write_in_place(out: Path, plan: Plan, renderer: PageRenderer, site_dir: Path
     for output, path in plan.dirty_statics:
         target = inside(out, output)
         _remove_if_not_file(target)
-        write_atomic(target, path.read_bytes())
+        write_atomic(target, read_regular(path))
         records[output] = _file_record(plan.fingerprints[output], target)
         written.append(output)
     return Written(records, (), tuple(j.output for j in plan.dirty), tuple(sorted(written)))

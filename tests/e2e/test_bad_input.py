@@ -3,6 +3,7 @@ traceback, and nothing is lost or executed."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -278,3 +279,122 @@ def test_content_symlink_to_a_file_outside_the_site_is_not_read(site, tmp_path):
 def test_unknown_theme_is_reported_at_its_line(site):
     root = site({"content/a.md": GOOD}, config="title: T\nbase_url: https://t.example\ntheme: nosuchtheme\n")
     assert "site.yaml:3: error: theme 'nosuchtheme' not found" in build_fails(root)
+
+
+def test_named_pipes_are_never_read_and_are_warnings_at_their_path(site):
+    root = site({"content/a.md": GOOD})
+    pipes = {
+        "content/x.md": "not read",
+        "content/notes.txt": "not copied",
+        "static/pipe.png": "not copied",
+        "templates/article.html": "not read",
+    }
+    for rel in pipes:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(root / rel)
+    result = run_nichesite("build", root, timeout=60)  # opening one to read would wait for a writer forever
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    for rel, what in pipes.items():
+        assert f"{rel}:1: warning: not a regular file (a named pipe (FIFO)): {what}" in result.stderr
+    assert (root / "public/a-good-article/index.html").is_file()
+    assert not (root / "public/pipe.png").exists() and not (root / "public/notes.txt").exists()
+
+
+@pytest.mark.parametrize("rel", ["site.yaml", "data/products.yaml"])
+def test_config_and_catalog_that_are_named_pipes_are_errors(site, rel):
+    root = site({"content/a.md": GOOD})
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).unlink(missing_ok=True)
+    os.mkfifo(root / rel)
+    stderr = build_fails(root)
+    assert f"{rel}:1: error: cannot read file: not a regular file (a named pipe (FIFO))" in stderr
+
+
+def test_symlink_loops_are_errors_at_the_file_and_the_other_problems_are_reported_too(site):
+    root = site({"content/a.md": GOOD, "content/bad.md": "---\ntitle: Bad\ndate: 2026-13-01\n---\nBody\n"})
+    (root / "content/loop-a.md").symlink_to("loop-b.md")
+    (root / "content/loop-b.md").symlink_to("loop-a.md")
+    (root / "content/self.md").symlink_to("self.md")
+    (root / "static").mkdir()
+    (root / "static/logo.png").symlink_to("logo.png")
+    (root / "static/gone.png").symlink_to("moved-away.png")
+    stderr = build_fails(root)
+    for name in ("loop-a", "loop-b", "self"):
+        assert f"content/{name}.md:1: error: cannot read file: symlink loop (the link leads back to itself)" in stderr
+    assert "content/bad.md:3: error: date: '2026-13-01' is not a valid date" in stderr
+    assert "static/logo.png:1: warning: cannot read file: symlink loop (the link leads back to itself); not copied" in stderr
+    assert "static/gone.png:1: warning: cannot read file: symlink to a file that does not exist; not copied" in stderr
+    assert "internal error" not in stderr
+
+
+@pytest.mark.parametrize("name", ["..md", ".md", "..markdown"])
+def test_a_markdown_file_with_no_name_is_a_warning_not_a_silent_skip(site, name):
+    root = site({"content/a.md": GOOD, f"content/tips/{name}": article("Nameless")})
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    expected = f"content/tips/{name}:1: warning: the file name '{name}' has nothing before the extension: skipped"
+    assert expected in result.stderr
+    assert run_nichesite("build", root, "--strict").returncode == 1
+
+
+def test_markdown_nested_past_the_limit_is_an_error_at_its_line_and_the_rest_is_reported(site):
+    deep = "".join(f"{'    ' * level}- level {level + 1}\n" for level in range(300))  # crashed Python-Markdown
+    root = site(
+        {
+            "content/a.md": GOOD,
+            "content/deep.md": "---\ntitle: Deep\ndate: 2026-10-02\n---\n" + deep,
+            "content/bad.md": "---\ntitle: Bad\ndate: 2026-13-01\n---\nBody\n",
+        }
+    )
+    stderr = build_fails(root)
+    # the body starts on line 5; its 51st line opens the 51st level
+    assert "content/deep.md:55: error: lists and block quotes nested more than 50 levels deep (the limit); flatten them" in stderr
+    assert "content/bad.md:3: error: date: '2026-13-01' is not a valid date" in stderr
+    assert "internal error" not in stderr
+
+
+def test_html_blocks_nested_too_deeply_to_render_are_an_error_at_the_body(site):
+    divs = '<div markdown="1">\n' * 600 + "Deep.\n" + "</div>\n" * 600
+    root = site({"content/a.md": GOOD, "content/divs.md": "---\ntitle: Divs\ndate: 2026-10-02\n---\n" + divs})
+    stderr = build_fails(root)
+    assert (
+        "content/divs.md:5: error: Markdown nested too deeply to render (lists, block quotes or HTML blocks inside each other); flatten it"
+        in stderr
+    )
+
+
+def test_a_source_over_one_megabyte_is_an_error_and_is_not_parsed(site):
+    text = article("Huge", body="Words of a paragraph that goes on.\n\n" * 30_000)
+    root = site({"content/a.md": GOOD, "content/huge.md": text})
+    size = len(text.encode())
+    stderr = build_fails(root)
+    assert (
+        f"content/huge.md:1: error: the file has {size:,} bytes; a source may have at most 1,000,000 (1 MB): split it into several articles"
+        in stderr
+    )
+
+
+def test_a_slug_longer_than_a_file_name_is_an_error_at_the_slug_line(site):
+    root = site({"content/a.md": GOOD, "content/long.md": article("Long", slug="a" * 300)})
+    stderr = build_fails(root)
+    expected = f"content/long.md:6: error: the URL part '{'a' * 40}...' is 300 bytes long, more than the 255 a file name may have; shorten the slug"
+    assert expected in stderr
+
+
+def test_long_titles_tags_and_categories_give_short_slugs_cut_at_a_word(site):
+    words = "why my cherry shrimp keep dying after every water change " * 6  # 342 characters
+    root = site({"content/a.md": article(words, tags=f"[{words}]", category=words)})
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    folders = {p.relative_to(root / "public").as_posix() for p in (root / "public").rglob("*") if p.is_dir()}
+    slug = "why-my-cherry-shrimp-keep-dying-after-every-water-change-why-my-cherry-shrimp"
+    assert {slug, f"tag/{slug}", f"category/{slug}"} <= folders
+
+
+def test_a_product_id_longer_than_a_file_name_is_an_error_at_its_line(site):
+    products = f"ok:\n  name: Fine\n  url: https://shop.example/ok\n{'p' * 300}:\n  name: Long\n  url: https://shop.example/long\n"
+    config = "title: T\nbase_url: https://t.example\naffiliate:\n  cloak: true\n"  # the id would name the folder /go/<id>/
+    root = site({"content/a.md": GOOD, "data/products.yaml": products}, config=config)
+    stderr = build_fails(root)
+    assert f"data/products.yaml:4: error: product id '{'p' * 40}...' is 300 characters long; an id may have at most 255" in stderr

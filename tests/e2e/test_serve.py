@@ -229,6 +229,32 @@ def test_broken_front_matter_keeps_the_old_page_and_a_fix_recovers(preview, site
     assert "nichesite-error-overlay" not in preview.get("/first-fix/")[1]
 
 
+def test_a_save_that_crashed_python_markdown_is_an_error_the_server_survives_and_a_fix_recovers(preview, site):
+    target = site / "content" / "tips" / "first.md"
+    deep = "".join(f"{'    ' * level}- level {level + 1}\n" for level in range(300))  # RecursionError in Python-Markdown
+    write_article(target, "First fix", deep)
+    expected = "content/tips/first.md:57: error: lists and block quotes nested more than 50 levels deep (the limit); flatten them"
+    failed = wait_until(lambda: (s := preview.status())["ok"] is False and s, what="the failed build")
+    assert expected in failed["errors"], failed["errors"]
+    assert expected in preview.output() and "internal error" not in preview.output()
+    assert preview.process.poll() is None
+    assert "Original body text." in preview.get("/first-fix/")[1]  # the last good build is still served
+
+    write_article(target, "First fix", "Flattened body text.")
+    wait_until(page_has(preview, "/first-fix/", "Flattened body text."), what="recovery")
+    wait_until(lambda: preview.status()["ok"], what="the good build to be published")
+    assert preview.process.poll() is None
+
+
+def test_a_named_pipe_saved_into_content_neither_blocks_nor_ends_the_rebuilds(preview, site):
+    os.mkfifo(site / "content" / "tips" / "pipe.md")  # opened to read, it would wait for a writer forever
+    write_article(site / "content" / "tips" / "first.md", "First fix", "Edited after the pipe.")
+    wait_until(page_has(preview, "/first-fix/", "Edited after the pipe."), what="a rebuild past the named pipe")
+    warning = "content/tips/pipe.md:1: warning: not a regular file (a named pipe (FIFO)): not read"
+    wait_until(lambda: warning in preview.output(), what="the warning")
+    assert preview.process.poll() is None
+
+
 @pytest.mark.parametrize(
     "path",
     [

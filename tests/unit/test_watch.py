@@ -49,6 +49,18 @@ def test_only_source_paths_that_the_build_reads_are_relevant(site, rel, expected
     assert rules.relevant(str(site / rel)) == expected
 
 
+def test_a_symlink_loop_or_a_broken_link_is_a_change_not_an_exception(site):
+    """The rules run in the observer's thread: an exception there ends the watch for good."""
+    folder = site / "content" / "tips"
+    (folder / "loop-a.md").symlink_to("loop-b.md")
+    (folder / "loop-b.md").symlink_to("loop-a.md")
+    (folder / "gone.md").symlink_to("nowhere.md")
+    rules = WatchRules.for_site(site)
+    assert rules.relevant(str(folder / "loop-a.md")) == "content/tips/loop-a.md"
+    assert rules.relevant(str(folder / "gone.md")) == "content/tips/gone.md"
+    assert rules.relevant(str(site.resolve().parent / "elsewhere" / "x.md")) is None
+
+
 def test_an_output_folder_given_with_o_is_ignored_by_realpath(site, tmp_path):
     out = site / "content" / "mirror"  # as if a symlink or -o pointed inside a watched folder
     out.mkdir()
