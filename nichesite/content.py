@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
@@ -212,6 +213,10 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
                 f"slug must be lowercase ASCII letters, digits and hyphens, for example '{cleaned or 'my-article'}'",
             )
             slug = cleaned
+    elif kind == "page":  # a standalone page is named by its file, as in Hugo and Jekyll: pages/about.md is /about/
+        slug = slugify(PurePosixPath(rel).stem, settings.language)
+        if not slug:
+            problems.error(rel, 1, "the file name gives an empty URL slug; rename the file or set 'slug:' in the front matter")
     else:
         slug = slugify(title, settings.language) if title else ""
         if title.strip() and not slug:

@@ -297,3 +297,23 @@ def test_articles_dated_after_today_are_held_back_until_their_day(tmp_path):
     assert scheduled.returncode == 0
     assert (public / "next-month/index.html").is_file() and not (public / "typo-in-the-year").exists()
     assert "1 article is dated after today" in scheduled.stderr
+
+
+def test_a_standalone_page_gets_its_url_from_its_file_name_unless_slug_says_otherwise(tmp_path):
+    root = write_site(
+        tmp_path / "site",
+        {
+            "content/pages/about.md": "---\ntitle: About Shrimp Tank Fixes and its author\n---\nWho writes here.\n",
+            "content/pages/politika.md": "---\ntitle: Политика конфиденциальности\nslug: privacy\n---\nCookies.\n",
+            "content/pages/контакты.md": "---\ntitle: Напишите нам\n---\nПочта.\n",
+            "content/care/a-first-fix.md": article("Why shrimp die after a water change"),
+        },
+    )
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    public = root / "public"
+    assert (public / "about/index.html").is_file()
+    assert (public / "privacy/index.html").is_file()
+    assert (public / "kontakty/index.html").is_file()
+    assert (public / "why-shrimp-die-after-a-water-change/index.html").is_file()  # articles keep the title's slug
+    assert not (public / "about-shrimp-tank-fixes-and-its-author").exists()
