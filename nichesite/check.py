@@ -116,6 +116,7 @@ def _check_site(site_dir: Path, site: Site, jobs: list[RenderJob], out: Path) ->
     inbound = links.check_pages(pages)
     rules.check_ad_density(pages, out)
     rules.check_entries()
+    rules.check_images()
     rules.check_headings()
     rules.check_orphans(inbound)
     rules.check_products()

@@ -18,6 +18,7 @@ from nichesite.body import unsafe_url
 from nichesite.errors import Problems
 from nichesite.files import read_text
 from nichesite.schema import Field, Validator
+from nichesite.urls import site_path
 from nichesite.yamlutil import load_yaml
 
 CONFIG_FILE = "site.yaml"
@@ -305,7 +306,7 @@ def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> Site
         theme=v["theme"],
         permalink=v["permalink"],
         paginate=v["paginate"],
-        image=v["image"],
+        image=site_path(v["image"].strip()),
         extra=MappingProxyType(dict(v["extra"] or {})),
         ads=ads,
         affiliate=affiliate,

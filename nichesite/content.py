@@ -18,6 +18,7 @@ from nichesite.frontmatter import FRONT_MATTER, folder_category, is_page, line_o
 from nichesite.frontmatter import PAGES_DIR as PAGES_DIR  # re-exported: still importable from here
 from nichesite.schema import Validator
 from nichesite.slugs import slugify
+from nichesite.urls import site_path
 from nichesite.yamlutil import YamlList, YamlMap, load_yaml
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -223,9 +224,10 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
             problems.error(rel, data.line_of("title"), "the title gives an empty URL slug; set 'slug:' in the front matter")
 
     category = values["category"] or (folder_category(rel) if kind == "article" else "")
-    for key in ("image",):
-        if values[key] and unsafe_url(values[key]):
-            problems.error(rel, data.line_of(key), f"{key}: javascript: and data: URLs are not allowed")
+    image = values["image"].strip()
+    if image and unsafe_url(image):
+        problems.error(rel, data.line_of("image"), "image: javascript: and data: URLs are not allowed")
+    image = site_path(image)
 
     source_text, calls, inline = shortcodes.extract(body, body_line)
     problems.extend(shortcodes.inline_warnings(inline, rel))
@@ -273,7 +275,7 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         problem=values["problem"],
         solution=values["solution"],
         description=values["description"],
-        image=values["image"],
+        image=image,
         draft=values["draft"],
         ads=values["ads"],
         products=tuple(values["products"]),

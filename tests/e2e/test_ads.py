@@ -97,7 +97,7 @@ def ads_site(site, config: str = ADS_CONFIG, extra: dict[str, str] | None = None
         "content/food/food-2.md": article("Food two", "2026-10-06", body=LONG_BODY),
         "content/food/food-3.md": article("Food three", "2026-10-07", body=LONG_BODY),
         "content/pages/about.md": "---\ntitle: About\n---\n" + LONG_BODY,
-        "content/pages/sponsored.md": "---\ntitle: Sponsored page\nads: true\n---\n" + LONG_BODY,
+        "content/pages/sponsored-page.md": "---\ntitle: Sponsored page\nads: true\n---\n" + LONG_BODY,
     }
     files.update(extra or {})
     root = site(files, config=config)

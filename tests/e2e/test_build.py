@@ -317,3 +317,30 @@ def test_a_standalone_page_gets_its_url_from_its_file_name_unless_slug_says_othe
     assert (public / "kontakty/index.html").is_file()
     assert (public / "why-shrimp-die-after-a-water-change/index.html").is_file()  # articles keep the title's slug
     assert not (public / "about-shrimp-tank-fixes-and-its-author").exists()
+
+
+def test_an_image_without_a_leading_slash_is_a_site_path_and_check_finds_a_missing_one_at_its_line(tmp_path):
+    files = {
+        "static/images/tank.png": b"\x89PNG\r\n\x1a\n",
+        "content/care/with-image.md": article("Why the water turns green", image="images/tank.png"),
+    }
+    root = write_site(tmp_path / "site", files)
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    page = (root / "public/why-the-water-turns-green/index.html").read_text()
+    assert '<meta property="og:image" content="https://shrimpfixes.example/images/tank.png">' in page
+    assert "shrimpfixes.exampleimages" not in page
+
+    assert "missing-file" not in run_nichesite("check", root, "--format", "json").stdout
+
+    (root / "content/care/broken.md").write_text(article("Why shrimp hide", image="./images/hiding.jpg"))
+    (root / "site.yaml").write_text((root / "site.yaml").read_text() + "image: share-card.png\n")
+    broken = run_nichesite("check", root)
+    assert broken.returncode == 1
+    assert (
+        "content/care/broken.md:6: error: image: /images/hiding.jpg is no file of the site (fix: put the image at static/images/hiding.jpg)"
+        in broken.stdout
+    )
+    assert (
+        "site.yaml:7: error: image: /share-card.png is no file of the site (fix: put the image at static/share-card.png)" in broken.stdout
+    )

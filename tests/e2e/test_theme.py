@@ -73,7 +73,7 @@ FILES: dict[str, str | bytes] = {
     ),
     "content/food/draft.md": article("A draft about algae wafers", "2026-12-01", category="Food", draft="true"),
     "content/pages/about.md": "---\ntitle: About\n---\nWe keep shrimp and write down what works.\n",
-    "content/pages/hidden.md": "---\ntitle: Hidden page\nnoindex: true\n---\nNot for search engines.\n",
+    "content/pages/hidden-page.md": "---\ntitle: Hidden page\nnoindex: true\n---\nNot for search engines.\n",
     "static/images/shrimp.png": b"\x89PNG\r\n\x1a\n",
     "static/images/default-card.png": b"\x89PNG\r\n\x1a\n",
 }
@@ -430,7 +430,7 @@ def test_meta_description_is_never_empty_on_a_bare_site(tmp_path: Path) -> None:
         tmp_path / "bare",
         {
             "content/hi.md": "---\ntitle: Fixing a wobbly table\ndate: 2026-01-02\n---\n",
-            "content/pages/p.md": "---\ntitle: Contact me\n---\n",
+            "content/pages/contact-me.md": "---\ntitle: Contact me\n---\n",
         },
         config="title: Table Fixes\nbase_url: https://bare.example\n",
     )
