@@ -19,6 +19,10 @@ from nichesite.yamlutil import YamlList, YamlMap
 Check = Callable[[Any], "str | None"]  # returns an error message or None
 
 
+TYPO_CUTOFF = 0.75  # difflib ratio: 'descripton', 'tag', 'product', 'categories' match; 'image_alt' does not
+KNOWN_EXTRA = frozenset(("faq", "noindex", "image_alt", "author", "aliases", "translation_key"))  # read elsewhere
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     kind: str  # "str", "int", "number", "bool", "str_list", "map", "any_map", "str_or_map"
@@ -52,6 +56,17 @@ class Validator:
                 name = f"{where}.{key}" if where else str(key)
                 msg = f"unknown key '{name}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
                 self.problems.error(self.path, data.line_of(key), msg)
+            elif key not in schema and key not in KNOWN_EXTRA:
+                # Other keys are allowed (templates read them), but one a letter or two from a
+                # known key is a typo that silently drops what the author meant.
+                hint = difflib.get_close_matches(key, list(schema), n=1, cutoff=TYPO_CUTOFF)
+                if hint:
+                    self.problems.warning(
+                        self.path,
+                        data.line_of(key),
+                        f"unknown key '{key}' (did you mean '{hint[0]}'?): it is not used as '{hint[0]}'",
+                        "unknown-key",
+                    )
         for key, spec in schema.items():
             name = f"{where}.{key}" if where else key
             if key not in data or data[key] is None:
@@ -104,6 +119,14 @@ class Validator:
             return value
         if kind == "str_list":
             if isinstance(value, str):
+                if "," in value:
+                    items = ", ".join(part.strip() for part in value.split(",") if part.strip())
+                    self.problems.warning(
+                        self.path,
+                        line,
+                        f"{name}: '{value}' is one item, commas and all; for several, write a list: [{items}]",
+                        "list-as-text",
+                    )
                 return (value,)
             if not isinstance(value, list):
                 return self._wrong(name, line, "a list of text", value)

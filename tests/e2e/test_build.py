@@ -344,3 +344,23 @@ def test_an_image_without_a_leading_slash_is_a_site_path_and_check_finds_a_missi
     assert (
         "site.yaml:7: error: image: /share-card.png is no file of the site (fix: put the image at static/share-card.png)" in broken.stdout
     )
+
+
+def test_front_matter_typos_are_warnings_with_did_you_mean_and_other_keys_stay_allowed(tmp_path):
+    text = (
+        "---\ntitle: Why shrimp die after a water change\ndate: 2026-10-02\n"
+        "problem: Shrimp die.\nsolution: Change less water.\n"
+        "descripton: Shrimp die after a big water change because the water changes too fast.\n"
+        "product: [tds-meter]\ntag: [water]\ntags: water, shrimp\nmood: calm\n---\nBody text.\n"
+    )
+    root = write_site(tmp_path / "site", {"content/care/typos.md": text})
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
+    assert warnings == [
+        "content/care/typos.md:6: warning: unknown key 'descripton' (did you mean 'description'?): it is not used as 'description'",
+        "content/care/typos.md:7: warning: unknown key 'product' (did you mean 'products'?): it is not used as 'products'",
+        "content/care/typos.md:8: warning: unknown key 'tag' (did you mean 'tags'?): it is not used as 'tags'",
+        "content/care/typos.md:9: warning: tags: 'water, shrimp' is one item, commas and all; for several, write a list: [water, shrimp]",
+    ], result.stderr
+    assert run_nichesite("build", root, "--strict").returncode == 1
