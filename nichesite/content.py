@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
-from nichesite import shortcodes
+from nichesite import placeholders, shortcodes
 from nichesite.body import MAX_NESTING, BodyError, BodyRenderer, Heading, prefix_root_links, too_deep, unsafe_url
 from nichesite.errors import Problem, Problems
 from nichesite.files import NAME_MAX, long_part
@@ -108,6 +108,9 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return "", "", -1  # opened, never closed
 
 
+PLACEHOLDER = "placeholder"  # the code of a placeholder warning
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedSource:
     """What one source parses to, independent of the catalog, the theme and the ads config:
@@ -143,7 +146,8 @@ def check_entry(
     run on every build; the entry is dropped when the source has any error. A draft that is
     not built (`drafts` false) gets no warnings: an unfinished draft must not fail --strict."""
     problems = Problems()
-    problems.extend(parsed.problems)
+    draft = parsed.entry is not None and parsed.entry.draft  # a draft may hold placeholders: it is not published
+    problems.extend(p for p in parsed.problems if not (draft and p.code == PLACEHOLDER))
     problems.extend(shortcodes.validate(list(parsed.shortcodes), rules, rel))
     for product_id, line in parsed.products:
         if rules.unknown_product(product_id):
@@ -161,6 +165,28 @@ def check_entry(
                 "problem-solution",
             )
     return entry, problems.items
+
+
+def _placeholders(data: YamlMap, body: str, body_line: int, rel: str, problems: Problems) -> None:
+    """A warning at each line that still holds a sentence `new-article` wrote as a placeholder
+    (`check_entry` drops them for a draft)."""
+    found = []
+    for key in ("problem", "solution", "description"):
+        value = data.get(key)
+        phrase = placeholders.found_in(value) if isinstance(value, str) else None
+        if phrase:
+            found.append((data.line_of(key), phrase))
+    faq = data.get("faq")
+    if isinstance(faq, YamlList):
+        for index, item in enumerate(faq):
+            phrase = placeholders.found_in(" ".join(str(v) for v in item.values())) if isinstance(item, YamlMap) else None
+            if phrase:
+                found.append((faq.line_of(index), phrase))
+    for phrase in placeholders.PHRASES:
+        if phrase in body:
+            found.append((line_of_text(body, phrase, body_line), phrase))
+    for line, phrase in sorted(found):
+        problems.warning(rel, line, f"placeholder text from new-article is still here ('{phrase}'): write your own", PLACEHOLDER)
 
 
 def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRenderer) -> ParsedSource:
@@ -193,6 +219,7 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
     values = validator.mapping(data, FRONT_MATTER, "", 2, extra_ok=True)
     extra = {k: v for k, v in values.items() if k not in FRONT_MATTER and k != "faq"}
     faq = tuple(FaqEntry(question, answer) for question, answer in parse_faq(data, rel, problems, renderer))
+    _placeholders(data, body, body_line, rel, problems)
 
     date = parse_date(values["date"], "date", data, rel, problems)
     updated = parse_date(values["updated"], "updated", data, rel, problems)

@@ -16,6 +16,7 @@ import yaml
 
 from nichesite.config import SCHEMA as CONFIG_SCHEMA
 from nichesite.files import is_ignored_name
+from nichesite.placeholders import ARTICLE
 from nichesite.slugs import slugify
 
 STARTER_DIR = Path(__file__).resolve().parent / "starter"
@@ -121,27 +122,27 @@ def article_text(title: str, today: dt.date, category: str | None) -> str:
         lines.append(f"category: {yaml_string(category)}")
     lines += [
         "# The problem in the reader's own words, and the short answer. The theme shows both at the top.",
-        f"problem: {yaml_string('Describe the problem the way a reader would type it into a search box.')}",
-        f"solution: {yaml_string('Give the fix in one or two sentences; the article explains it step by step.')}",
+        f"problem: {yaml_string(ARTICLE['problem'])}",
+        f"solution: {yaml_string(ARTICLE['solution'])}",
         "# The meta description for search results, 50-160 characters.",
-        f"description: {yaml_string('Say what the reader will learn: the cause of the problem and how to fix it.')}",
+        f"description: {yaml_string(ARTICLE['description'])}",
         "tags: []",
         "# Product ids from data/products.yaml for a 'Recommended products' block, e.g. [product-id].",
         "products: []",
         "faq:",
-        f"  - q: {yaml_string('A question readers often ask about this problem?')}",
-        f"    a: {yaml_string('A short, direct answer.')}",
+        f"  - q: {yaml_string(ARTICLE['question'])}",
+        f"    a: {yaml_string(ARTICLE['answer'])}",
         "---",
-        "Start with a short introduction: who has this problem and what the article will fix.",
+        ARTICLE["intro"],
         "",
         "## Why it happens",
         "",
-        "Explain the causes, most common first.",
+        ARTICLE["causes"],
         "",
         "## How to fix it",
         "",
-        "1. The first step.",
-        "2. The next step.",
+        f"1. {ARTICLE['step1']}",
+        f"2. {ARTICLE['step2']}",
         "",
     ]
     return "\n".join(lines)

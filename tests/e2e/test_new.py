@@ -164,3 +164,25 @@ def test_new_article_goes_into_the_existing_folder_of_its_category(tmp_path):
         assert "content/линька/" in result.stdout, result.stdout
     assert not (site / "content/linka").exists()
     assert len(list((site / "content/линька").glob("*.md"))) == 2
+
+
+def test_an_article_published_with_new_articles_placeholders_gets_a_warning_at_each(tmp_path):
+    site = tmp_path / "site"
+    assert run_nichesite("new", site).returncode == 0
+    made = run_nichesite("new-article", "Why is my starter runny", "--site", site)
+    path = site / made.stdout.strip()
+    assert run_nichesite("build", site, "--drafts", "--strict").returncode == 0  # a draft may hold them
+    text = path.read_text(encoding="utf-8")
+    path.write_text("\n".join(line for line in text.splitlines() if not line.startswith("draft:")) + "\n", encoding="utf-8")
+    result = run_nichesite("build", site)
+    assert result.returncode == 0, result.stderr
+    rel = "content/why-is-my-starter-runny.md"
+    found = re.findall(rf"^{re.escape(rel)}:(\d+): warning: placeholder text from new-article is still here", result.stderr, re.M)
+    lines = text.replace("draft: true  # remove this line (or set false) to publish\n", "").splitlines()
+    expected = [
+        str(i + 1)
+        for i, line in enumerate(lines)
+        if line.startswith(("problem:", "solution:", "description:", "  - q:", "Start with", "Explain the"))
+    ]
+    assert found == expected, result.stderr
+    assert run_nichesite("build", site, "--strict").returncode == 1
