@@ -29,7 +29,7 @@ def test_build_writes_a_page_per_article_and_page_with_pretty_urls(site):
         "why-do-my-shrimp-die-after-a-water-change/index.html",
         "how-much-water-should-i-change/index.html",
         "what-do-shrimp-eat/index.html",
-        "about-us/index.html",
+        "about/index.html",  # a page is named by its file
         "category/water/index.html",
         "category/food/index.html",
         "tag/water-change/index.html",

@@ -66,7 +66,7 @@ def test_sitemap_skips_drafts_and_noindex_and_uses_updated_for_lastmod(tmp_path:
     assert urls["https://shrimpfixes.example/older-article/"] == "2026-01-05"
     assert urls["https://shrimpfixes.example/"] == "2026-04-02"
     assert urls["https://shrimpfixes.example/category/water/"] == "2026-04-02"
-    assert "https://shrimpfixes.example/about-us/" in urls
+    assert "https://shrimpfixes.example/about/" in urls
     assert not any("draft" in u or "secret" in u for u in urls)
 
 
