@@ -11,14 +11,19 @@ from __future__ import annotations
 import json
 import tempfile
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from nichesite.content import split_front_matter
 from nichesite.contentaudit import ContentAudit
 from nichesite.errors import Problem
+from nichesite.files import read_regular
 from nichesite.linkcheck import LinkAudit
 from nichesite.pipeline import BuildOptions, Session, Site, build
 from nichesite.plan import RenderJob, output_for
-from nichesite.state import EMPTY_STATE
+from nichesite.slugs import slugify
+from nichesite.sources import MAX_SOURCE_BYTES
+from nichesite.state import EMPTY_STATE, BuildState
+from nichesite.yamlutil import load_yaml
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -77,7 +82,7 @@ def audit(site_dir: Path, base_url: str | None = None) -> Report:
         out = Path(tmp) / "public"
         outcome = build(BuildOptions(site_dir, out, base_url=base_url), EMPTY_STATE, Session(keep_going=True))
         if outcome.site is not None and outcome.state is not None:
-            findings += _check_site(site_dir, outcome.site, list(outcome.jobs), out)
+            findings += _check_site(site_dir, outcome.site, list(outcome.jobs), out, _unbuilt(site_dir, outcome.state, outcome.site))
     # Notes are information only (the build prints them); findings are errors and warnings.
     findings += [_from_problem(p) for p in outcome.problems if p.severity.value != "note"]
     unique = sorted(set(findings), key=lambda f: (f.path, f.line, f.severity, f.rule, f.message))
@@ -101,7 +106,43 @@ def _from_problem(problem: Problem) -> Finding:
     return Finding(problem.location.path, problem.location.line, problem.severity.value, rule, problem.message, fix)
 
 
-def _check_site(site_dir: Path, site: Site, jobs: list[RenderJob], out: Path) -> list[Finding]:
+@dataclass(frozen=True, slots=True)
+class Unbuilt:
+    """What the sources that have errors would have made: their pages' slugs and the products
+    they show. A link to such a page or a product only they use is not reported again: the
+    source's own error says what is wrong (one mistake, one message)."""
+
+    slugs: frozenset[str] = frozenset()
+    products: frozenset[str] = frozenset()
+
+
+def _unbuilt(site_dir: Path, state: BuildState, site: Site) -> Unbuilt:
+    built = {entry.source for entry in site.entries}
+    slugs: set[str] = set()
+    products: set[str] = set()
+    for rel, record in state.sources.items():
+        if rel in built:
+            continue
+        parsed = record.parsed
+        products |= {product_id for product_id, _ in parsed.products}
+        products |= {arg for call in parsed.shortcodes if call.name in ("product", "compare") for arg in call.args}
+        if parsed.entry is not None:
+            slugs.add(parsed.entry.slug)
+            continue
+        slugs.add(slugify(PurePosixPath(rel).stem, site.config.language))
+        try:  # never a named pipe, never more than a source may hold
+            front = split_front_matter(read_regular(site_dir / rel, MAX_SOURCE_BYTES).decode("utf-8-sig"))[0] or ""
+        except (OSError, ValueError):
+            continue
+        data, _ = load_yaml(front, rel)
+        if isinstance(data, dict):
+            for key in ("slug", "title"):
+                if isinstance(data.get(key), str):
+                    slugs.add(slugify(data[key], site.config.language))
+    return Unbuilt(frozenset(slugs - {""}), frozenset(products))
+
+
+def _check_site(site_dir: Path, site: Site, jobs: list[RenderJob], out: Path, unbuilt: Unbuilt = Unbuilt()) -> list[Finding]:
     """The checks on one loaded and rendered site: the built pages' links, anchors and images,
     then the content and policy rules."""
     findings: list[Finding] = []
@@ -111,8 +152,8 @@ def _check_site(site_dir: Path, site: Site, jobs: list[RenderJob], out: Path) ->
 
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     pages = [job for job in sorted(jobs, key=lambda j: j.output) if job.output.endswith(".html") and job.output in files]
-    rules = ContentAudit(site, add)
-    links = LinkAudit(site_dir, site.config, out, files, {output_for(e.path): e for e in rules.entries}, add)
+    rules = ContentAudit(site, add, unbuilt.products)
+    links = LinkAudit(site_dir, site.config, out, files, {output_for(e.path): e for e in rules.entries}, add, unbuilt.slugs)
     inbound = links.check_pages(pages)
     rules.check_ad_density(pages, out)
     rules.check_entries()

@@ -46,6 +46,7 @@ class ContentAudit:
 
     site: Site
     add: Callable[[str, int, str, str, str, str], None]
+    unbuilt_products: frozenset[str] = frozenset()  # used by sources with errors: not "unused"
 
     def __post_init__(self) -> None:
         self.config = self.site.config
@@ -214,6 +215,7 @@ class ContentAudit:
     def check_products(self) -> None:
         used = {pid for e in self.entries for pid in e.products}
         used |= {arg for e in self.entries for call in e.shortcodes if call.name in ("product", "compare") for arg in call.args}
+        used |= self.unbuilt_products
         for product in self.site.catalog.products.values():
             if product.id not in used:
                 self.add(

@@ -66,6 +66,7 @@ class LinkAudit:
     files: set[str]  # every built file, relative to `out`, posix
     by_output: dict[str, Entry]  # the entry each built page renders
     add: Callable[[str, int, str, str, str, str], None]
+    unbuilt: frozenset[str] = frozenset()  # slugs of sources that have errors: links to them are not checked
 
     def __post_init__(self) -> None:
         self.base_path = self.config.base_path
@@ -151,7 +152,7 @@ class LinkAudit:
                 f"{ref.tag} {shown} points to a file that is not in the site",
                 "add the file under static/ (or next to the article) or correct the path",
             )
-        else:
+        elif _last_segment(ref.url) not in self.unbuilt:  # a page its own errors kept out: said there
             self.add(
                 path,
                 line,
@@ -232,3 +233,10 @@ def _url_forms(url: str, base_path: str, base_url: str) -> list[str]:
 def _looks_like_file(url: str) -> bool:
     suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
     return bool(suffix) and suffix not in (".html", ".htm")
+
+
+def _last_segment(url: str) -> str:
+    """The last path segment of a URL (`/care/why-x/#a` → `why-x`), without a `.html`."""
+    path = unquote(urlsplit(url).path).rstrip("/")
+    last = path.rsplit("/", 1)[-1]
+    return last[:-5] if last.endswith(".html") else last

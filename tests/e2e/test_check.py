@@ -247,3 +247,21 @@ def test_body_h1_and_skipped_heading_levels_are_warnings_at_their_lines(tmp_path
     ]
     strict = run_nichesite("check", site, "--strict")
     assert strict.returncode == 1 and "content/water/h.md:21: warning: this h4 comes after an h2" in strict.stdout
+
+
+def test_one_bad_date_is_one_error_not_a_broken_link_and_unused_products_too(tmp_path):
+    bad = article("Bad date article", f"{WORDS}\n\n{{{{< product unused-one >}}}}\n", "bad-date").replace(
+        "date: 2026-10-02", "date: 2026-02-30"
+    )
+    linking = article("Links to the bad one", f"{WORDS} See [the bad one](/bad-date/) and [its twin](/bad-date/#why).", "linking")
+    site = write_site(
+        tmp_path / "site",
+        {"data/products.yaml": "unused-one:\n  name: Shrimp Food\n  url: https://shop.example.net/food?aff=1\n", "content/water/bad.md": bad, "content/water/link.md": linking},
+        CONFIG,
+    )
+    result = run_nichesite("check", site, "--format", "json")
+    findings = json.loads(result.stdout)["findings"]
+    errors = [(f["path"], f["line"], f["rule"]) for f in findings if f["severity"] == "error"]
+    assert errors == [("content/water/bad.md", 3, "build")], findings
+    assert "is not valid date" in findings[0]["message"] or "not a valid date" in findings[0]["message"]
+    assert not [f for f in findings if f["rule"] in ("broken-link", "broken-anchor", "unused-product")]
