@@ -102,6 +102,20 @@ def _check_theme(value: str) -> str | None:
     return f"expected a theme folder name such as default, got {value!r}"
 
 
+def normal_language(tag: str) -> str:
+    """A BCP 47 tag in its usual letter case: `RU-ru` is `ru-RU`, `zh_hant_tw` is `zh-Hant-TW`."""
+    parts = tag.strip().replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())  # script
+        elif len(part) == 2 and part.isalpha() or len(part) == 3 and part.isdigit():
+            out.append(part.upper())  # region
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
 def _check_language(value: str) -> str | None:
     return None if _LANG_RE.fullmatch(value) else f"expected a language tag such as en, bg or pt-BR, got {value!r}"
 
@@ -299,7 +313,7 @@ def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> Site
         site_dir=site_dir,
         title=v["title"],
         base_url=parse_base_url(v["base_url"])[0],
-        language=v["language"],
+        language=normal_language(v["language"]),
         description=v["description"],
         audience=v["audience"],
         author=author,

@@ -24,7 +24,7 @@ from types import MappingProxyType
 from nichesite import ads, affiliate, feeds
 from nichesite.config import PLACEMENTS, SiteConfig, load_config
 from nichesite.content import Entry, ParseSettings
-from nichesite.errors import Problem, note
+from nichesite.errors import Problem, note, warning
 from nichesite.fingerprint import digest, job_fingerprints, site_digest, static_fingerprint, template_digest
 from nichesite.i18n import load_translations
 from nichesite.index import SiteIndex, build_index
@@ -223,6 +223,24 @@ def held_back(entries: Sequence[Entry], drafts: bool, today: dt.date | None) -> 
     return [note(first.source, first.lines.get("date", 1), message, "future")]
 
 
+def theme_language_problems(config: SiteConfig, theme: Theme) -> list[Problem]:
+    """A warning when the theme has no words in the site's language: its pages would mix dates
+    in that language with English words."""
+    base = config.language.split("-")[0]
+    have = sorted({path.stem.split("-")[0] for folder in theme.i18n_dirs for path in folder.glob("*.yaml")})
+    if base == "en" or base in have:
+        return []
+    return [
+        warning(
+            "site.yaml",
+            config.lines.get("language", 1),
+            f"the theme has no words in '{config.language}', so its pages would mix {config.language} dates with English words; "
+            f"it has {', '.join(have)}. Add themes/{config.theme}/i18n/{base}.yaml to the site (the theme's en.yaml, translated)",
+            "theme-language",
+        )
+    ]
+
+
 def load_inputs(options: BuildOptions) -> tuple[tuple[SiteConfig, Theme, ProductCatalog, ParseSettings] | None, list[Problem]]:
     """site.yaml, the theme, the product catalog, and the parse settings they make."""
     config, found = load_config(options.site_dir, options.base_url)
@@ -231,6 +249,8 @@ def load_inputs(options: BuildOptions) -> tuple[tuple[SiteConfig, Theme, Product
         return None, problems
     theme, found_theme = resolve_theme(options.site_dir, config.theme, config.lines.get("theme", 1))
     problems += found_theme
+    if theme is not None:
+        problems += theme_language_problems(config, theme)
     catalog, found = load_catalog(options.site_dir)
     problems += found.items
     if theme is None:

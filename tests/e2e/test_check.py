@@ -256,7 +256,11 @@ def test_one_bad_date_is_one_error_not_a_broken_link_and_unused_products_too(tmp
     linking = article("Links to the bad one", f"{WORDS} See [the bad one](/bad-date/) and [its twin](/bad-date/#why).", "linking")
     site = write_site(
         tmp_path / "site",
-        {"data/products.yaml": "unused-one:\n  name: Shrimp Food\n  url: https://shop.example.net/food?aff=1\n", "content/water/bad.md": bad, "content/water/link.md": linking},
+        {
+            "data/products.yaml": "unused-one:\n  name: Shrimp Food\n  url: https://shop.example.net/food?aff=1\n",
+            "content/water/bad.md": bad,
+            "content/water/link.md": linking,
+        },
         CONFIG,
     )
     result = run_nichesite("check", site, "--format", "json")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, run_nichesite, write_site
+from conftest import BASIC_CONFIG, REPO, article, run_nichesite, write_site
 
 I18N = REPO / "themes" / "default" / "i18n"
 LANGUAGES = ("en", "bg", "ru", "pl", "de", "fr", "es")
@@ -116,3 +116,22 @@ def test_each_shipped_language_localizes_dates_and_theme_words(tmp_path: Path, l
     assert f'<html lang="{language}">' in page
     assert date_text in page
     assert quick_answer in page
+
+
+def test_a_language_tag_is_normalised_and_a_language_without_theme_words_is_a_warning_at_its_line(tmp_path):
+    ru = write_site(tmp_path / "ru", {"content/a/x.md": article("Креветки")}, BASIC_CONFIG.replace("language: en", "language: RU-ru"))
+    result = run_nichesite("build", ru, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert '<html lang="ru-RU">' in (ru / "public/index.html").read_text()
+
+    uk = write_site(tmp_path / "uk", {"content/a/x.md": article("Креветки")}, BASIC_CONFIG.replace("language: en", "language: uk"))
+    result = run_nichesite("build", uk)
+    assert result.returncode == 0
+    assert (
+        "site.yaml:3: warning: the theme has no words in 'uk', so its pages would mix uk dates with English words; "
+        "it has bg, de, en, es, fr, pl, ru. Add themes/default/i18n/uk.yaml to the site (the theme's en.yaml, translated)"
+    ) in result.stderr
+    words = (REPO / "themes/default/i18n/en.yaml").read_text(encoding="utf-8")
+    (uk / "themes/default/i18n").mkdir(parents=True)
+    (uk / "themes/default/i18n/uk.yaml").write_text(words.replace("Home", "Головна"), encoding="utf-8")
+    assert run_nichesite("build", uk, "--strict").returncode == 0
