@@ -10,6 +10,7 @@ then report an impossible date with its line instead of crashing.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -107,7 +108,7 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pro
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
-        return None, [error(path, line, f"invalid YAML: {_describe(exc)}")]
+        return None, [error(path, line, f"invalid YAML: {_describe(exc, text)}")]
     except yaml.YAMLError as exc:
         return None, [error(path, line_offset + 1, f"invalid YAML: {exc}")]
     except (ValueError, TypeError, OverflowError) as exc:  # a value the safe constructors reject
@@ -116,11 +117,31 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pro
         loader.dispose()
 
 
-def _describe(exc: yaml.MarkedYAMLError) -> str:
+_KEY_VALUE = re.compile(r"\s*(?:-\s+)?([^\s:#][^:#]*?):\s+(.*?)\s*$")
+
+
+def _describe(exc: yaml.MarkedYAMLError, text: str = "") -> str:
+    """PyYAML's complaint in an author's words, for the mistakes authors make most."""
     problem = exc.problem or "malformed"
+    mark = exc.problem_mark
+    lines = text.split("\n")
+    line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
     if "could not determine a constructor" in problem:
         tag = problem.split("tag ", 1)[-1].strip()
         return f"tag {tag} is not allowed (only plain YAML values are; nothing is ever executed)"
+    if "tab character" in problem or ("cannot start any token" in problem and "\t" in line[: (mark.column + 1) if mark else len(line)]):
+        return "a tab is used for indentation; YAML indents with spaces only: replace the tab with spaces"
+    if problem.startswith("mapping values are not allowed"):  # "here" (Python) or "in this context" (libyaml)
+        pair = _KEY_VALUE.match(line)
+        if pair and mark is not None and mark.column > line.index(":"):
+            key, value = pair.groups()
+            quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+            return f"the value of '{key}' holds ': ', which YAML reads as a new key; put the value in quotes: {key}: \"{quoted}\""
+        return "this line is indented under a value that is not a mapping; check its indentation"
+    if "while scanning a quoted scalar" in (exc.context or ""):
+        return "a quote is opened and never closed (a value that holds a quote mark goes in the other kind of quotes)"
+    if "while parsing a flow sequence" in (exc.context or ""):
+        return "a list opened with [ is not closed with ] (or an item holds a comma: put it in quotes)"
     if exc.context and exc.context not in problem:
         return f"{problem} ({exc.context})"
     return problem

@@ -1,3 +1,5 @@
+import pytest
+
 from nichesite.yamlutil import load_yaml
 
 
@@ -24,3 +26,23 @@ def test_python_tags_are_refused():
 def test_sequences_know_their_item_lines():
     data, _ = load_yaml("tags:\n  - a\n  - b\n", "x.yaml", line_offset=10)
     assert data["tags"].line_of(1) == 13
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (
+            "title: Cloudy water: causes and fixes\n",
+            2,
+            "the value of 'title' holds ': ', which YAML reads as a new key; put the value in quotes: title: \"Cloudy water: causes and fixes\"",
+        ),
+        ("title: x\ntags:\n\t- water\n", 4, "a tab is used for indentation; YAML indents with spaces only: replace the tab with spaces"),
+        ("title: x\ndescription: a\n\tb\n", 4, "a tab is used for indentation; YAML indents with spaces only: replace the tab with spaces"),
+        ('title: "Cloudy\n', 3, "a quote is opened and never closed"),  # the lines PyYAML gives, as before
+        ("title: x\ntags: [water, shrimp\n", 4, "a list opened with [ is not closed with ]"),
+    ],
+)
+def test_yaml_mistakes_are_said_in_an_authors_words(text, line, message):
+    _, problems = load_yaml(text, "content/x.md", line_offset=1)
+    assert [p.location.line for p in problems] == [line]
+    assert problems[0].message.startswith(f"invalid YAML: {message}")
