@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shlex
 import stat
 import tempfile
 from dataclasses import dataclass
@@ -97,6 +98,45 @@ def why_unreadable(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+# Python's codec names as iconv (and editors) spell them.
+_ICONV_NAMES = {
+    "cp1250": "WINDOWS-1250",
+    "cp1251": "WINDOWS-1251",
+    "cp1252": "WINDOWS-1252",
+    "cp1253": "WINDOWS-1253",
+    "cp1254": "WINDOWS-1254",
+    "cp1257": "WINDOWS-1257",
+    "cp866": "CP866",
+    "koi8_r": "KOI8-R",
+    "koi8_u": "KOI8-U",
+    "mac_cyrillic": "MACCYRILLIC",
+    "iso8859_2": "ISO-8859-2",
+    "iso8859_5": "ISO-8859-5",
+    "latin_1": "ISO-8859-1",
+    "iso8859_15": "ISO-8859-15",
+    "utf_16": "UTF-16",
+    "utf_16_le": "UTF-16LE",
+    "utf_16_be": "UTF-16BE",
+}
+
+
+def _how_to_convert(data: bytes, rel: str) -> str:
+    """The encoding the bytes most likely are (charset-normalizer's guess) and the command that
+    converts the file to UTF-8; or plain advice when nothing fits."""
+    from charset_normalizer import from_bytes  # only when a file is not UTF-8: never on a good build
+
+    best = from_bytes(data[:200_000]).best()
+    if best is None or best.encoding.lower().replace("-", "_") in ("utf_8", "ascii"):
+        return "save it as UTF-8 (your editor's Save with Encoding, or Save As with UTF-8)"
+    name = _ICONV_NAMES.get(best.encoding, best.encoding.upper().replace("_", "-"))
+    path = shlex.quote(rel)
+    temp = shlex.quote(rel + ".utf8")
+    return (
+        f"it looks like {name}: convert it with `iconv -f {name} -t UTF-8 {path} > {temp} && mv {temp} {path}` "
+        f"(or open it in your editor as {name} and save it as UTF-8)"
+    )
+
+
 def decode_text(data: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     """Source bytes as text, as read_text does (BOM dropped, line ends normalised)."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -105,7 +145,7 @@ def decode_text(data: bytes, rel: str) -> tuple[str | None, list[Problem]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return None, [error(rel, line, f"file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")]
+        return None, [error(rel, line, f"file is not UTF-8 text (byte 0x{data[exc.start]:02x}); {_how_to_convert(data, rel)}")]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, []

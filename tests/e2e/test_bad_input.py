@@ -4,6 +4,7 @@ traceback, and nothing is lost or executed."""
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -398,3 +399,18 @@ def test_a_product_id_longer_than_a_file_name_is_an_error_at_its_line(site):
     root = site({"content/a.md": GOOD, "data/products.yaml": products}, config=config)
     stderr = build_fails(root)
     assert f"data/products.yaml:4: error: product id '{'p' * 40}...' is 300 characters long; an id may have at most 255" in stderr
+
+
+def test_a_cyrillic_file_in_windows_1251_names_its_encoding_and_the_command_that_converts_it(site):
+    body = "Почему креветки линяют и что делать, если линька не проходит. Вода должна быть мягкой. " * 6
+    text = f"---\ntitle: Линька креветок\ndate: 2026-10-02\n---\n{body}\n"
+    root = site({"content/линька/pochemu.md": text.encode("cp1251")})
+    message = build_fails(root)
+    command = "iconv -f WINDOWS-1251 -t UTF-8 'content/линька/pochemu.md' > 'content/линька/pochemu.md.utf8'"
+    assert (
+        f"content/линька/pochemu.md:2: error: file is not UTF-8 text (byte 0xcb); it looks like WINDOWS-1251: convert it with `{command}"
+        in message
+    )
+    # The command the message gives does convert the file.
+    converted = subprocess.run(["iconv", "-f", "WINDOWS-1251", "-t", "UTF-8"], input=text.encode("cp1251"), capture_output=True, check=True)
+    assert converted.stdout.decode("utf-8") == text
