@@ -276,6 +276,14 @@ def test_traversal_and_source_files_are_refused(shared_preview, path):
     assert "base_url" not in body and "problem: Something breaks." not in body
 
 
+@pytest.mark.parametrize("path", ["/" + "a/" * 30_000, "/" + "x" * 300 + "/"])
+def test_an_absurd_path_gets_an_answer_and_no_traceback_in_the_terminal(shared_preview, path):
+    status, _ = shared_preview.get(path)
+    assert status in (404, 414)
+    assert shared_preview.get("/first-fix/")[0] == 200
+    assert "Traceback" not in shared_preview.output()
+
+
 def test_a_foreign_host_header_is_refused(shared_preview):
     status, body = shared_preview.get("/first-fix/", {"Host": "attacker.example"})
     assert status == 400 and "Original body text." not in body
