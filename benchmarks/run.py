@@ -105,7 +105,22 @@ def nichesite_tool(name: str, exe: list[str], copy_of: str = "") -> Tool | str:
 
     server = Server(name, name, lambda s, p: fill(NICHESITE_SERVE, s, p))
     site = f"nichesite-{name}" if copy_of else "nichesite"
-    return Tool(name, site, lambda s: fill(NICHESITE_BUILD, s), NICHESITE_CLEAN, exe + NICHESITE_VERSION, (server,), copy_of=copy_of)
+    # The corpus's newest article is dated 2026-12-31; like Hugo's buildFuture, the clock is set
+    # past it so every revision builds every article (older revisions ignore the variable).
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(FUTURE_EPOCH)}
+    return Tool(
+        name,
+        site,
+        lambda s: fill(NICHESITE_BUILD, s),
+        NICHESITE_CLEAN,
+        exe + NICHESITE_VERSION,
+        (server,),
+        copy_of=copy_of,
+        env=lambda s: env,
+    )
+
+
+FUTURE_EPOCH = 1_830_297_600  # 2028-01-01 00:00 UTC, after every date the corpus holds
 
 
 def make_tools(nichesite_exe: list[str], pelican_cache: bool, before: list[str] | None = None) -> dict[str, Tool | str]:
