@@ -12,7 +12,6 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
 
 from nichesite.config import SiteConfig
 from nichesite.content import Entry
@@ -25,6 +24,22 @@ SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 SEARCH_INDEX = "search-index.json"
 KINDS = ("feed", "sitemap", "robots", "search-index")
+
+
+def escape(text: str) -> str:
+    """Text for XML content (what xml.sax.saxutils.escape does, without importing urllib and
+    ssl through it on every build)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def quoteattr(text: str) -> str:
+    """A quoted XML attribute value, as xml.sax.saxutils.quoteattr writes it."""
+    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"' + text.replace('"', "&quot;") + '"'
 
 
 def feed_jobs() -> list[RenderJob]:
