@@ -281,7 +281,7 @@ def test_an_unreadable_state_file_is_a_note(site: Path) -> None:
 # -- digests -------------------------------------------------------------------------------------
 
 
-def test_the_settings_digest_changes_with_every_setting_and_library_version(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_settings_digest_changes_with_every_setting_and_library_version(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     digests = {
         SETTINGS,
         statefile.parse_settings_digest("de", "/{slug}/", ""),
@@ -292,8 +292,9 @@ def test_the_settings_digest_changes_with_every_setting_and_library_version(monk
     monkeypatch.setattr(markdown, "__version__", "99.0")
     assert statefile.parse_settings_digest("en", "/{slug}/", "") != SETTINGS
     monkeypatch.undo()
-    real_version = statefile.metadata.version
-    monkeypatch.setattr(statefile.metadata, "version", lambda dist: "9.9" if dist == "anyascii" else real_version(dist))
+    (tmp_path / "anyascii-9.9.dist-info").mkdir()  # another anyascii installed ahead on sys.path
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert statefile.library_versions()["anyascii"] == "9.9"
     assert statefile.parse_settings_digest("en", "/{slug}/", "") != SETTINGS
 
 
