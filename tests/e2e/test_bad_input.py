@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import article, run_nichesite, tree_digest
+from conftest import BASIC_CONFIG, article, run_nichesite, tree_digest
 
 
 def build_fails(root: Path, *args: str, code: int = 1) -> str:
@@ -91,6 +91,16 @@ def test_python_yaml_tag_is_refused_and_never_executed(site, tmp_path):
     (root / "site.yaml").write_text(f"title: !!python/object/apply:os.system ['touch {marker}']\n")
     assert "site.yaml:1: error: invalid YAML" in build_fails(root)
     assert not marker.exists()
+
+
+def test_a_theme_words_file_with_mistakes_is_reported_not_a_crash(site):
+    config = BASIC_CONFIG + "theme: mine\n"
+    root = site({"content/a.md": GOOD, "themes/mine/i18n/en.yaml": "Read more: [Weiter\n"}, config=config)
+    assert "themes/mine/i18n/en.yaml:2: error: invalid YAML" in build_fails(root)
+    (root / "themes/mine/i18n/en.yaml").write_text("- a list\n")
+    assert "themes/mine/i18n/en.yaml:1: error: expected a mapping of 'English words: translation' lines" in build_fails(root)
+    (root / "themes/mine/i18n/en.yaml").write_bytes(b"Read more: Caf\xe9\n")
+    assert "themes/mine/i18n/en.yaml:1: error: file is not UTF-8 text" in build_fails(root)
 
 
 def test_non_utf8_file_names_the_line(site):

@@ -31,7 +31,8 @@ def config(cloak: bool = False, disclosure: str = "", base_url: str = "https://s
 
 def make(catalog: ProductCatalog = CATALOG, **kwargs) -> Affiliate:
     cfg = config(**kwargs)
-    return Affiliate(cfg, catalog, load_translations([shipped_themes_dir() / "default" / "i18n"], cfg.language))
+    translations, _ = load_translations([shipped_themes_dir() / "default" / "i18n"], cfg.language, shipped_themes_dir())
+    return Affiliate(cfg, catalog, translations)
 
 
 def test_amazon_views_show_no_price_or_rating_and_a_check_price_button() -> None:
