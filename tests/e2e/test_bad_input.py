@@ -40,6 +40,11 @@ GOOD = article("A good article")
             "---\ntitle: One\ntitle: Two\ndate: 2026-10-02\n---\nBody\n",
             "content/bad.md:3: error: invalid YAML: duplicate key 'title'",
         ),
+        (
+            "deep nesting",
+            "---\ntitle: Deep\ndate: 2026-10-02\nx: " + "[" * 400 + "]" * 400 + "\n---\nBody\n",
+            "content/bad.md:2: error: invalid YAML: lists and mappings are nested too deeply",
+        ),
         ("unclosed front matter", "---\ntitle: Open\ndate: 2026-10-02\nBody\n", "content/bad.md:1: error: front matter is not closed"),
         ("no front matter", "Just text, no front matter.\n", "content/bad.md:1: error: no front matter"),
         ("front matter is a list", "---\n- title\n- date\n---\nBody\n", "content/bad.md:2: error: front matter must be a mapping"),
@@ -91,6 +96,39 @@ def test_python_yaml_tag_is_refused_and_never_executed(site, tmp_path):
     (root / "site.yaml").write_text(f"title: !!python/object/apply:os.system ['touch {marker}']\n")
     assert "site.yaml:1: error: invalid YAML" in build_fails(root)
     assert not marker.exists()
+
+
+def laughs(indent: str = "") -> str:
+    """Nine nested levels of nine aliases each ("billion laughs"): 468 bytes, 9**9 values."""
+    lines = [f"{indent}a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"{indent}a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 9)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "config", "expected"),
+    [
+        (
+            {"content/bomb.md": f"---\ntitle: Laughs\ndate: 2026-10-02\n{laughs()}---\nBody\n"},
+            BASIC_CONFIG,
+            "content/bomb.md:7: error: invalid YAML: alias *a2 makes this document expand past 14,980 characters",
+        ),
+        ({}, BASIC_CONFIG + "extra:\n" + laughs("  "), "site.yaml:12: error: invalid YAML: alias *a3 makes this document expand past"),
+        ({"data/products.yaml": laughs()}, BASIC_CONFIG, "data/products.yaml:4: error: invalid YAML: alias *a2 makes this document"),
+        (
+            {"themes/mine/i18n/en.yaml": laughs()},
+            BASIC_CONFIG + "theme: mine\n",
+            "themes/mine/i18n/en.yaml:4: error: invalid YAML: alias *a2 makes this document",
+        ),
+    ],
+    ids=["front matter", "site.yaml extra", "products.yaml", "theme words"],
+)
+def test_alias_bombs_are_refused_at_the_alias_in_every_yaml_file(site, files, config, expected):
+    root = site({"content/good.md": GOOD, **files}, config=config)
+    stderr = build_fails(root)
+    assert expected in stderr
+    assert "(10 times its length plus 10,000): an alias may repeat a value, not multiply it; write the values out" in stderr
+    assert not (root / "public").exists()
 
 
 def test_a_theme_words_file_with_mistakes_is_reported_not_a_crash(site):
