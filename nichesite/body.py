@@ -14,7 +14,6 @@ from nichesite.slugs import slugify
 _EXTENSIONS = ["tables", "fenced_code", "footnotes", "attr_list", "def_list", "abbr", "md_in_html", "sane_lists", "toc"]
 _URL_ATTR = re.compile(r"""\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _TAG = re.compile(r"<[^>]+>")
-_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _WORD = re.compile(r"\w+")
 _BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
 
@@ -55,8 +54,8 @@ class BodyRenderer:
         body_html = self._md.convert(text)
         headings = tuple(_flatten(self._md.toc_tokens))  # type: ignore[attr-defined]
         links = tuple(match.group(2) if match.group(2) is not None else match.group(3) for match in _URL_ATTR.finditer(body_html))
-        plain = html.unescape(_TAG.sub(" ", body_html))
-        return RenderedBody(body_html, headings, links, len(_WORD.findall(plain)), _first_paragraph(body_html))
+        plain = html.unescape(strip_tags(body_html))
+        return RenderedBody(body_html, headings, links, len(_WORD.findall(plain)), first_paragraph(body_html))
 
 
 def _anchor(value: str, separator: str, language: str) -> str:
@@ -66,17 +65,30 @@ def _anchor(value: str, separator: str, language: str) -> str:
 def _flatten(tokens: list[dict]) -> list[Heading]:
     out: list[Heading] = []
     for token in tokens:
-        out.append(Heading(token["level"], token["id"], html.unescape(_TAG.sub("", token["name"]))))
+        out.append(Heading(token["level"], token["id"], html.unescape(strip_tags(token["name"], ""))))
         out.extend(_flatten(token.get("children", [])))
     return out
 
 
-def _first_paragraph(body_html: str) -> str:
-    for match in _PARAGRAPH.finditer(body_html):
-        text = " ".join(html.unescape(_TAG.sub(" ", match.group(1))).split())
+def first_paragraph(body_html: str) -> str:
+    """The first `<p>` with at least 20 characters of text (each `<p>` up to the next `</p>`)."""
+    start = body_html.find("<p>")
+    while start >= 0:
+        end = body_html.find("</p>", start + 3)
+        if end < 0:
+            break
+        text = plain_text(body_html[start + 3 : end])
         if len(text) >= 20:
             return text
+        start = body_html.find("<p>", end + 4)
     return ""
+
+
+def strip_tags(fragment: str, replacement: str = " ") -> str:
+    """`fragment` with every `<...>` replaced. Only the text up to the last `>` can hold a tag;
+    the regular expression never sees the rest, where each `<` would be scanned to the end."""
+    end = fragment.rfind(">") + 1
+    return _TAG.sub(replacement, fragment[:end]) + fragment[end:]
 
 
 def unsafe_url(url: str) -> bool:
@@ -94,4 +106,4 @@ def prefix_root_links(body_html: str, base_path: str) -> str:
 
 def plain_text(fragment: str) -> str:
     """Text of an HTML fragment with whitespace folded."""
-    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+    return " ".join(html.unescape(strip_tags(fragment)).split())

@@ -68,6 +68,15 @@ def test_links_are_marked_without_cloaking_too() -> None:
     assert out == f'<a href="https://shop.example/tds?aff=1&amp;x=2" {REL}>m</a>'
 
 
+def test_links_are_marked_before_hundreds_of_thousands_of_unclosed_anchor_tags() -> None:
+    # Each `<a` the old pattern tried was scanned to the end of the text: hours on these 900,000
+    # characters; in one pass, a tag whose `>` never comes ends the search.
+    hostile = "<a " * 300_000
+    out = make().mark_links("<a href='https://shop.example/tds?aff=1&x=2'>m</a>" + hostile)
+    assert out == f'<a href="https://shop.example/tds?aff=1&amp;x=2" {REL}>m</a>' + hostile
+    assert make().has_affiliate_links('<a title="x>y" href="/n/">n</a>' + '<a title="' * 100_000) is False
+
+
 def test_has_affiliate_links_sees_product_urls_and_go_paths_only() -> None:
     aff = make(cloak=True)
     assert aff.has_affiliate_links('<a href="/go/tds-meter/">x</a>')
