@@ -1,4 +1,7 @@
-"""Article bodies: Markdown (with shortcode placeholders) to HTML plus what later stages need."""
+"""Article bodies: Markdown (with shortcode placeholders) to HTML plus what later stages need.
+
+Markdown that Python-Markdown would take quadratic time on is refused before it runs
+(`markdown_problems`, see `slowmarkdown`)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from functools import partial
 
 import markdown
 
+from nichesite.errors import Problem, error
+from nichesite.slowmarkdown import scan_problems
 from nichesite.slugs import slugify
 
 _EXTENSIONS = ["tables", "fenced_code", "footnotes", "attr_list", "def_list", "abbr", "md_in_html", "sane_lists", "toc"]
@@ -50,12 +55,19 @@ class BodyRenderer:
         )
 
     def render(self, text: str) -> RenderedBody:
+        """The HTML of Markdown `text`; call `markdown_problems` on it first."""
         self._md.reset()
         body_html = self._md.convert(text)
         headings = tuple(_flatten(self._md.toc_tokens))  # type: ignore[attr-defined]
         links = tuple(match.group(2) if match.group(2) is not None else match.group(3) for match in _URL_ATTR.finditer(body_html))
         plain = html.unescape(strip_tags(body_html))
         return RenderedBody(body_html, headings, links, len(_WORD.findall(plain)), first_paragraph(body_html))
+
+
+def markdown_problems(text: str, path: str, first_line: int) -> list[Problem]:
+    """Errors for Markdown Python-Markdown would take quadratic time on (see `slowmarkdown`);
+    `text` starts at line `first_line` of `path`. Render `text` only when there are none."""
+    return [error(path, first_line + line, message, "slow-markdown") for line, message in scan_problems(text)]
 
 
 def _anchor(value: str, separator: str, language: str) -> str:

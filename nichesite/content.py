@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from nichesite import shortcodes
-from nichesite.body import BodyRenderer, Heading, prefix_root_links, unsafe_url
+from nichesite.body import BodyRenderer, Heading, markdown_problems, prefix_root_links, unsafe_url
 from nichesite.errors import Problem, Problems
 from nichesite.frontmatter import FRONT_MATTER, folder_category, is_page, line_of_text, parse_date, parse_faq, permalink
 from nichesite.frontmatter import PAGES_DIR as PAGES_DIR  # re-exported: still importable from here
@@ -229,6 +229,10 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         for index, product_id in enumerate(values["products"])
     )
 
+    slow = markdown_problems(body, rel, body_line)
+    if slow:
+        problems.extend(slow)
+        return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
     rendered = renderer.render(source_text)
     for url in rendered.links:
         if unsafe_url(url):

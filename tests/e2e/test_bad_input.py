@@ -326,3 +326,58 @@ def test_content_symlink_to_a_file_outside_the_site_is_not_read(site, tmp_path):
 def test_unknown_theme_is_reported_at_its_line(site):
     root = site({"content/a.md": GOOD}, config="title: T\nbase_url: https://t.example\ntheme: nosuchtheme\n")
     assert "site.yaml:3: error: theme 'nosuchtheme' not found" in build_fails(root)
+
+
+# -- hostile lines -------------------------------------------------------------------------
+# Sizes: the patterns these tests guard took cubic or quadratic time on such lines (a line of
+# 4,000 characters: seconds to minutes); at these sizes a regression runs for hours and the
+# command's timeout fails the test, while a linear build takes about a second. Nothing here
+# measures time.
+
+
+def test_long_hostile_lines_are_built_as_written(site):
+    words = "Words" + " " * 100_000 + "more words"
+    shortcode = "{{<" + " " * 50_000 + "x"
+    backticks = "Use " + "`" * 50_001 + " here"
+    root = site(
+        {
+            "content/a.md": article("Spaces", body=f"Intro.\n\n{words}\n"),
+            "content/b.md": article("Shortcode", body=f"Intro.\n\n{shortcode}\n"),
+            "content/c.md": article("Backticks", body=f"Intro.\n\n{backticks}\n"),
+            "content/d.md": article("Paragraphs", body="Intro paragraph that is long enough.\n\n" + "<p>" * 100_000 + "\n"),
+        }
+    )
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    assert "content/b.md:9: warning: a shortcode must stand on a line of its own" in result.stderr
+    assert f"<p>{words}</p>" in (root / "public/spaces/index.html").read_text()
+    assert "<p>{{&lt;" + " " * 50_000 + "x</p>" in (root / "public/shortcode/index.html").read_text()
+    assert f"<p>{backticks}</p>" in (root / "public/backticks/index.html").read_text()
+    page = (root / "public/paragraphs/index.html").read_text()
+    assert "<p>" * 100_000 in page
+    assert '<meta name="description" content="Change less water at a time. Intro paragraph that is long enough.' in page
+
+
+def test_markdown_that_would_take_hours_to_read_is_an_error_at_its_line(site):
+    root = site(
+        {
+            "content/good.md": GOOD,
+            "content/brackets.md": article("Brackets", body="Intro.\n\n" + "[" * 200_000 + "\n"),
+            "content/links.md": article("Links", body="Intro.\n\n" + "[x](" * 50_000 + "\n"),
+            "content/code.md": article("Code", body="Intro.\n\n" + "``a`" * 50_000 + "\n"),
+            "content/tags.md": article("Tags", body="Intro.\n\n" + "<a b=" * 40_000 + "\n"),
+            "content/fences.md": article("Fences", body="Intro.\n\n" + "```a\n" * 40_000),
+        }
+    )
+    stderr = build_fails(root)
+    refused = "Markdown's time on them grows with the square of their number, so they are refused"
+    for expected in (
+        "content/brackets.md:9: error: too many '[' that are never closed or are nested too deeply: ",
+        "content/links.md:9: error: too many links whose '(' is never closed: ",
+        "content/code.md:9: error: too many runs of backticks without a closing run of the same length: ",
+        "content/tags.md:9: error: too many '<' that no '>' follows: ",
+    ):
+        assert expected + refused in stderr, expected
+    fences = [line for line in stderr.splitlines() if line.startswith("content/fences.md:")]
+    assert fences and all(refused in line for line in fences), fences
+    assert not (root / "public").exists()
