@@ -10,9 +10,9 @@ from types import MappingProxyType
 from typing import Any
 
 from nichesite import shortcodes
-from nichesite.body import BodyRenderer, Heading, markdown_problems, prefix_root_links, unsafe_url
+from nichesite.body import BodyRenderer, Heading, link_problems, markdown_problems, prefix_root_links, unsafe_url
 from nichesite.errors import Problem, Problems
-from nichesite.frontmatter import FRONT_MATTER, folder_category, is_page, line_of_text, parse_date, parse_faq, permalink
+from nichesite.frontmatter import FRONT_MATTER, folder_category, is_page, parse_date, parse_faq, permalink
 from nichesite.frontmatter import PAGES_DIR as PAGES_DIR  # re-exported: still importable from here
 from nichesite.schema import Validator
 from nichesite.slugs import slugify
@@ -189,7 +189,9 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
     validator = Validator(rel, problems)
     values = validator.mapping(data, FRONT_MATTER, "", 2, extra_ok=True)
     extra = {k: v for k, v in values.items() if k not in FRONT_MATTER and k != "faq"}
-    faq = tuple(FaqEntry(question, answer) for question, answer in parse_faq(data, rel, problems, renderer))
+    faq = tuple(
+        FaqEntry(question, prefix_root_links(answer, settings.base_path)) for question, answer in parse_faq(data, rel, problems, renderer)
+    )
 
     date = parse_date(values["date"], "date", data, rel, problems)
     updated = parse_date(values["updated"], "updated", data, rel, problems)
@@ -234,9 +236,7 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         problems.extend(slow)
         return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
     rendered = renderer.render(source_text)
-    for url in rendered.links:
-        if unsafe_url(url):
-            problems.error(rel, line_of_text(body, url, body_line), f"link to a '{url.split(':', 1)[0]}:' URL is not allowed")
+    problems.extend(link_problems(rendered, body, rel, body_line))
 
     if problems.errors:
         return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)

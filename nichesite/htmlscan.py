@@ -11,6 +11,7 @@ read as bogus comments, as browsers read them in HTML.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
 
@@ -30,3 +31,39 @@ class HtmlScanner(HTMLParser):
         if self.rawdata.startswith("<!--", i):
             return self.parse_comment(i)
         return self.parse_bogus_comment(i)
+
+
+@dataclass(frozen=True, slots=True)
+class StartTag:
+    """A start tag of a fragment: its name and attributes (entities decoded, names in lower
+    case, a value of None for a bare attribute) and where its text starts and ends."""
+
+    name: str
+    attrs: tuple[tuple[str, str | None], ...]
+    start: int
+    end: int
+
+
+class _StartTags(HtmlScanner):
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.line_starts = [0]
+        position = text.find("\n")
+        while position >= 0:
+            self.line_starts.append(position + 1)
+            position = text.find("\n", position + 1)
+        self.tags: list[StartTag] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line, column = self.getpos()
+        start = self.line_starts[line - 1] + column
+        self.tags.append(StartTag(tag, tuple(attrs), start, start + len(self.get_starttag_text() or "")))
+
+    handle_startendtag = handle_starttag
+
+
+def start_tags(fragment: str) -> list[StartTag]:
+    """Every start tag of an HTML fragment, in order."""
+    parser = _StartTags(fragment)
+    parser.scan(fragment)
+    return parser.tags

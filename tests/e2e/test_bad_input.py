@@ -359,6 +359,7 @@ def test_long_hostile_lines_are_built_as_written(site):
 
 
 def test_markdown_that_would_take_hours_to_read_is_an_error_at_its_line(site):
+    faq = 'faq:\n  - q: Why?\n    a: "' + "[" * 100_000 + '"'
     root = site(
         {
             "content/good.md": GOOD,
@@ -367,6 +368,7 @@ def test_markdown_that_would_take_hours_to_read_is_an_error_at_its_line(site):
             "content/code.md": article("Code", body="Intro.\n\n" + "``a`" * 50_000 + "\n"),
             "content/tags.md": article("Tags", body="Intro.\n\n" + "<a b=" * 40_000 + "\n"),
             "content/fences.md": article("Fences", body="Intro.\n\n" + "```a\n" * 40_000),
+            "content/faq.md": "---\ntitle: FAQ\ndate: 2026-10-02\n" + faq + "\n---\nBody.\n",
         }
     )
     stderr = build_fails(root)
@@ -376,8 +378,64 @@ def test_markdown_that_would_take_hours_to_read_is_an_error_at_its_line(site):
         "content/links.md:9: error: too many links whose '(' is never closed: ",
         "content/code.md:9: error: too many runs of backticks without a closing run of the same length: ",
         "content/tags.md:9: error: too many '<' that no '>' follows: ",
+        "content/faq.md:6: error: too many '[' that are never closed or are nested too deeply: ",
     ):
         assert expected + refused in stderr, expected
     fences = [line for line in stderr.splitlines() if line.startswith("content/fences.md:")]
     assert fences and all(refused in line for line in fences), fences
     assert not (root / "public").exists()
+
+
+# -- javascript: URLs wherever they hide ---------------------------------------------------
+
+
+def test_javascript_urls_in_faq_answers_and_raw_html_are_errors_at_their_line(site):
+    faq = "faq:\n  - q: Where?\n    a: Here, [click](javascript:alert(1)).\n  - q: Raw?\n    a: '<a href=javascript:alert(2)>x</a>'\n"
+    body = "\n\n".join(
+        [
+            "Intro.",
+            "<a href=javascript:alert(3)>unquoted</a>",
+            '<form><button formaction="javascript:alert(4)">go</button></form>',
+            '<a href="jav&#x61;script:alert(5)">entity</a>',
+            '<a href="java\tscript:alert(6)">tab</a>',
+            '<img alt="" srcset="/a.jpg 1x, javascript:alert(7) 2x">',
+            '<svg><a xlink:href="javascript:alert(8)"><text>x</text></a></svg>',
+            "<A HREF='JAVASCRIPT:alert(9)'>upper</A>",
+        ]
+    )
+    root = site(
+        {
+            "content/good.md": GOOD,
+            "content/faq.md": article("FAQ", **{"faq": faq.removeprefix("faq:")}),
+            "content/raw.md": article("Raw", body=body),
+        }
+    )
+    stderr = build_fails(root)
+    for expected in (
+        "content/faq.md:8: error: link to a 'javascript:' URL is not allowed",
+        "content/faq.md:10: error: link to a 'javascript:' URL is not allowed",
+        "content/raw.md:9: error: link to a 'javascript:' URL is not allowed",
+        "content/raw.md:11: error: link to a 'javascript:' URL is not allowed (<button formaction>)",
+        "content/raw.md:13: error: link to a 'javascript:' URL is not allowed",
+        "content/raw.md:15: error: link to a 'javascript:' URL is not allowed",
+        "content/raw.md:17: error: link to a 'javascript:' URL is not allowed (<img srcset>)",
+        "content/raw.md:19: error: link to a 'javascript:' URL is not allowed (<a xlink:href>)",
+        "content/raw.md:21: error: link to a 'javascript:' URL is not allowed",
+    ):
+        assert expected in stderr, expected
+    assert not (root / "public").exists()
+
+
+def test_faq_answers_are_markdown_rendered_and_checked_like_the_body(site):
+    faq = (
+        "\n  - q: How?\n    a: |\n      Use **TDS** and read [the guide](/guide/).\n\n      <kbd>Ctrl</kbd> stays, and so does"
+        " `javascript:alert(1)` as code.\n"
+    )
+    config = "title: T\nbase_url: https://t.example/blog\n"
+    root = site({"content/a.md": article("Answers", faq=faq), "content/guide.md": article("Guide")}, config=config)
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    page = (root / "public/answers/index.html").read_text()
+    answer = page.split('<div class="faq-answer">', 1)[1].split("</div>", 1)[0]
+    assert '<strong>TDS</strong> and read <a href="/blog/guide/">the guide</a>' in answer
+    assert "<kbd>Ctrl</kbd> stays" in answer and "<code>javascript:alert(1)</code>" in answer

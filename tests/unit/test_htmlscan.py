@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from nichesite.htmlscan import HtmlScanner
+from nichesite.htmlscan import HtmlScanner, start_tags
 
 
 class Collector(HtmlScanner):
@@ -21,6 +21,13 @@ class Collector(HtmlScanner):
 
     def handle_data(self, data):
         self.events.append(("data", data))
+
+
+def test_start_tags_know_their_attributes_and_where_they_are():
+    text = 'x <a href=/a title="T &amp; U">a</a>\n<img src="/i.png" alt>'
+    tags = start_tags(text)
+    assert [(t.name, t.attrs) for t in tags] == [("a", (("href", "/a"), ("title", "T & U"))), ("img", (("src", "/i.png"), ("alt", None)))]
+    assert [text[t.start : t.end] for t in tags] == ['<a href=/a title="T &amp; U">', '<img src="/i.png" alt>']
 
 
 @pytest.mark.parametrize("opener", ["<a ", "<a b=", "<!--", "</", "<?", "<a '", "<![", "<!x"])
