@@ -16,14 +16,16 @@ last, with a warning at its line.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from types import MappingProxyType
 
+from nichesite.body import strip_tags
 from nichesite.config import AdsConfig
 from nichesite.content import Entry
 from nichesite.errors import Problem, warning
+from nichesite.htmlscan import HtmlScanner
 from nichesite.plan import LIST_KINDS
 from nichesite.shortcodes import Shortcode
 
@@ -33,7 +35,6 @@ _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 # A unit may stand before these blocks only; anything else (a heading, a product box, raw
 # HTML, the footnotes, the end of the body) keeps the unit away.
 _CONTENT_AFTER_AD = frozenset(("p", "ul", "ol", "dl", "table", "pre", "blockquote", "figure", "details"))
-_TAG = re.compile(r"<[^>]*>")
 _NEWLINE = re.compile("\n")
 _VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"))
 _CLOSES_P = frozenset(
@@ -102,7 +103,7 @@ class Block:
     lead_in: bool = False  # a paragraph ending in ":" that introduces the next block
 
 
-class _TopLevel(HTMLParser):
+class _TopLevel(HtmlScanner):
     """Finds the boundaries of top-level elements; tolerant of unclosed raw HTML (an element
     left open swallows the rest of the body, which then gets no units: fail closed)."""
 
@@ -111,6 +112,7 @@ class _TopLevel(HTMLParser):
         self.text = text
         self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         self.stack: list[str] = []
+        self.open: Counter[str] = Counter()  # how many of each tag the stack holds: no search of it per end tag
         self.blocks: list[Block] = []
         self._start = 0
         self._tag = ""
@@ -126,12 +128,13 @@ class _TopLevel(HTMLParser):
         self._shortcode = int(marker) if tag == "div" and marker and marker.isdigit() else None
 
     def _close(self, end: int) -> None:
-        lead_in = self._tag == "p" and _TAG.sub("", self.text[self._start : end]).rstrip().endswith(":")
+        lead_in = self._tag == "p" and strip_tags(self.text[self._start : end], "").rstrip().endswith(":")
         self.blocks.append(Block(self._start, end, self._tag, self._shortcode, lead_in))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.stack == ["p"] and tag in _CLOSES_P:  # `<p>` closed implicitly by a block
             self.stack.clear()
+            self.open.clear()
             self._close(self._offset())
         if not self.stack:
             self._open(tag, attrs)
@@ -140,6 +143,7 @@ class _TopLevel(HTMLParser):
                 return
         if tag not in _VOID:
             self.stack.append(tag)
+            self.open[tag] += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if not self.stack:
@@ -147,10 +151,11 @@ class _TopLevel(HTMLParser):
             self._close(self._offset() + len(self.get_starttag_text() or ""))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag not in self.stack:
+        if not self.open[tag]:
             return  # a stray end tag
-        while self.stack.pop() != tag:
-            pass
+        while (popped := self.stack.pop()) != tag:
+            self.open[popped] -= 1
+        self.open[tag] -= 1
         if not self.stack:
             offset = self._offset()
             end = self.text.find(">", offset)
@@ -171,7 +176,7 @@ class _TopLevel(HTMLParser):
 def top_level_blocks(body_html: str) -> tuple[Block, ...]:
     """The top-level elements of an HTML fragment, in order (comments and whitespace skipped)."""
     parser = _TopLevel(body_html)
-    parser.feed(body_html)
+    parser.scan(body_html)
     return parser.finish()
 
 

@@ -31,7 +31,8 @@ DISCLOSURE_TEMPLATE = "partials/products/disclosure.html"
 RECOMMENDED_TEMPLATE = "partials/products/recommended.html"
 CLOUDFLARE_STATIC_REDIRECTS = 2000  # Cloudflare Pages reads at most this many static rules
 
-_ANCHOR = re.compile(r"""<a\b(?:[^>"']|"[^"]*"|'[^']*')*>""", re.I)
+_ANCHOR_START = re.compile(r"<a\b", re.I)
+_TAG_REST = re.compile(r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")  # possessive: no backtracking
 _HREF = re.compile(r"""(\shref\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 _REL = re.compile(r"""\srel\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 
@@ -142,8 +143,7 @@ class Affiliate:
         get their cloaked href) and hand-typed affiliate links (Amazon with a tracking id, the
         common networks, the site's `affiliate.domains`)."""
 
-        def fix(match: re.Match[str]) -> str:
-            tag = match.group(0)
+        def fix(tag: str) -> str:
             href = _HREF.search(tag)
             if href is None:
                 return tag
@@ -162,11 +162,15 @@ class Affiliate:
             end = -2 if tag.endswith("/>") else -1
             return f'{tag[:end]} rel="{" ".join(tokens)}"{tag[end:]}'
 
-        return _ANCHOR.sub(fix, fragment)
+        parts, position = [], 0
+        for start, end in _anchor_tags(fragment):
+            parts += [fragment[position:start], fix(fragment[start:end])]
+            position = end
+        return "".join(parts) + fragment[position:]
 
     def _link_urls(self, fragment: str):
-        for match in _ANCHOR.finditer(fragment or ""):
-            href = _HREF.search(match.group(0))
+        for start, end in _anchor_tags(fragment or ""):
+            href = _HREF.search(fragment, start, end)
             if href:
                 yield html.unescape(next(g for g in href.groups()[1:] if g is not None))
 
@@ -261,3 +265,16 @@ def cloak_problems(config: SiteConfig, catalog: ProductCatalog) -> list[Problem]
             )
         )
     return problems
+
+
+def _anchor_tags(fragment: str):
+    """(start, end) of each `<a ...>` start tag, in order, in one pass: a tag whose `>` never
+    comes (the end of the text or an unclosed quote) ends the search, since in HTML everything
+    after it belongs to that tag, and every later `<a` would be scanned to the same end."""
+    position = 0
+    while (start := _ANCHOR_START.search(fragment, position)) is not None:
+        rest = _TAG_REST.match(fragment, start.end())
+        if rest is None:
+            return
+        yield start.start(), rest.end()
+        position = rest.end()

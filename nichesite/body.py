@@ -1,4 +1,13 @@
-"""Article bodies: Markdown (with shortcode placeholders) to HTML plus what later stages need."""
+"""Article bodies and FAQ answers: Markdown (with shortcode placeholders) to HTML, what later
+stages need from it, and the checks every such text gets.
+
+The checks, the same for a body and an FAQ answer: Markdown that Python-Markdown would take
+quadratic time on is refused before it runs (`slowmarkdown`); in the HTML, every attribute that
+holds a URL (`href`, `src`, `action`, `formaction`, `srcset`, `xlink:href`, `poster`, ...),
+quoted or not, is read by an HTML parser with entities decoded, and a `javascript:`, `data:`
+or `vbscript:` URL is an error at the source line that wrote it. Raw HTML is otherwise the
+author's and is kept (SPEC 8).
+"""
 
 from __future__ import annotations
 
@@ -9,17 +18,49 @@ from functools import partial
 
 import markdown
 
+from nichesite.errors import Problem, error
+from nichesite.htmlscan import start_tags
+from nichesite.slowmarkdown import scan_problems
 from nichesite.slugs import slugify
 
 _EXTENSIONS = ["tables", "fenced_code", "footnotes", "attr_list", "def_list", "abbr", "md_in_html", "sane_lists", "toc"]
 # Lists and block quotes inside each other: Python-Markdown recurses once per level and fails
 # past about 200 (RecursionError), slowing down well before. No article needs more than a few.
 MAX_NESTING = 50
-_URL_ATTR = re.compile(r"""\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _TAG = re.compile(r"<[^>]+>")
-_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _WORD = re.compile(r"\w+")
-_BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20]+")
+_BAD_SCHEMES = ("javascript", "data", "vbscript")
+
+# Attributes whose value is a URL a browser may follow or load (HTML, SVG, MathML, legacy).
+URL_ATTRIBUTES = frozenset(
+    (
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "xlink:href",
+        "poster",
+        "srcset",
+        "imagesrcset",
+        "data",
+        "cite",
+        "background",
+        "longdesc",
+        "usemap",
+        "manifest",
+        "codebase",
+        "archive",
+        "classid",
+        "profile",
+        "icon",
+        "lowsrc",
+        "dynsrc",
+        "ping",
+    )
+)
+_LIST_ATTRIBUTES = frozenset(("srcset", "imagesrcset"))  # "url 2x, url 640w"
+_ANIMATIONS = frozenset(("animate", "set"))  # SVG: <set attributeName="href" to="javascript:...">
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,14 +71,28 @@ class Heading:
 
 
 @dataclass(frozen=True, slots=True)
+class TagURL:
+    """A URL in an attribute of the HTML: `<button formaction>`, and the start tag's text."""
+
+    tag: str
+    attribute: str
+    url: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedBody:
     """The HTML of a body and what other stages read from it."""
 
     html: str
     headings: tuple[Heading, ...]
-    links: tuple[str, ...]
+    urls: tuple[TagURL, ...]
     word_count: int
     first_paragraph: str
+
+    @property
+    def links(self) -> tuple[str, ...]:
+        return tuple(u.url for u in self.urls)
 
 
 class BodyError(ValueError):
@@ -52,9 +107,9 @@ class BodyRenderer:
         self._md = _markdown(language)
 
     def render(self, text: str) -> RenderedBody:
-        """The HTML of a Markdown text. Markdown nested deeper than Python-Markdown can recurse
-        (HTML blocks too, which `too_deep` does not count) raises BodyError, never
-        RecursionError: a source must not end a build or serve."""
+        """The HTML of Markdown `text`; call `markdown_problems` on it first. Markdown nested
+        deeper than Python-Markdown can recurse (HTML blocks too, which `too_deep` does not
+        count) raises BodyError, never RecursionError: a source must not end a build or serve."""
         self._md.reset()
         try:
             body_html = self._md.convert(text)
@@ -64,9 +119,88 @@ class BodyRenderer:
                 "Markdown nested too deeply to render (lists, block quotes or HTML blocks inside each other); flatten it"
             ) from None
         headings = tuple(_flatten(self._md.toc_tokens))  # type: ignore[attr-defined]
-        links = tuple(match.group(2) if match.group(2) is not None else match.group(3) for match in _URL_ATTR.finditer(body_html))
-        plain = html.unescape(_TAG.sub(" ", body_html))
-        return RenderedBody(body_html, headings, links, len(_WORD.findall(plain)), _first_paragraph(body_html))
+        plain = html.unescape(strip_tags(body_html))
+        return RenderedBody(body_html, headings, tag_urls(body_html), len(_WORD.findall(plain)), first_paragraph(body_html))
+
+
+def markdown_problems(text: str, path: str, first_line: int) -> list[Problem]:
+    """Errors for Markdown Python-Markdown would take quadratic time on (see `slowmarkdown`);
+    `text` starts at line `first_line` of `path`. Render `text` only when there are none."""
+    return [error(path, first_line + line, message, "slow-markdown") for line, message in scan_problems(text)]
+
+
+def link_problems(rendered: RenderedBody, text: str, path: str, first_line: int) -> list[Problem]:
+    """An error for each `javascript:`, `data:` or `vbscript:` URL in the HTML of `text`, at
+    the line of `text` that wrote it (its raw tag, else its URL, else `first_line`)."""
+    problems = []
+    finder = _LineFinder(text, first_line)
+    for found in rendered.urls:
+        scheme = unsafe_scheme(found.url)
+        if scheme is None:
+            continue
+        where = "" if (found.tag, found.attribute) in (("a", "href"), ("img", "src")) else f" (<{found.tag} {found.attribute}>)"
+        line = finder.line(found.source.split("\n", 1)[0].strip(), found.url)
+        problems.append(error(path, line, f"link to a '{scheme}:' URL is not allowed{where}"))
+    return problems
+
+
+def tag_urls(fragment: str) -> tuple[TagURL, ...]:
+    """Every URL in a URL attribute of an HTML fragment, in order; srcset lists give each URL."""
+    found = []
+    for tag in start_tags(fragment):
+        source = fragment[tag.start : tag.end]
+        attributes = dict(tag.attrs)
+        for name, value in tag.attrs:
+            if value is None:
+                continue
+            if name in URL_ATTRIBUTES:
+                urls = [part.split()[0] for part in value.split(",") if part.split()] if name in _LIST_ATTRIBUTES else [value]
+            elif (
+                tag.name in _ANIMATIONS
+                and name in ("to", "from", "values")
+                and (attributes.get("attributename") or "").lower() in ("href", "xlink:href")
+            ):
+                urls = value.split(";")
+            else:
+                continue
+            found += [TagURL(tag.name, name, url.strip(), source) for url in urls]
+    return tuple(found)
+
+
+def unsafe_scheme(url: str) -> str | None:
+    """'javascript', 'data' or 'vbscript' for such a URL, however it is spelled (entities,
+    case, spaces and control characters anywhere in it, as browsers drop tabs and newlines)."""
+    cleaned = _CONTROL_OR_SPACE.sub("", html.unescape(url)).lower()
+    scheme = cleaned.split(":", 1)[0] if ":" in cleaned else ""
+    return scheme if scheme in _BAD_SCHEMES else None
+
+
+def unsafe_url(url: str) -> bool:
+    """True for javascript:, data: and vbscript: URLs, however they are spelled."""
+    return unsafe_scheme(url) is not None
+
+
+class _LineFinder:
+    """The source line of each needle, searched from the previous find onward (tags come in
+    source order, so all searches together read the text about once). Python-Markdown expands
+    tabs to four spaces before anything else, so the text searched has them expanded too."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.text = text.expandtabs(4)
+        self.first_line = first_line
+        self.position = 0
+
+    def line(self, *needles: str) -> int:
+        for needle in needles:
+            if not needle:
+                continue
+            found = self.text.find(needle, self.position)
+            if found < 0:
+                found = self.text.find(needle)
+            if found >= 0:
+                self.position = found
+                return self.first_line + self.text.count("\n", 0, found)
+        return self.first_line
 
 
 def _markdown(language: str) -> markdown.Markdown:
@@ -131,23 +265,30 @@ def _anchor(value: str, separator: str, language: str) -> str:
 def _flatten(tokens: list[dict]) -> list[Heading]:
     out: list[Heading] = []
     for token in tokens:
-        out.append(Heading(token["level"], token["id"], html.unescape(_TAG.sub("", token["name"]))))
+        out.append(Heading(token["level"], token["id"], html.unescape(strip_tags(token["name"], ""))))
         out.extend(_flatten(token.get("children", [])))
     return out
 
 
-def _first_paragraph(body_html: str) -> str:
-    for match in _PARAGRAPH.finditer(body_html):
-        text = " ".join(html.unescape(_TAG.sub(" ", match.group(1))).split())
+def first_paragraph(body_html: str) -> str:
+    """The first `<p>` with at least 20 characters of text (each `<p>` up to the next `</p>`)."""
+    start = body_html.find("<p>")
+    while start >= 0:
+        end = body_html.find("</p>", start + 3)
+        if end < 0:
+            break
+        text = plain_text(body_html[start + 3 : end])
         if len(text) >= 20:
             return text
+        start = body_html.find("<p>", end + 4)
     return ""
 
 
-def unsafe_url(url: str) -> bool:
-    """True for javascript:, data: and vbscript: URLs, however they are spelled."""
-    cleaned = re.sub(r"[\x00-\x20]", "", html.unescape(url)).lower()
-    return cleaned.startswith(_BAD_SCHEMES)
+def strip_tags(fragment: str, replacement: str = " ") -> str:
+    """`fragment` with every `<...>` replaced. Only the text up to the last `>` can hold a tag;
+    the regular expression never sees the rest, where each `<` would be scanned to the end."""
+    end = fragment.rfind(">") + 1
+    return _TAG.sub(replacement, fragment[:end]) + fragment[end:]
 
 
 def prefix_root_links(body_html: str, base_path: str) -> str:
@@ -159,4 +300,4 @@ def prefix_root_links(body_html: str, base_path: str) -> str:
 
 def plain_text(fragment: str) -> str:
     """Text of an HTML fragment with whitespace folded."""
-    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+    return " ".join(html.unescape(strip_tags(fragment)).split())

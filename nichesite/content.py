@@ -11,10 +11,20 @@ from types import MappingProxyType
 from typing import Any
 
 from nichesite import placeholders, shortcodes
-from nichesite.body import MAX_NESTING, BodyError, BodyRenderer, Heading, prefix_root_links, too_deep, unsafe_url
+from nichesite.body import (
+    MAX_NESTING,
+    BodyError,
+    BodyRenderer,
+    Heading,
+    link_problems,
+    markdown_problems,
+    prefix_root_links,
+    too_deep,
+    unsafe_url,
+)
 from nichesite.errors import Problem, Problems
 from nichesite.files import NAME_MAX, long_part
-from nichesite.frontmatter import FRONT_MATTER, folder_category, is_page, line_of_text, parse_date, parse_faq, permalink
+from nichesite.frontmatter import FRONT_MATTER, folder_category, is_page, parse_date, parse_faq, permalink
 from nichesite.frontmatter import PAGES_DIR as PAGES_DIR  # re-exported: still importable from here
 from nichesite.schema import Validator
 from nichesite.slugs import slugify
@@ -182,9 +192,10 @@ def _placeholders(data: YamlMap, body: str, body_line: int, rel: str, problems: 
             phrase = placeholders.found_in(" ".join(str(v) for v in item.values())) if isinstance(item, YamlMap) else None
             if phrase:
                 found.append((faq.line_of(index), phrase))
-    for phrase in placeholders.PHRASES:
-        if phrase in body:
-            found.append((line_of_text(body, phrase, body_line), phrase))
+    for offset, line in enumerate(body.split("\n")):
+        phrase = placeholders.found_in(line)
+        if phrase:
+            found.append((body_line + offset, phrase))
     for line, phrase in sorted(found):
         problems.warning(rel, line, f"placeholder text from new-article is still here ('{phrase}'): write your own", PLACEHOLDER)
 
@@ -218,7 +229,9 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
     validator = Validator(rel, problems)
     values = validator.mapping(data, FRONT_MATTER, "", 2, extra_ok=True)
     extra = {k: v for k, v in values.items() if k not in FRONT_MATTER and k != "faq"}
-    faq = tuple(FaqEntry(question, answer) for question, answer in parse_faq(data, rel, problems, renderer))
+    faq = tuple(
+        FaqEntry(question, prefix_root_links(answer, settings.base_path)) for question, answer in parse_faq(data, rel, problems, renderer)
+    )
     _placeholders(data, body, body_line, rel, problems)
 
     date = parse_date(values["date"], "date", data, rel, problems)
@@ -269,14 +282,16 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         message = f"lists and block quotes nested more than {MAX_NESTING} levels deep (the limit); flatten them"
         problems.error(rel, body_line + deep, message, "markdown-limit")
         return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
+    slow = markdown_problems(body, rel, body_line)
+    if slow:
+        problems.extend(slow)
+        return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
     try:
         rendered = renderer.render(source_text)
     except BodyError as exc:
         problems.error(rel, body_line, str(exc), "markdown-limit")
         return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
-    for url in rendered.links:
-        if unsafe_url(url):
-            problems.error(rel, line_of_text(body, url, body_line), f"link to a '{url.split(':', 1)[0]}:' URL is not allowed")
+    problems.extend(link_problems(rendered, body, rel, body_line))
 
     day = date[0] if date else None
     path = permalink(settings.permalink, slug, category, day, settings.language) if kind == "article" else f"/{slug}/"

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from pathlib import PurePosixPath
 
-from nichesite.body import BodyError, BodyRenderer
+from nichesite.body import BodyError, BodyRenderer, link_problems, markdown_problems
 from nichesite.errors import Problems
 from nichesite.schema import Field
 from nichesite.slugs import slugify
@@ -70,7 +70,8 @@ def parse_date(value: str | None, key: str, data: YamlMap, rel: str, problems: P
 
 
 def parse_faq(data: YamlMap, rel: str, problems: Problems, renderer: BodyRenderer) -> tuple[tuple[str, str], ...]:
-    """The 'faq:' list as (question, answer HTML) pairs; a malformed entry is reported and skipped."""
+    """The 'faq:' list as (question, answer HTML) pairs: each answer is Markdown rendered and
+    checked as a body is; a malformed entry is reported and skipped."""
     raw = data.get("faq")
     if raw is None:
         return ()
@@ -87,12 +88,19 @@ def parse_faq(data: YamlMap, rel: str, problems: Problems, renderer: BodyRendere
         if not isinstance(q, str) or not isinstance(a, str) or not q.strip() or not a.strip():
             problems.error(rel, line, "faq entry: 'q' and 'a' must be non-empty text")
             continue
+        # an answer gets a body's checks, at its own lines (a `|` block starts below `a:`)
+        first_line = item.line_of("a") + (1 if "\n" in a.rstrip("\n") else 0)
+        slow = markdown_problems(a, rel, first_line)
+        problems.extend(slow)
+        if slow:
+            continue
         try:
-            answer = renderer.render(a).html
+            rendered = renderer.render(a)
         except BodyError as exc:
             problems.error(rel, line, f"faq entry: {exc}")
             continue
-        entries.append((q.strip(), answer))
+        problems.extend(link_problems(rendered, a, rel, first_line))
+        entries.append((q.strip(), rendered.html))
     return tuple(entries)
 
 
@@ -105,11 +113,3 @@ def permalink(pattern: str, slug: str, category: str, day: dt.date | None, langu
         "month": f"{day.month:02d}" if day else "00",
     }
     return re.sub(r"\{(slug|category|year|month)\}", lambda m: values[m.group(1)], pattern)
-
-
-def line_of_text(body: str, needle: str, first_line: int) -> int:
-    """The source line of the first body line containing `needle` (the body starts at `first_line`)."""
-    for offset, line in enumerate(body.split("\n")):
-        if needle in line:
-            return first_line + offset
-    return first_line

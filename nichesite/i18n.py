@@ -6,10 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_decimal
+
+from nichesite.errors import Problem, error
+from nichesite.files import read_text
+from nichesite.yamlutil import YamlMap, load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +37,9 @@ class Translations:
         return format_decimal(value, format="#,##0.##", locale=self.locale)
 
 
-def load_translations(i18n_dirs: list[Path], language: str) -> Translations:
+def load_translations(i18n_dirs: list[Path], language: str, site_dir: Path) -> tuple[Translations, list[Problem]]:
     """Merge en, then the base language (pt), then the full tag (pt-BR); the theme's files win
-    over the default theme's."""
+    over the default theme's. A file that cannot be read is reported and skipped."""
     tags = ["en"]
     base = language.split("-")[0].lower()
     if base != "en":
@@ -44,14 +47,21 @@ def load_translations(i18n_dirs: list[Path], language: str) -> Translations:
     if language.lower() != base:
         tags.append(language.replace("_", "-"))
     words: dict[str, str] = {}
+    problems: list[Problem] = []
     for tag in tags:
         for folder in reversed(i18n_dirs):
             path = folder / f"{tag}.yaml"
             if path.is_file():
-                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-                words.update({str(k): str(v) for k, v in data.items()})
+                rel = path.relative_to(site_dir).as_posix() if path.is_relative_to(site_dir) else str(path)
+                text, found = read_text(path, rel)
+                data, more = load_yaml(text, rel) if text is not None else (None, [])
+                problems += found + more
+                if isinstance(data, YamlMap):
+                    words.update({str(k): str(v) for k, v in data.items()})
+                elif data is not None:
+                    problems.append(error(rel, 1, "expected a mapping of 'English words: translation' lines"))
     try:
         locale = Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         locale = Locale.parse("en")
-    return Translations(language, words, locale)
+    return Translations(language, words, locale), problems

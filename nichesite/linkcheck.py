@@ -7,12 +7,12 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 from nichesite.config import SiteConfig
 from nichesite.content import Entry
+from nichesite.htmlscan import HtmlScanner
 from nichesite.plan import RenderJob, output_for, url_for
 from nichesite.products import PRODUCTS_FILE
 
@@ -29,7 +29,7 @@ class Reference:
     alt: str | None = None  # images only; None when the attribute is missing
 
 
-class _PageParser(HTMLParser):
+class _PageParser(HtmlScanner):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.references: list[Reference] = []
@@ -50,8 +50,7 @@ class _PageParser(HTMLParser):
 
 def parse_page(html_text: str) -> tuple[list[Reference], set[str]]:
     parser = _PageParser()
-    parser.feed(html_text)
-    parser.close()
+    parser.scan(html_text)
     return parser.references, parser.ids
 
 

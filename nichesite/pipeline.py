@@ -1,6 +1,6 @@
 """The build pipeline, top to bottom: the previous state and the site's files in, an outcome out.
 
-    config, theme, catalog  →  sources (parsed, or taken from the state)  →  index
+    config, theme and its words, catalog  →  sources (parsed, or taken from the state)  →  index
       →  plan (one job per output)  →  views and fingerprints  →  render what changed
       →  publish (a new folder swapped in, or serve's files in place)  →  new state
 
@@ -26,7 +26,7 @@ from nichesite.config import PLACEMENTS, SiteConfig, load_config
 from nichesite.content import Entry, ParseSettings
 from nichesite.errors import Problem, note, warning
 from nichesite.fingerprint import digest, job_fingerprints, site_digest, static_fingerprint, template_digest
-from nichesite.i18n import load_translations
+from nichesite.i18n import Translations, load_translations
 from nichesite.index import SiteIndex, build_index
 from nichesite.output import MARKER
 from nichesite.plan import RenderJob, find_collisions, plan_pages
@@ -91,6 +91,7 @@ class Site:
 
     config: SiteConfig
     theme: Theme
+    translations: Translations
     catalog: ProductCatalog
     entries: tuple[Entry, ...]
     index: SiteIndex
@@ -156,8 +157,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
     plan = Plan(jobs, statics, dirty, dirty_statics, fingerprints, known)
     with timer("Rendering"):
         env = make_environment(theme, session.compiled)
-        translations = load_translations(theme.i18n_dirs, config.language)
-        renderer = PageRenderer(config, index, catalog, env, translations, views, shown, derived.feed_parts(), preview=options.preview)
+        renderer = PageRenderer(config, index, catalog, env, site.translations, views, shown, derived.feed_parts(), preview=options.preview)
         in_place = session.in_place and (options.output / MARKER).is_file() and len(dirty) + len(dirty_statics) <= IN_PLACE_MAX
 
         def accept(output_problems: list[Problem]) -> bool:
@@ -194,7 +194,7 @@ def read_site(
     inputs, problems = load_inputs(options)
     if inputs is None:
         return None, None, problems
-    config, theme, catalog, settings = inputs
+    config, theme, translations, catalog, settings = inputs
     sources = read_sources(options.site_dir, settings, previous, options.drafts, workers, report or (lambda done, total: None))
     problems += sources.problems
     statics, found = static_files(options.site_dir, theme)
@@ -203,7 +203,7 @@ def read_site(
     today = options.today
     index = build_index(list(sources.entries), config.language, options.drafts, previous.derived.related, today)
     problems += held_back(sources.entries, options.drafts, today)
-    return Site(config, theme, catalog, sources.entries, index, statics), sources, problems
+    return Site(config, theme, translations, catalog, sources.entries, index, statics), sources, problems
 
 
 def held_back(entries: Sequence[Entry], drafts: bool, today: dt.date | None) -> list[Problem]:
@@ -241,8 +241,10 @@ def theme_language_problems(config: SiteConfig, theme: Theme) -> list[Problem]:
     ]
 
 
-def load_inputs(options: BuildOptions) -> tuple[tuple[SiteConfig, Theme, ProductCatalog, ParseSettings] | None, list[Problem]]:
-    """site.yaml, the theme, the product catalog, and the parse settings they make."""
+def load_inputs(
+    options: BuildOptions,
+) -> tuple[tuple[SiteConfig, Theme, Translations, ProductCatalog, ParseSettings] | None, list[Problem]]:
+    """site.yaml, the theme and its words, the product catalog, and the parse settings they make."""
     config, found = load_config(options.site_dir, options.base_url)
     problems = list(found.items)
     if config is None:
@@ -255,6 +257,8 @@ def load_inputs(options: BuildOptions) -> tuple[tuple[SiteConfig, Theme, Product
     problems += found.items
     if theme is None:
         return None, problems
+    translations, found_words = load_translations(theme.i18n_dirs, config.language, options.site_dir)
+    problems += found_words
     rules = ShortcodeRules(
         templates=theme.shortcode_names(),
         product_ids=catalog.ids,
@@ -264,7 +268,7 @@ def load_inputs(options: BuildOptions) -> tuple[tuple[SiteConfig, Theme, Product
         all_placements=PLACEMENTS,
     )
     settings = ParseSettings(config.language, config.permalink, config.base_path, rules)
-    return (config, theme, catalog, settings), problems
+    return (config, theme, translations, catalog, settings), problems
 
 
 def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem]]:

@@ -12,12 +12,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from nichesite.config import SCHEMA as CONFIG_SCHEMA
-from nichesite.files import is_ignored_name
+from nichesite.files import is_ignored_name, read_text
 from nichesite.placeholders import ARTICLE
 from nichesite.slugs import slugify
+from nichesite.yamlutil import load_yaml
 
 STARTER_DIR = Path(__file__).resolve().parent / "starter"
 # Stored name in the package → name in the new site.
@@ -102,10 +101,8 @@ def find_site(start: Path) -> Path:
 
 def site_language(site_dir: Path) -> str:
     """The language from site.yaml, read leniently (a broken config is the build's to report)."""
-    try:
-        data = yaml.safe_load((site_dir / "site.yaml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return "en"
+    text, _ = read_text(site_dir / "site.yaml", "site.yaml")
+    data, _ = load_yaml(text, "site.yaml") if text is not None else (None, [])
     value = data.get("language") if isinstance(data, dict) else None
     return value if isinstance(value, str) and value.strip() else "en"
 

@@ -7,16 +7,16 @@ the placeholder into HTML with the theme's or the site's `shortcodes/NAME.html` 
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from nichesite.errors import Problem, error, warning
 
-_LINE = re.compile(r"^ {0,3}\{\{<\s*(.*?)\s*>\}\}\s*$")
 _NAME = re.compile(r"[A-Za-z][\w-]*")
 _TOKEN = re.compile(r'([A-Za-z_][\w-]*)=(?:"([^"]*)"|(\S+))|"([^"]*)"|(\S+)')
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_INLINE_CODE = re.compile(r"(`+).*?\1")
+_BACKTICKS = re.compile(r"`+")
 PLACEHOLDER = '<div data-nichesite-shortcode="{index}"></div>'
 PLACEHOLDER_RE = re.compile(r'<div data-nichesite-shortcode="(\d+)"></div>')
 
@@ -73,15 +73,50 @@ def extract(body: str, first_line: int) -> tuple[str, list[Shortcode], list[tupl
             fence = fence_match.group(1)
             out.append(line)
             continue
-        match = _LINE.match(line)
-        if match:
-            found.append(_parse_call(match.group(1), lineno))
+        inner = _own_line_call(line)
+        if inner is not None:
+            found.append(_parse_call(inner, lineno))
             out.extend(["", PLACEHOLDER.format(index=len(found) - 1), ""])
             continue
-        if "{{<" in _INLINE_CODE.sub("", line) and not line.startswith(("    ", "\t")):
+        if "{{<" in line and "{{<" in _without_code_spans(line) and not line.startswith(("    ", "\t")):
             inline.append((lineno, line.strip()))
         out.append(line)
     return "\n".join(out), found, inline
+
+
+def _own_line_call(line: str) -> str | None:
+    """What is between `{{<` and `>}}` when they fill the line (up to three spaces before,
+    any whitespace after), stripped; None otherwise. String tests rather than a regular
+    expression: the one this replaced backtracked cubically on `{{<` and thousands of spaces."""
+    text = line.rstrip()
+    indent = len(text) - len(text.lstrip(" "))
+    if indent > 3 or not text.startswith("{{<", indent) or not text.endswith(">}}") or len(text) - indent < 6:
+        return None
+    return text[indent + 3 : -3].strip()
+
+
+def _without_code_spans(line: str) -> str:
+    """The line without its inline code spans: a run of backticks up to the next run of the
+    same length (CommonMark); a run that no such run follows is text. One pass over the runs."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    later: dict[int, deque[int]] = {}  # run length → indexes of the runs of that length
+    for index, (start, end) in enumerate(runs):
+        later.setdefault(end - start, deque()).append(index)
+    kept, position, index = [], 0, 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = later[end - start]
+        while same and same[0] <= index:
+            same.popleft()
+        if not same:
+            index += 1
+            continue
+        closing = same.popleft()
+        kept.append(line[position:start])
+        position = runs[closing][1]
+        index = closing + 1
+    kept.append(line[position:])
+    return "".join(kept)
 
 
 def _parse_call(inner: str, line: int) -> Shortcode:

@@ -6,6 +6,14 @@ raw text of each plain scalar), so a validator can say `site.yaml:12: paginate: 
 string field can get the text the author typed (`no`, `0123`) instead of YAML 1.1's surprise.
 Timestamps are not resolved: dates stay strings and are parsed by the content stage, which can
 then report an impossible date with its line instead of crashing.
+
+Aliases may repeat a value, not multiply it. PyYAML builds an alias as a second reference to
+one object, so nine nested levels of nine aliases ("billion laughs", about 500 bytes) load at once,
+then cost gigabytes in whatever walks the data (the fingerprint's repr, validation, the
+templates). A document whose data, written out with every alias expanded, would be longer
+than `EXPANSION_FACTOR` times the document plus `EXPANSION_FLOOR` characters is refused at
+the alias that passes that limit. Without aliases data is never longer than about twice its
+text, so only alias use is ever refused, and every later walk stays linear in the file size.
 """
 
 from __future__ import annotations
@@ -19,6 +27,12 @@ from nichesite.errors import Problem, error
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+# The expanded size of a document (each scalar counts its length plus one, each collection
+# one, each alias the size of what it names) may be at most this many times the length of its
+# text, plus the floor, which lets a short front matter reuse a list a few dozen times.
+EXPANSION_FACTOR = 10
+EXPANSION_FLOOR = 10_000
 
 
 class YamlMap(dict):
@@ -43,6 +57,10 @@ class YamlList(list):
 
 
 class DuplicateKeyError(yaml.MarkedYAMLError):
+    pass
+
+
+class AliasExpansionError(yaml.MarkedYAMLError):
     pass
 
 
@@ -104,6 +122,7 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pro
     loader = _Loader(text)
     loader.line_offset = line_offset
     try:
+        _check_expansion(text)
         return loader.get_single_data(), []
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -113,6 +132,48 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pro
         return None, [error(path, line_offset + 1, f"invalid YAML: {exc}")]
     except (ValueError, TypeError, OverflowError) as exc:  # a value the safe constructors reject
         return None, [error(path, line_offset + 1, f"invalid YAML value: {exc}")]
+    except RecursionError:  # libyaml allows 1,000 levels; constructing them takes more frames
+        return None, [error(path, line_offset + 1, "invalid YAML: lists and mappings are nested too deeply")]
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(text: str) -> None:
+    """Raise AliasExpansionError at the alias where the document's expanded size passes its
+    limit (see the module's docstring). One pass over the parser's events, run only when the
+    text could hold an alias at all: `*name` needs an `&name` anchor."""
+    if "*" not in text or "&" not in text:
+        return
+    limit = EXPANSION_FACTOR * len(text) + EXPANSION_FLOOR
+    loader = _Loader(text)
+    try:
+        sizes: dict[str, int] = {}  # anchor → expanded size of the node it names
+        opened: list[tuple[str | None, int]] = []  # (anchor, size before it) of each open collection
+        size = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                size += sizes.get(event.anchor, 1)  # an unknown or still open anchor: the composer reports it
+                if size > limit:
+                    raise AliasExpansionError(
+                        None,
+                        None,
+                        f"alias *{event.anchor} makes this document expand past {limit:,} characters"
+                        f" ({EXPANSION_FACTOR} times its length plus {EXPANSION_FLOOR:,}): an alias may repeat a value,"
+                        " not multiply it; write the values out",
+                        event.start_mark,
+                    )
+            elif isinstance(event, yaml.ScalarEvent):
+                size += 1 + len(event.value)
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1 + len(event.value)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                opened.append((event.anchor, size))
+                size += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                anchor, before = opened.pop()
+                if anchor is not None:
+                    sizes[anchor] = size - before
     finally:
         loader.dispose()
 

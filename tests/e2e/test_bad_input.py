@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import article, run_nichesite, tree_digest
+from conftest import BASIC_CONFIG, article, run_nichesite, tree_digest
 
 
 def build_fails(root: Path, *args: str, code: int = 1) -> str:
@@ -41,6 +41,11 @@ GOOD = article("A good article")
             "duplicate key",
             "---\ntitle: One\ntitle: Two\ndate: 2026-10-02\n---\nBody\n",
             "content/bad.md:3: error: invalid YAML: duplicate key 'title'",
+        ),
+        (
+            "deep nesting",
+            "---\ntitle: Deep\ndate: 2026-10-02\nx: " + "[" * 400 + "]" * 400 + "\n---\nBody\n",
+            "content/bad.md:2: error: invalid YAML: lists and mappings are nested too deeply",
         ),
         ("unclosed front matter", "---\ntitle: Open\ndate: 2026-10-02\nBody\n", "content/bad.md:1: error: front matter is not closed"),
         ("no front matter", "Just text, no front matter.\n", "content/bad.md:1: error: no front matter"),
@@ -93,6 +98,49 @@ def test_python_yaml_tag_is_refused_and_never_executed(site, tmp_path):
     (root / "site.yaml").write_text(f"title: !!python/object/apply:os.system ['touch {marker}']\n")
     assert "site.yaml:1: error: invalid YAML" in build_fails(root)
     assert not marker.exists()
+
+
+def laughs(indent: str = "") -> str:
+    """Nine nested levels of nine aliases each ("billion laughs"): 468 bytes, 9**9 values."""
+    lines = [f"{indent}a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"{indent}a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 9)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "config", "expected"),
+    [
+        (
+            {"content/bomb.md": f"---\ntitle: Laughs\ndate: 2026-10-02\n{laughs()}---\nBody\n"},
+            BASIC_CONFIG,
+            "content/bomb.md:7: error: invalid YAML: alias *a2 makes this document expand past 14,980 characters",
+        ),
+        ({}, BASIC_CONFIG + "extra:\n" + laughs("  "), "site.yaml:12: error: invalid YAML: alias *a3 makes this document expand past"),
+        ({"data/products.yaml": laughs()}, BASIC_CONFIG, "data/products.yaml:4: error: invalid YAML: alias *a2 makes this document"),
+        (
+            {"themes/mine/i18n/en.yaml": laughs()},
+            BASIC_CONFIG + "theme: mine\n",
+            "themes/mine/i18n/en.yaml:4: error: invalid YAML: alias *a2 makes this document",
+        ),
+    ],
+    ids=["front matter", "site.yaml extra", "products.yaml", "theme words"],
+)
+def test_alias_bombs_are_refused_at_the_alias_in_every_yaml_file(site, files, config, expected):
+    root = site({"content/good.md": GOOD, **files}, config=config)
+    stderr = build_fails(root)
+    assert expected in stderr
+    assert "(10 times its length plus 10,000): an alias may repeat a value, not multiply it; write the values out" in stderr
+    assert not (root / "public").exists()
+
+
+def test_a_theme_words_file_with_mistakes_is_reported_not_a_crash(site):
+    config = BASIC_CONFIG + "theme: mine\n"
+    root = site({"content/a.md": GOOD, "themes/mine/i18n/en.yaml": "Read more: [Weiter\n"}, config=config)
+    assert "themes/mine/i18n/en.yaml:2: error: invalid YAML" in build_fails(root)
+    (root / "themes/mine/i18n/en.yaml").write_text("- a list\n")
+    assert "themes/mine/i18n/en.yaml:1: error: expected a mapping of 'English words: translation' lines" in build_fails(root)
+    (root / "themes/mine/i18n/en.yaml").write_bytes(b"Read more: Caf\xe9\n")
+    assert "themes/mine/i18n/en.yaml:1: error: file is not UTF-8 text" in build_fails(root)
 
 
 def test_non_utf8_file_names_the_line(site):
@@ -414,3 +462,116 @@ def test_a_cyrillic_file_in_windows_1251_names_its_encoding_and_the_command_that
     # The command the message gives does convert the file.
     converted = subprocess.run(["iconv", "-f", "WINDOWS-1251", "-t", "UTF-8"], input=text.encode("cp1251"), capture_output=True, check=True)
     assert converted.stdout.decode("utf-8") == text
+
+
+# -- hostile lines -------------------------------------------------------------------------
+# Sizes: the patterns these tests guard took cubic or quadratic time on such lines (a line of
+# 4,000 characters: seconds to minutes); at these sizes a regression runs for hours and the
+# command's timeout fails the test, while a linear build takes about a second. Nothing here
+# measures time.
+
+
+def test_long_hostile_lines_are_built_as_written(site):
+    words = "Words" + " " * 100_000 + "more words"
+    shortcode = "{{<" + " " * 50_000 + "x"
+    backticks = "Use " + "`" * 50_001 + " here"
+    root = site(
+        {
+            "content/a.md": article("Spaces", body=f"Intro.\n\n{words}\n"),
+            "content/b.md": article("Shortcode", body=f"Intro.\n\n{shortcode}\n"),
+            "content/c.md": article("Backticks", body=f"Intro.\n\n{backticks}\n"),
+            "content/d.md": article("Paragraphs", body="Intro paragraph that is long enough.\n\n" + "<p>" * 100_000 + "\n"),
+        }
+    )
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    assert "content/b.md:9: warning: a shortcode must stand on a line of its own" in result.stderr
+    assert f"<p>{words}</p>" in (root / "public/spaces/index.html").read_text()
+    assert "<p>{{&lt;" + " " * 50_000 + "x</p>" in (root / "public/shortcode/index.html").read_text()
+    assert f"<p>{backticks}</p>" in (root / "public/backticks/index.html").read_text()
+    page = (root / "public/paragraphs/index.html").read_text()
+    assert "<p>" * 100_000 in page
+    assert '<meta name="description" content="Change less water at a time. Intro paragraph that is long enough.' in page
+
+
+def test_markdown_that_would_take_hours_to_read_is_an_error_at_its_line(site):
+    faq = 'faq:\n  - q: Why?\n    a: "' + "[" * 100_000 + '"'
+    root = site(
+        {
+            "content/good.md": GOOD,
+            "content/brackets.md": article("Brackets", body="Intro.\n\n" + "[" * 200_000 + "\n"),
+            "content/links.md": article("Links", body="Intro.\n\n" + "[x](" * 50_000 + "\n"),
+            "content/code.md": article("Code", body="Intro.\n\n" + "``a`" * 50_000 + "\n"),
+            "content/tags.md": article("Tags", body="Intro.\n\n" + "<a b=" * 40_000 + "\n"),
+            "content/fences.md": article("Fences", body="Intro.\n\n" + "```a\n" * 40_000),
+            "content/faq.md": "---\ntitle: FAQ\ndate: 2026-10-02\n" + faq + "\n---\nBody.\n",
+        }
+    )
+    stderr = build_fails(root)
+    refused = "Markdown's time on them grows with the square of their number, so they are refused"
+    for expected in (
+        "content/brackets.md:9: error: too many '[' that are never closed or are nested too deeply: ",
+        "content/links.md:9: error: too many links whose '(' is never closed: ",
+        "content/code.md:9: error: too many runs of backticks without a closing run of the same length: ",
+        "content/tags.md:9: error: too many '<' that no '>' follows: ",
+        "content/faq.md:6: error: too many '[' that are never closed or are nested too deeply: ",
+    ):
+        assert expected + refused in stderr, expected
+    fences = [line for line in stderr.splitlines() if line.startswith("content/fences.md:")]
+    assert fences and all(refused in line for line in fences), fences
+    assert not (root / "public").exists()
+
+
+# -- javascript: URLs wherever they hide ---------------------------------------------------
+
+
+def test_javascript_urls_in_faq_answers_and_raw_html_are_errors_at_their_line(site):
+    faq = "faq:\n  - q: Where?\n    a: Here, [click](javascript:alert(1)).\n  - q: Raw?\n    a: '<a href=javascript:alert(2)>x</a>'\n"
+    body = "\n\n".join(
+        [
+            "Intro.",
+            "<a href=javascript:alert(3)>unquoted</a>",
+            '<form><button formaction="javascript:alert(4)">go</button></form>',
+            '<a href="jav&#x61;script:alert(5)">entity</a>',
+            '<a href="java\tscript:alert(6)">tab</a>',
+            '<img alt="" srcset="/a.jpg 1x, javascript:alert(7) 2x">',
+            '<svg><a xlink:href="javascript:alert(8)"><text>x</text></a></svg>',
+            "<A HREF='JAVASCRIPT:alert(9)'>upper</A>",
+        ]
+    )
+    root = site(
+        {
+            "content/good.md": GOOD,
+            "content/faq.md": article("FAQ", **{"faq": faq.removeprefix("faq:")}),
+            "content/raw.md": article("Raw", body=body),
+        }
+    )
+    stderr = build_fails(root)
+    for expected in (
+        "content/faq.md:8: error: link to a 'javascript:' URL is not allowed",
+        "content/faq.md:10: error: link to a 'javascript:' URL is not allowed",
+        "content/raw.md:9: error: link to a 'javascript:' URL is not allowed",
+        "content/raw.md:11: error: link to a 'javascript:' URL is not allowed (<button formaction>)",
+        "content/raw.md:13: error: link to a 'javascript:' URL is not allowed",
+        "content/raw.md:15: error: link to a 'javascript:' URL is not allowed",
+        "content/raw.md:17: error: link to a 'javascript:' URL is not allowed (<img srcset>)",
+        "content/raw.md:19: error: link to a 'javascript:' URL is not allowed (<a xlink:href>)",
+        "content/raw.md:21: error: link to a 'javascript:' URL is not allowed",
+    ):
+        assert expected in stderr, expected
+    assert not (root / "public").exists()
+
+
+def test_faq_answers_are_markdown_rendered_and_checked_like_the_body(site):
+    faq = (
+        "\n  - q: How?\n    a: |\n      Use **TDS** and read [the guide](/guide/).\n\n      <kbd>Ctrl</kbd> stays, and so does"
+        " `javascript:alert(1)` as code.\n"
+    )
+    config = "title: T\nbase_url: https://t.example/blog\n"
+    root = site({"content/a.md": article("Answers", faq=faq), "content/guide.md": article("Guide")}, config=config)
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    page = (root / "public/answers/index.html").read_text()
+    answer = page.split('<div class="faq-answer">', 1)[1].split("</div>", 1)[0]
+    assert '<strong>TDS</strong> and read <a href="/blog/guide/">the guide</a>' in answer
+    assert "<kbd>Ctrl</kbd> stays" in answer and "<code>javascript:alert(1)</code>" in answer

@@ -80,6 +80,17 @@ def test_an_element_left_open_swallows_the_rest_so_nothing_is_placed_inside_it()
     assert [b.tag for b in blocks] == ["p", "div"] and blocks[-1].end == len(html)
 
 
+def test_blocks_of_hostile_raw_html_are_found_in_one_pass():
+    # The parser rescanned every `<a` left open to the end: hours on 300,000 of them; well under
+    # a second in one pass. (Stray end tags against a deep stack, searched once each before,
+    # are kept small: the parser's own time per tag would dominate.) Nothing here measures time.
+    html = "<p>One.</p>\n" + "<div>" * 20_000 + "</p>" * 20_000 + "</div>" * 20_000 + "\n<p>After.</p>\n"
+    assert [b.tag for b in top_level_blocks(html)] == ["p", "div", "p"]
+    html = "<p>One.</p>\n<p>" + "<a " * 300_000
+    assert [(b.tag, b.end) for b in top_level_blocks(html)] == [("p", 11), ("p", len(html))]
+    assert [b.tag for b in top_level_blocks("<p>One.</p><![x y><p>Two.</p>")] == ["p", "p"]
+
+
 # -- in-body placement ---------------------------------------------------------------------
 
 

@@ -31,7 +31,8 @@ def config(cloak: bool = False, disclosure: str = "", base_url: str = "https://s
 
 def make(catalog: ProductCatalog = CATALOG, **kwargs) -> Affiliate:
     cfg = config(**kwargs)
-    return Affiliate(cfg, catalog, load_translations([shipped_themes_dir() / "default" / "i18n"], cfg.language))
+    translations, _ = load_translations([shipped_themes_dir() / "default" / "i18n"], cfg.language, shipped_themes_dir())
+    return Affiliate(cfg, catalog, translations)
 
 
 def test_amazon_views_show_no_price_or_rating_and_a_check_price_button() -> None:
@@ -65,6 +66,15 @@ def test_hand_written_links_to_products_get_rel_and_the_cloaked_href() -> None:
 def test_links_are_marked_without_cloaking_too() -> None:
     out = make().mark_links("<a href='https://shop.example/tds?aff=1&x=2'>m</a>")
     assert out == f'<a href="https://shop.example/tds?aff=1&amp;x=2" {REL}>m</a>'
+
+
+def test_links_are_marked_before_hundreds_of_thousands_of_unclosed_anchor_tags() -> None:
+    # Each `<a` the old pattern tried was scanned to the end of the text: hours on these 900,000
+    # characters; in one pass, a tag whose `>` never comes ends the search.
+    hostile = "<a " * 300_000
+    out = make().mark_links("<a href='https://shop.example/tds?aff=1&x=2'>m</a>" + hostile)
+    assert out == f'<a href="https://shop.example/tds?aff=1&amp;x=2" {REL}>m</a>' + hostile
+    assert make().has_affiliate_links('<a title="x>y" href="/n/">n</a>' + '<a title="' * 100_000) is False
 
 
 def test_has_affiliate_links_sees_product_urls_and_go_paths_only() -> None:

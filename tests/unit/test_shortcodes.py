@@ -85,3 +85,32 @@ def test_product_and_compare_need_the_right_number_of_ids() -> None:
         "compare takes two or more product ids: {{< compare ID ID >}}",
         "product takes one product id: {{< product ID >}}",
     ]
+
+
+# Hostile lines. Sizes: the patterns these replaced took cubic time on such lines (a line of
+# 4,000 characters: over 10 seconds); a linear pass reads them in milliseconds. Nothing here
+# measures time: a quadratic regression makes these tests run for hours, and fail by timeout.
+
+
+def test_a_line_of_spaces_after_an_opening_shortcode_is_text_with_a_warning() -> None:
+    text, calls, inline = extract("Intro.\n\n{{<" + " " * 50_000 + "x\n", 3)
+    assert calls == []
+    assert inline == [(5, "{{<" + " " * 50_000 + "x")]
+    assert text == "Intro.\n\n{{<" + " " * 50_000 + "x\n"
+
+
+def test_a_shortcode_padded_with_thousands_of_spaces_is_still_one_call() -> None:
+    _, calls, _ = extract("{{<" + " " * 200_000 + "product" + " " * 200_000 + "a >}}" + " " * 200_000, 1)
+    assert [(c.name, c.args) for c in calls] == [("product", ("a",))]
+
+
+def test_a_line_of_unmatched_backticks_does_not_hide_a_shortcode_in_it() -> None:
+    line = "Use " + "`" * 50_001 + " and {{< product a >}} here"
+    _, calls, inline = extract(line, 1)
+    assert calls == [] and inline == [(1, line)]
+
+
+def test_thousands_of_code_spans_on_a_line_hide_the_shortcodes_in_them() -> None:
+    line = "`{{< product a >}}` and ``{{< b >}}`` " * 20_000
+    assert extract(line, 1)[2] == []
+    assert extract(line + "{{< product a >}}", 1)[2] == [(1, (line + "{{< product a >}}").strip())]

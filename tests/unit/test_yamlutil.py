@@ -46,3 +46,54 @@ def test_yaml_mistakes_are_said_in_an_authors_words(text, line, message):
     _, problems = load_yaml(text, "content/x.md", line_offset=1)
     assert [p.location.line for p in problems] == [line]
     assert problems[0].message.startswith(f"invalid YAML: {message}")
+
+
+def laughs(levels: int = 9, first_line: str = "") -> str:
+    """Nested aliases, nine of the level before on each line ("billion laughs"): 9**levels values."""
+    lines = [first_line] if first_line else []
+    lines.append("a0: &a0 [x, x, x, x, x, x, x, x, x]")
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_refused_at_the_alias_that_passes_the_limit():
+    data, problems = load_yaml(laughs(first_line="title: T"), "a.md", line_offset=1)
+    # a0 to a2 written out are 1,760 characters; a3's line adds 1,549 per *a2 and passes
+    # 10,000 + 10 * 477 at its ninth: the error is at a3's line, before anything is built
+    assert [str(p).split(" makes ")[0] for p in problems] == ["a.md:6: error: invalid YAML: alias *a2"]
+    assert "expand past 14,770 characters (10 times its length plus 10,000)" in problems[0].message
+    assert data is None
+
+
+def test_aliases_that_repeat_a_value_load():
+    products = "defaults: &defaults {merchant: AquaShop, button: Check price, pros: [Cheap, Accurate]}\n" + "".join(
+        f"p{n}: {{<<: *defaults, name: Product {n}}}\n" for n in range(300)
+    )
+    data, problems = load_yaml(products, "data/products.yaml")
+    assert problems == []
+    assert data["p299"]["merchant"] == "AquaShop" and data["p299"]["pros"] == ["Cheap", "Accurate"]
+
+
+def test_the_limit_is_ten_times_the_document_plus_ten_thousand_characters():
+    # a list written out as 1,001 characters (x, then 100 values of "abcdefghi" and a separator each)
+    listed = "l: &l [" + ", ".join(["abcdefghi"] * 100) + "]\n"
+
+    def reused(times: int) -> str:
+        return listed + "m: [" + ", ".join(["*l"] * times) + "]\n"
+
+    assert load_yaml(reused(20), "x.yaml")[1] == []  # 20 * 1,001 < 10,000 + 10 * 1,140
+    data, problems = load_yaml(reused(40), "x.yaml")  # 40 * 1,001 > 10,000 + 10 * 1,200
+    assert [p.location.line for p in problems] == [2] and "alias *l" in problems[0].message
+    assert data is None
+
+
+def test_a_document_without_aliases_is_never_refused_however_large():
+    big = "".join(f"k{n}: [{', '.join(['value'] * 50)}]\n" for n in range(2_000))
+    data, problems = load_yaml(big, "x.yaml")
+    assert problems == [] and len(data) == 2_000
+
+
+def test_nesting_deeper_than_python_can_construct_is_an_error_not_a_crash():
+    data, problems = load_yaml("title: T\nx: " + "[" * 400 + "]" * 400 + "\n", "a.md", line_offset=1)
+    assert data is None
+    assert str(problems[0]) == "a.md:2: error: invalid YAML: lists and mappings are nested too deeply"
