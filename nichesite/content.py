@@ -270,7 +270,6 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
     image = site_path(image)
 
     source_text, calls, inline = shortcodes.extract(body, body_line)
-    problems.extend(shortcodes.inline_warnings(inline, rel))
     raw_products = data.get("products")
     product_lines = tuple(
         (product_id, raw_products.line_of(index) if isinstance(raw_products, YamlList) else data.line_of("products"))
@@ -292,6 +291,7 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         problems.error(rel, body_line, str(exc), "markdown-limit")
         return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
     problems.extend(link_problems(rendered, body, rel, body_line))
+    problems.extend(shortcodes.unexpanded(inline, rendered.html, rel))
 
     day = date[0] if date else None
     path = permalink(settings.permalink, slug, category, day, settings.language) if kind == "article" else f"/{slug}/"

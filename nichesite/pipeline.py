@@ -266,6 +266,7 @@ def load_inputs(
         ad_placements=frozenset(config.ads.placements) if config.ads else frozenset(),
         ads_enabled=config.ads is not None,
         all_placements=PLACEMENTS,
+        options=theme.shortcode_options(),
     )
     settings = ParseSettings(config.language, config.permalink, config.base_path, rules)
     return (config, theme, translations, catalog, settings), problems

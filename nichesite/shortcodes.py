@@ -6,12 +6,13 @@ the placeholder into HTML with the theme's or the site's `shortcodes/NAME.html` 
 
 from __future__ import annotations
 
+import html
 import re
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from nichesite.errors import Problem, error, warning
+from nichesite.errors import Problem, error
 
 _NAME = re.compile(r"[A-Za-z][\w-]*")
 _TOKEN = re.compile(r'([A-Za-z_][\w-]*)=(?:"([^"]*)"|(\S+))|"([^"]*)"|(\S+)')
@@ -41,6 +42,7 @@ class ShortcodeRules:
     ad_placements: frozenset[str] = frozenset()
     ads_enabled: bool = False
     all_placements: tuple[str, ...] = ()
+    options: tuple[tuple[str, tuple[str, ...] | None], ...] = ()  # name → the key="value" options its template reads
     extra: Mapping[str, object] = field(default_factory=dict)
 
     def unknown_product(self, product_id: str) -> bool:
@@ -78,7 +80,7 @@ def extract(body: str, first_line: int) -> tuple[str, list[Shortcode], list[tupl
             found.append(_parse_call(inner, lineno))
             out.extend(["", PLACEHOLDER.format(index=len(found) - 1), ""])
             continue
-        if "{{<" in line and "{{<" in _without_code_spans(line) and not line.startswith(("    ", "\t")):
+        if "{{<" in line and "{{<" in _without_code_spans(line):
             inline.append((lineno, line.strip()))
         out.append(line)
     return "\n".join(out), found, inline
@@ -151,6 +153,7 @@ def validate(calls: list[Shortcode], rules: ShortcodeRules, path: str) -> list[P
                 )
             )
             continue
+        problems.extend(_unknown_options(call, rules, path))
         if call.name == "product":
             if len(call.args) != 1:
                 problems.append(error(path, call.line, "product takes one product id: {{< product ID >}}"))
@@ -168,6 +171,20 @@ def validate(calls: list[Shortcode], rules: ShortcodeRules, path: str) -> list[P
     return problems
 
 
+def _unknown_options(call: Shortcode, rules: ShortcodeRules, path: str) -> list[Problem]:
+    """An error for `key="value"` options the shortcode's template never reads: they would be
+    ignored without a word."""
+    known = dict(rules.options).get(call.name, None) if rules.options else None
+    if known is None:
+        return []
+    unknown = [key for key in call.kwargs if key not in known]
+    if not unknown:
+        return []
+    names = ", ".join(f"'{key}'" for key in unknown)
+    takes = f"it takes {', '.join(known)}" if known else 'it takes no key="value" options'
+    return [error(path, call.line, f"{call.name} has no option {names} ({takes})", "unknown-option")]
+
+
 def _validate_ad(call: Shortcode, rules: ShortcodeRules, path: str) -> list[Problem]:
     if len(call.args) > 1:
         return [error(path, call.line, "ad takes at most one placement name: {{< ad [PLACEMENT] >}}")]
@@ -181,5 +198,49 @@ def _validate_ad(call: Shortcode, rules: ShortcodeRules, path: str) -> list[Prob
     return []
 
 
-def inline_warnings(inline: list[tuple[int, str]], path: str) -> list[Problem]:
-    return [warning(path, line, "a shortcode must stand on a line of its own; this one is left as text") for line, _ in inline]
+def unexpanded(candidates: list[tuple[int, str]], body_html: str, path: str) -> list[Problem]:
+    """An error for each shortcode `extract` left in the text (in a list item, a quote, a
+    paragraph) that the rendered HTML shows outside code: it would be published as text.
+    `candidates` are extract's (line, text) pairs; one shown in code is left alone."""
+    if not candidates:
+        return []
+    shown = _outside_code(body_html)
+    problems = []
+    for line, text in candidates:
+        snippets = [html.escape(text[m : m + 40].split(">}}", 1)[0], quote=False) for m in _starts(text, "{{<")]
+        if any(snippet in shown for snippet in snippets):
+            problems.append(
+                error(
+                    path,
+                    line,
+                    "this shortcode would be published as text: a shortcode works only on a line of its own, "
+                    "not indented and outside lists, quotes and paragraphs (put it in `backticks` to show it as code)",
+                    "unexpanded-shortcode",
+                )
+            )
+    return problems
+
+
+def _starts(text: str, needle: str) -> list[int]:
+    found, position = [], text.find(needle)
+    while position >= 0:
+        found.append(position)
+        position = text.find(needle, position + 1)
+    return found
+
+
+def _outside_code(fragment: str) -> str:
+    """The HTML without its `<pre>` and `<code>` elements, in one pass (an unclosed one runs to
+    the end): what a reader sees as text rather than as code."""
+    kept, position = [], 0
+    while True:
+        start = min((i for i in (fragment.find("<pre", position), fragment.find("<code", position)) if i >= 0), default=-1)
+        if start < 0:
+            kept.append(fragment[position:])
+            return "".join(kept)
+        kept.append(fragment[position:start])
+        tag = "</pre>" if fragment.startswith("<pre", start) else "</code>"
+        end = fragment.find(tag, start)
+        if end < 0:
+            return "".join(kept)
+        position = end + len(tag)

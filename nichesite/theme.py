@@ -8,6 +8,7 @@ Lookup order for a template: the site's `templates/`, then the chosen theme (a s
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,12 +50,37 @@ class Theme:
         return [d / "i18n" for d in self.dirs if (d / "i18n").is_dir()]
 
     def shortcode_names(self) -> frozenset[str]:
-        names = set()
+        return frozenset(self.shortcode_templates())
+
+    def shortcode_templates(self) -> dict[str, Path]:
+        """Each shortcode's template: the site's own first, then the theme's."""
+        found: dict[str, Path] = {}
         for folder in [self.site_dir / "templates", *self.template_dirs]:
             shortcode_dir = folder / "shortcodes"
             if shortcode_dir.is_dir():
-                names.update(p.stem for p in shortcode_dir.glob("*.html"))
-        return frozenset(names)
+                for path in sorted(shortcode_dir.glob("*.html")):
+                    found.setdefault(path.stem, path)
+        return found
+
+    def shortcode_options(self) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+        """The `key="value"` options each shortcode's template reads (`kwargs.title`,
+        `kwargs["title"]`, `kwargs.get("title")`); None for a template that reads kwargs in any
+        other way (a loop, a computed key), which may take any."""
+        options = []
+        for name, path in sorted(self.shortcode_templates().items()):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                options.append((name, None))
+                continue
+            uses = _KWARGS_USE.findall(text)
+            literal = [next(g for g in groups if g) for groups in _KWARGS_LITERAL.findall(text)]
+            options.append((name, tuple(sorted(set(literal))) if len(literal) == len(uses) else None))
+        return tuple(options)
+
+
+_KWARGS_USE = re.compile(r"\bkwargs\b")
+_KWARGS_LITERAL = re.compile(r"""\bkwargs(?:\.get\(\s*["'](\w+)["']|\[\s*["'](\w+)["']\s*\]|\.(?!get\b|items\b|keys\b|values\b)(\w+))""")
 
 
 def resolve_theme(site_dir: Path, name: str, line: int = 1) -> tuple[Theme | None, list[Problem]]:

@@ -405,3 +405,32 @@ def test_a_product_with_a_bad_field_is_reported_once_at_its_line(site) -> None:
     assert errors == ["data/products.yaml:13", "data/products.yaml:7"], result.stderr  # url of heater, rating of tds-meter
     assert "tds-meter.rating: expected a number, got '4,8' (write 4.8, with a dot)" in result.stderr
     assert "unknown product" not in result.stderr
+
+
+def test_a_shortcode_in_a_list_item_or_a_quote_is_an_error_not_text_on_the_page(site) -> None:
+    text = (
+        "Pick a meter:\n\n"
+        "- The cheap one\n\n"
+        "    {{< product tds-meter >}}\n\n"  # line 11: indented under the list item
+        "> {{< product heater >}}\n\n"  # line 13: in a quote
+        "Show the syntax with `{{< product prime >}}` in code.\n\n"
+        "```\n{{< product prime >}}\n```\n"
+    )
+    root = make_site(site, files={"content/gear/list.md": article("Which meter to buy", body=text)})
+    result = build(root)
+    assert result.returncode == 1
+    errors = [line.split(": this shortcode")[0] for line in result.stderr.splitlines() if "would be published as text" in line]
+    assert errors == ["content/gear/list.md:11: error", "content/gear/list.md:13: error"], result.stderr
+
+
+def test_an_option_a_shortcode_does_not_take_is_an_error_naming_those_it_takes(site) -> None:
+    text = '{{< product tds-meter button="Купить" >}}\n\n{{< compare tds-meter prime titel="Meters" >}}\n'
+    root = make_site(site, files={"content/gear/opts.md": article("Which meter to buy", body=text)})
+    result = build(root)
+    assert result.returncode == 1
+    assert "content/gear/opts.md:7: error: product has no option 'button' (it takes no key=\"value\" options)" in result.stderr
+    assert "content/gear/opts.md:9: error: compare has no option 'titel' (it takes title)" in result.stderr
+    # A site's own template that reads kwargs in a loop takes any option.
+    (root / "templates/shortcodes").mkdir(parents=True)
+    (root / "templates/shortcodes/product.html").write_text("{% for k, v in kwargs.items() %}{{ k }}={{ v }}{% endfor %}")
+    assert "has no option 'button'" not in build(root).stderr

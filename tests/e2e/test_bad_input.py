@@ -484,10 +484,14 @@ def test_long_hostile_lines_are_built_as_written(site):
         }
     )
     result = run_nichesite("build", root)
+    assert result.returncode == 1, result.stderr
+    errors = [line.split(": this shortcode")[0] for line in result.stderr.splitlines() if ": error: " in line]
+    assert errors == ["content/b.md:9: error"], result.stderr  # a `{{<` would be published as text
+    (root / "content/b.md").write_text(article("Shortcode", body=f"Intro.\n\n`{shortcode}`\n"))  # shown as code: fine
+    result = run_nichesite("build", root)
     assert result.returncode == 0, result.stderr
-    assert "content/b.md:9: warning: a shortcode must stand on a line of its own" in result.stderr
     assert f"<p>{words}</p>" in (root / "public/spaces/index.html").read_text()
-    assert "<p>{{&lt;" + " " * 50_000 + "x</p>" in (root / "public/shortcode/index.html").read_text()
+    assert "<p><code>{{&lt;" + " " * 50_000 + "x</code></p>" in (root / "public/shortcode/index.html").read_text()
     assert f"<p>{backticks}</p>" in (root / "public/backticks/index.html").read_text()
     page = (root / "public/paragraphs/index.html").read_text()
     assert "<p>" * 100_000 in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nichesite import shortcodes
+from nichesite.body import BodyRenderer
 from nichesite.shortcodes import ShortcodeRules, extract, validate
 
 RULES = ShortcodeRules(
@@ -55,16 +56,18 @@ def test_indented_code_inline_code_and_fences_in_lists_are_left_alone() -> None:
             "  ```",
         ]
     )
-    _, calls, inline = extract(body, 1)
+    text, calls, inline = extract(body, 1)
     assert calls == []
-    assert inline == []  # code spans are not "shortcodes on a line with other text"
+    # Shown as code on the page, so none is "published as text".
+    assert shortcodes.unexpanded(inline, BodyRenderer().render(text).html, "content/x.md") == []
 
 
 def test_shortcode_in_running_text_is_reported_not_expanded() -> None:
     _, calls, inline = extract("See {{< product a >}} here.", 3)
     assert calls == [] and inline == [(3, "See {{< product a >}} here.")]
-    problems = shortcodes.inline_warnings(inline, "content/x.md")
-    assert [str(p) for p in problems] == ["content/x.md:3: warning: a shortcode must stand on a line of its own; this one is left as text"]
+    problems = shortcodes.unexpanded(inline, "<p>See {{&lt; product a &gt;}} here.</p>", "content/x.md")
+    assert [str(p).split(": a shortcode")[0] for p in problems] == ["content/x.md:3: error: this shortcode would be published as text"]
+    assert shortcodes.unexpanded(inline, "<p>See <code>{{&lt; product a &gt;}}</code> here.</p>", "content/x.md") == []
 
 
 def test_unknown_shortcode_and_unknown_products_are_errors_at_their_line() -> None:
