@@ -77,12 +77,12 @@ def test_shortcode_calls_are_parsed_with_args_and_kwargs():
     assert (call.name, call.args, dict(call.kwargs), call.line) == ("note", ("two words",), {"level": "warn", "title": "A title"}, 9)
 
 
-def test_inline_shortcode_is_a_warning_not_expanded():
+def test_a_shortcode_in_running_text_is_an_error_and_one_in_code_is_not():
     entry, problems = parse(
         "---\ntitle: T\ndate: 2026-10-02\nproblem: p\nsolution: s\n---\nSee {{< product tds-meter >}} here\n\n`{{< product x >}}` in code\n"
     )
-    assert entry.shortcodes == ()
-    assert [(p.location.line, p.severity.value) for p in problems] == [(7, "warning")]
+    assert entry is None  # it would be published as text
+    assert [(p.location.line, p.severity.value, p.code) for p in problems] == [(7, "error", "unexpanded-shortcode")]
 
 
 def test_site_base_path_prefixes_root_links():
