@@ -139,22 +139,17 @@ def tag_urls(fragment: str) -> tuple[TagURL, ...]:
     """Every URL in a URL attribute of an HTML fragment, in order; srcset lists give each URL."""
     found = []
     for tag in start_tags(fragment):
-        source = fragment[tag.start : tag.end]
-        attributes = dict(tag.attrs)
+        animates_href = tag.name in _ANIMATIONS and (dict(tag.attrs).get("attributename") or "").lower() in ("href", "xlink:href")
         for name, value in tag.attrs:
             if value is None:
                 continue
             if name in URL_ATTRIBUTES:
                 urls = [part.split()[0] for part in value.split(",") if part.split()] if name in _LIST_ATTRIBUTES else [value]
-            elif (
-                tag.name in _ANIMATIONS
-                and name in ("to", "from", "values")
-                and (attributes.get("attributename") or "").lower() in ("href", "xlink:href")
-            ):
+            elif animates_href and name in ("to", "from", "values"):
                 urls = value.split(";")
             else:
                 continue
-            found += [TagURL(tag.name, name, url.strip(), source) for url in urls]
+            found += [TagURL(tag.name, name, url.strip(), fragment[tag.start : tag.end]) for url in urls]
     return tuple(found)
 
 
@@ -178,8 +173,9 @@ class _LineFinder:
 
     def __init__(self, text: str, first_line: int) -> None:
         self.text = text.expandtabs(4)
-        self.first_line = first_line
         self.position = 0
+        self.line_at_position = first_line
+        self.first_line = first_line
 
     def line(self, *needles: str) -> int:
         for needle in needles:
@@ -189,8 +185,11 @@ class _LineFinder:
             if found < 0:
                 found = self.text.find(needle)
             if found >= 0:
+                if found < self.position:  # found earlier: count from the start again
+                    self.position, self.line_at_position = 0, self.first_line
+                self.line_at_position += self.text.count("\n", self.position, found)
                 self.position = found
-                return self.first_line + self.text.count("\n", 0, found)
+                return self.line_at_position
         return self.first_line
 
 
