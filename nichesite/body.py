@@ -105,8 +105,20 @@ class BodyRenderer:
             output_format="html",
         )
 
+    def render_checked(
+        self, text: str, path: str, first_line: int, placeholders: str | None = None
+    ) -> tuple[RenderedBody | None, list[Problem]]:
+        """A body's or an FAQ answer's checks and HTML: `text` (line `first_line` of `path` on)
+        is refused when it is slow Markdown, else rendered (`placeholders` instead when given:
+        the body with its shortcode placeholders) and its URLs checked. None when refused."""
+        slow = markdown_problems(text, path, first_line)
+        if slow:
+            return None, slow
+        rendered = self.render(text if placeholders is None else placeholders)
+        return rendered, link_problems(rendered, text, path, first_line)
+
     def render(self, text: str) -> RenderedBody:
-        """The HTML of Markdown `text`; call `markdown_problems` on it first."""
+        """The HTML of Markdown `text`, unchecked: `render_checked` is what sources use."""
         self._md.reset()
         body_html = self._md.convert(text)
         headings = tuple(_flatten(self._md.toc_tokens))  # type: ignore[attr-defined]
@@ -116,7 +128,7 @@ class BodyRenderer:
 
 def markdown_problems(text: str, path: str, first_line: int) -> list[Problem]:
     """Errors for Markdown Python-Markdown would take quadratic time on (see `slowmarkdown`);
-    `text` starts at line `first_line` of `path`. Render `text` only when there are none."""
+    `text` starts at line `first_line` of `path`."""
     return [error(path, first_line + line, message, "slow-markdown") for line, message in scan_problems(text)]
 
 

@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from nichesite import shortcodes
-from nichesite.body import BodyRenderer, Heading, link_problems, markdown_problems, prefix_root_links, unsafe_url
+from nichesite.body import BodyRenderer, Heading, prefix_root_links, unsafe_url
 from nichesite.errors import Problem, Problems
 from nichesite.frontmatter import FRONT_MATTER, folder_category, is_page, parse_date, parse_faq, permalink
 from nichesite.frontmatter import PAGES_DIR as PAGES_DIR  # re-exported: still importable from here
@@ -231,14 +231,9 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         for index, product_id in enumerate(values["products"])
     )
 
-    slow = markdown_problems(body, rel, body_line)
-    if slow:
-        problems.extend(slow)
-        return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
-    rendered = renderer.render(source_text)
-    problems.extend(link_problems(rendered, body, rel, body_line))
-
-    if problems.errors:
+    rendered, found = renderer.render_checked(body, rel, body_line, placeholders=source_text)
+    problems.extend(found)
+    if rendered is None or problems.errors:
         return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
     day = date[0] if date else None
     entry = Entry(
