@@ -110,14 +110,14 @@ def _steps() -> dict[str, Callable[[str], bool]]:
     affiliate = Affiliate(site.config, site.catalog, site.translations)
     renderer = body.BodyRenderer()
 
-    check = getattr(body, "markdown_problems", None)  # absent before the check existed (`PYTHONPATH=old-checkout`)
+    checked = getattr(renderer, "render_checked", None)  # absent before the checks existed (`PYTHONPATH=old-checkout`)
 
     def markdown(text: str) -> bool:
-        """What a build does with a body: the slow-Markdown check, then Python-Markdown."""
-        if check is not None and check(text, "a.md", 1):
-            return True
-        renderer.render(text)
-        return False
+        """What a build does with a body: the slow-Markdown check, Python-Markdown, the URL check."""
+        if checked is None:
+            renderer.render(text)
+            return False
+        return checked(text, "a.md", 1)[0] is None
 
     def step(function: Callable[[str], object]) -> Callable[[str], bool]:
         def run(text: str) -> bool:

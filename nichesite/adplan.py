@@ -15,7 +15,6 @@ last, with a warning at its line.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,7 +34,6 @@ _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 # A unit may stand before these blocks only; anything else (a heading, a product box, raw
 # HTML, the footnotes, the end of the body) keeps the unit away.
 _CONTENT_AFTER_AD = frozenset(("p", "ul", "ol", "dl", "table", "pre", "blockquote", "figure", "details"))
-_NEWLINE = re.compile("\n")
 _VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"))
 _CLOSES_P = frozenset(
     (
@@ -110,7 +108,6 @@ class _TopLevel(HtmlScanner):
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=False)
         self.text = text
-        self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         self.stack: list[str] = []
         self.open: Counter[str] = Counter()  # how many of each tag the stack holds: no search of it per end tag
         self.blocks: list[Block] = []
@@ -118,12 +115,8 @@ class _TopLevel(HtmlScanner):
         self._tag = ""
         self._shortcode: int | None = None
 
-    def _offset(self) -> int:
-        line, col = self.getpos()
-        return self.line_starts[line - 1] + col
-
     def _open(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start, self._tag = self._offset(), tag
+        self._start, self._tag = self.text_offset(), tag
         marker = dict(attrs).get("data-nichesite-shortcode")
         self._shortcode = int(marker) if tag == "div" and marker and marker.isdigit() else None
 
@@ -135,11 +128,11 @@ class _TopLevel(HtmlScanner):
         if self.stack == ["p"] and tag in _CLOSES_P:  # `<p>` closed implicitly by a block
             self.stack.clear()
             self.open.clear()
-            self._close(self._offset())
+            self._close(self.text_offset())
         if not self.stack:
             self._open(tag, attrs)
             if tag in _VOID:
-                self._close(self._offset() + len(self.get_starttag_text() or ""))
+                self._close(self.text_offset() + len(self.get_starttag_text() or ""))
                 return
         if tag not in _VOID:
             self.stack.append(tag)
@@ -148,7 +141,7 @@ class _TopLevel(HtmlScanner):
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if not self.stack:
             self._open(tag, attrs)
-            self._close(self._offset() + len(self.get_starttag_text() or ""))
+            self._close(self.text_offset() + len(self.get_starttag_text() or ""))
 
     def handle_endtag(self, tag: str) -> None:
         if not self.open[tag]:
@@ -157,13 +150,13 @@ class _TopLevel(HtmlScanner):
             self.open[popped] -= 1
         self.open[tag] -= 1
         if not self.stack:
-            offset = self._offset()
+            offset = self.text_offset()
             end = self.text.find(">", offset)
             self._close(len(self.text) if end < 0 else end + 1)
 
     def handle_data(self, data: str) -> None:
         if not self.stack and data.strip():
-            start = self._offset()
+            start = self.text_offset()
             self.blocks.append(Block(start, start + len(data), "#text"))
 
     def finish(self) -> tuple[Block, ...]:

@@ -106,10 +106,29 @@ class BodyRenderer:
         self.language = language
         self._md = _markdown(language)
 
+    def render_checked(
+        self, text: str, path: str, first_line: int, placeholders: str | None = None
+    ) -> tuple[RenderedBody | None, list[Problem]]:
+        """A body's or an FAQ answer's checks and HTML: `text` (line `first_line` of `path` on)
+        is refused when it is nested too deeply or is slow Markdown, else rendered (`placeholders` instead when given:
+        the body with its shortcode placeholders) and its URLs checked. None when refused."""
+        deep = too_deep(text)
+        if deep is not None:
+            message = f"lists and block quotes nested more than {MAX_NESTING} levels deep (the limit); flatten them"
+            return None, [error(path, first_line + deep, message, "markdown-limit")]
+        slow = markdown_problems(text, path, first_line)
+        if slow:
+            return None, slow
+        try:
+            rendered = self.render(text if placeholders is None else placeholders)
+        except BodyError as exc:
+            return None, [error(path, first_line, str(exc), "markdown-limit")]
+        return rendered, link_problems(rendered, text, path, first_line)
+
     def render(self, text: str) -> RenderedBody:
-        """The HTML of Markdown `text`; call `markdown_problems` on it first. Markdown nested
-        deeper than Python-Markdown can recurse (HTML blocks too, which `too_deep` does not
-        count) raises BodyError, never RecursionError: a source must not end a build or serve."""
+        """The HTML of Markdown `text`, unchecked: `render_checked` is what sources use. Markdown
+        nested deeper than Python-Markdown can recurse (HTML blocks too, which `too_deep` does
+        not count) raises BodyError, never RecursionError: a source must not end a build or serve."""
         self._md.reset()
         try:
             body_html = self._md.convert(text)
@@ -125,7 +144,7 @@ class BodyRenderer:
 
 def markdown_problems(text: str, path: str, first_line: int) -> list[Problem]:
     """Errors for Markdown Python-Markdown would take quadratic time on (see `slowmarkdown`);
-    `text` starts at line `first_line` of `path`. Render `text` only when there are none."""
+    `text` starts at line `first_line` of `path`."""
     return [error(path, first_line + line, message, "slow-markdown") for line, message in scan_problems(text)]
 
 
@@ -148,22 +167,17 @@ def tag_urls(fragment: str) -> tuple[TagURL, ...]:
     """Every URL in a URL attribute of an HTML fragment, in order; srcset lists give each URL."""
     found = []
     for tag in start_tags(fragment):
-        source = fragment[tag.start : tag.end]
-        attributes = dict(tag.attrs)
+        animates_href = tag.name in _ANIMATIONS and (dict(tag.attrs).get("attributename") or "").lower() in ("href", "xlink:href")
         for name, value in tag.attrs:
             if value is None:
                 continue
             if name in URL_ATTRIBUTES:
                 urls = [part.split()[0] for part in value.split(",") if part.split()] if name in _LIST_ATTRIBUTES else [value]
-            elif (
-                tag.name in _ANIMATIONS
-                and name in ("to", "from", "values")
-                and (attributes.get("attributename") or "").lower() in ("href", "xlink:href")
-            ):
+            elif animates_href and name in ("to", "from", "values"):
                 urls = value.split(";")
             else:
                 continue
-            found += [TagURL(tag.name, name, url.strip(), source) for url in urls]
+            found += [TagURL(tag.name, name, url.strip(), fragment[tag.start : tag.end]) for url in urls]
     return tuple(found)
 
 
@@ -187,8 +201,9 @@ class _LineFinder:
 
     def __init__(self, text: str, first_line: int) -> None:
         self.text = text.expandtabs(4)
-        self.first_line = first_line
         self.position = 0
+        self.line_at_position = first_line
+        self.first_line = first_line
 
     def line(self, *needles: str) -> int:
         for needle in needles:
@@ -198,8 +213,11 @@ class _LineFinder:
             if found < 0:
                 found = self.text.find(needle)
             if found >= 0:
+                if found < self.position:  # found earlier: count from the start again
+                    self.position, self.line_at_position = 0, self.first_line
+                self.line_at_position += self.text.count("\n", self.position, found)
                 self.position = found
-                return self.first_line + self.text.count("\n", 0, found)
+                return self.line_at_position
         return self.first_line
 
 

@@ -11,17 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from nichesite import placeholders, shortcodes
-from nichesite.body import (
-    MAX_NESTING,
-    BodyError,
-    BodyRenderer,
-    Heading,
-    link_problems,
-    markdown_problems,
-    prefix_root_links,
-    too_deep,
-    unsafe_url,
-)
+from nichesite.body import BodyRenderer, Heading, prefix_root_links, unsafe_url
 from nichesite.errors import Problem, Problems
 from nichesite.files import NAME_MAX, long_part
 from nichesite.frontmatter import FRONT_MATTER, folder_category, is_page, parse_date, parse_faq, permalink
@@ -276,32 +266,19 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         for index, product_id in enumerate(values["products"])
     )
 
-    deep = too_deep(body)
-    if deep is not None:
-        message = f"lists and block quotes nested more than {MAX_NESTING} levels deep (the limit); flatten them"
-        problems.error(rel, body_line + deep, message, "markdown-limit")
-        return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
-    slow = markdown_problems(body, rel, body_line)
-    if slow:
-        problems.extend(slow)
-        return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
-    try:
-        rendered = renderer.render(source_text)
-    except BodyError as exc:
-        problems.error(rel, body_line, str(exc), "markdown-limit")
-        return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
-    problems.extend(link_problems(rendered, body, rel, body_line))
-    problems.extend(shortcodes.unexpanded(inline, rendered.html, rel))
-
-    day = date[0] if date else None
-    path = permalink(settings.permalink, slug, category, day, settings.language) if kind == "article" else f"/{slug}/"
-    too_long = long_part(path)
-    if too_long is not None:
-        size = len(too_long.encode("utf-8", "surrogatepass"))
-        shown = too_long if len(too_long) <= 40 else f"{too_long[:40]}..."
-        message = f"the URL part '{shown}' is {size} bytes long, more than the {NAME_MAX} a file name may have; shorten the slug"
-        problems.error(rel, data.line_of("slug") if "slug" in data else data.line_of("title"), message, "slug-too-long")
-    if problems.errors:
+    rendered, found = renderer.render_checked(body, rel, body_line, placeholders=source_text)
+    problems.extend(found)
+    if rendered is not None:
+        problems.extend(shortcodes.unexpanded(inline, rendered.html, rel))
+        day = date[0] if date else None
+        path = permalink(settings.permalink, slug, category, day, settings.language) if kind == "article" else f"/{slug}/"
+        too_long = long_part(path)
+        if too_long is not None:
+            size = len(too_long.encode("utf-8", "surrogatepass"))
+            shown = too_long if len(too_long) <= 40 else f"{too_long[:40]}..."
+            message = f"the URL part '{shown}' is {size} bytes long, more than the {NAME_MAX} a file name may have; shorten the slug"
+            problems.error(rel, data.line_of("slug") if "slug" in data else data.line_of("title"), message, "slug-too-long")
+    if rendered is None or problems.errors:
         return ParsedSource(None, tuple(problems.items), tuple(calls), product_lines)
     entry = Entry(
         source=rel,

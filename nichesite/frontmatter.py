@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from pathlib import PurePosixPath
 
-from nichesite.body import BodyError, BodyRenderer, link_problems, markdown_problems
+from nichesite.body import BodyRenderer
 from nichesite.errors import Problems
 from nichesite.schema import Field
 from nichesite.slugs import slugify
@@ -89,18 +89,10 @@ def parse_faq(data: YamlMap, rel: str, problems: Problems, renderer: BodyRendere
             problems.error(rel, line, "faq entry: 'q' and 'a' must be non-empty text")
             continue
         # an answer gets a body's checks, at its own lines (a `|` block starts below `a:`)
-        first_line = item.line_of("a") + (1 if "\n" in a.rstrip("\n") else 0)
-        slow = markdown_problems(a, rel, first_line)
-        problems.extend(slow)
-        if slow:
-            continue
-        try:
-            rendered = renderer.render(a)
-        except BodyError as exc:
-            problems.error(rel, line, f"faq entry: {exc}")
-            continue
-        problems.extend(link_problems(rendered, a, rel, first_line))
-        entries.append((q.strip(), rendered.html))
+        rendered, found = renderer.render_checked(a, rel, item.line_of("a") + (1 if "\n" in a.rstrip("\n") else 0))
+        problems.extend(found)
+        if rendered is not None:
+            entries.append((q.strip(), rendered.html))
     return tuple(entries)
 
 

@@ -11,15 +11,26 @@ read as bogus comments, as browsers read them in HTML.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
 
+_NEWLINE = re.compile("\n")
+
 
 class HtmlScanner(HTMLParser):
-    """An HTMLParser whose `scan(text)` reads a whole fragment in linear time."""
+    """An HTMLParser whose `scan(text)` reads a whole fragment in linear time; during it,
+    `text_offset()` is where in the text the construct being handled starts."""
+
+    _line_starts: list[int] = [0]
+
+    def text_offset(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
 
     def scan(self, text: str) -> None:
+        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         end = text.rfind(">") + 1
         self.feed(text[:end])
         self.close()
@@ -45,18 +56,12 @@ class StartTag:
 
 
 class _StartTags(HtmlScanner):
-    def __init__(self, text: str) -> None:
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.line_starts = [0]
-        position = text.find("\n")
-        while position >= 0:
-            self.line_starts.append(position + 1)
-            position = text.find("\n", position + 1)
         self.tags: list[StartTag] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line, column = self.getpos()
-        start = self.line_starts[line - 1] + column
+        start = self.text_offset()
         self.tags.append(StartTag(tag, tuple(attrs), start, start + len(self.get_starttag_text() or "")))
 
     handle_startendtag = handle_starttag
@@ -64,6 +69,6 @@ class _StartTags(HtmlScanner):
 
 def start_tags(fragment: str) -> list[StartTag]:
     """Every start tag of an HTML fragment, in order."""
-    parser = _StartTags(fragment)
+    parser = _StartTags()
     parser.scan(fragment)
     return parser.tags

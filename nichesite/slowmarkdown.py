@@ -188,7 +188,10 @@ def _backtick_scans(block: str) -> list[tuple[int, int]]:
 def _brace_scans(block: str) -> list[tuple[int, int]]:
     """From each `{` after a space or at a line start to the end of its line."""
     scans = []
+    line_end = -1
     for match in _BRACE.finditer(block):
-        end = block.find("\n", match.start())
-        scans.append((match.start(), (len(block) if end < 0 else end) - match.start()))
+        if match.start() > line_end:  # the first brace of its line: find where the line ends, once
+            line_end = block.find("\n", match.start())
+            line_end = len(block) if line_end < 0 else line_end
+        scans.append((match.start(), line_end - match.start()))
     return scans
