@@ -14,6 +14,7 @@ from nichesite.content import Entry, split_front_matter
 from nichesite.pipeline import Site
 from nichesite.plan import RenderJob
 from nichesite.products import PRODUCTS_FILE
+from nichesite.shortcodes import fenced_lines
 from nichesite.views import meta_description
 
 TITLE_MAX = 60
@@ -35,7 +36,6 @@ PRIVACY_WORDS = (
 DISCLOSURE_WORDS = ("disclosure", "affiliate", "affiliat", "werbehinweis", "transparenz", "divulgaci", "divulga", "informativa", "partner")
 _AD_UNIT = re.compile(r"""class\s*=\s*["']ad(?:\s|["'])""")
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
 
 
@@ -266,17 +266,10 @@ def markdown_headings(text: str) -> list[tuple[int, int]]:
     if first_line < 0:
         return []
     found: list[tuple[int, int]] = []
-    fence = ""
     previous_text = False
-    for number, line in enumerate(body.split("\n"), first_line):
-        opening = _FENCE.match(line)
-        if fence:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) and not line.strip(fence[0] + " "):
-                fence = ""
-            previous_text = False
-            continue
-        if opening:
-            fence = opening.group(1)
+    for offset, line, in_code in fenced_lines(body):
+        number = first_line + offset
+        if in_code:
             previous_text = False
             continue
         atx = _ATX.match(line)

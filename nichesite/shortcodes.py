@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from nichesite.errors import Problem, error
@@ -61,18 +61,9 @@ def extract(body: str, first_line: int) -> tuple[str, list[Shortcode], list[tupl
     out: list[str] = []
     found: list[Shortcode] = []
     inline: list[tuple[int, str]] = []
-    fence: str | None = None
-    for offset, line in enumerate(body.split("\n")):
+    for offset, line, in_code in fenced_lines(body):
         lineno = first_line + offset
-        fence_match = _FENCE.match(line)
-        if fence is not None:
-            closing = fence_match and not line[fence_match.end() :].strip()  # a closing fence has no info string
-            if closing and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
-                fence = None
-            out.append(line)
-            continue
-        if fence_match:
-            fence = fence_match.group(1)
+        if in_code:
             out.append(line)
             continue
         inner = _own_line_call(line)
@@ -84,6 +75,25 @@ def extract(body: str, first_line: int) -> tuple[str, list[Shortcode], list[tupl
             inline.append((lineno, line.strip()))
         out.append(line)
     return "\n".join(out), found, inline
+
+
+def fenced_lines(body: str) -> Iterator[tuple[int, str, bool]]:
+    """(offset, line, whether it belongs to a fenced code block: a fence line or inside one) for
+    each line of a Markdown body. A fence is three or more backticks or tildes after up to three
+    spaces; it is closed by a run of the same character, at least as long, with nothing after."""
+    fence: str | None = None
+    for offset, line in enumerate(body.split("\n")):
+        match = _FENCE.match(line)
+        if fence is not None:
+            closing = match and not line[match.end() :].strip()  # a closing fence has no info string
+            if closing and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            yield offset, line, True
+        elif match:
+            fence = match.group(1)
+            yield offset, line, True
+        else:
+            yield offset, line, False
 
 
 def _own_line_call(line: str) -> str | None:
