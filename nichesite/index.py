@@ -72,6 +72,11 @@ class _Reverse(str):
         return str.__gt__(self, other)
 
 
+def held_back(entry: Entry, today: dt.date | None) -> bool:
+    """An article dated after `today`: left out until its day (never when `today` is None)."""
+    return bool(today and entry.is_article and entry.date and entry.date > today)
+
+
 def build_index(
     entries: list[Entry],
     language: str,
@@ -82,7 +87,7 @@ def build_index(
     """The index of the visible entries (drafts only with `include_drafts`; with `today`, no
     article dated after it); the related articles of `previous` (the last build's `ranked`)
     are reused when they were ranked from the same articles."""
-    visible = [e for e in entries if (include_drafts or not e.draft) and not (today and e.is_article and e.date and e.date > today)]
+    visible = [e for e in entries if (include_drafts or not e.draft) and not held_back(e, today)]
     articles = tuple(sorted((e for e in visible if e.is_article), key=article_order))
     pages = tuple(sorted((e for e in visible if not e.is_article), key=lambda e: (e.title.casefold(), e.source)))
     categories = _taxonomies("category", ((a, a.category) for a in articles if a.category), language)

@@ -27,7 +27,7 @@ from nichesite.content import Entry, ParseSettings
 from nichesite.errors import Problem, note, warning
 from nichesite.fingerprint import digest, job_fingerprints, site_digest, static_fingerprint, template_digest
 from nichesite.i18n import Translations, load_translations
-from nichesite.index import SiteIndex, build_index
+from nichesite.index import SiteIndex, build_index, held_back
 from nichesite.output import MARKER
 from nichesite.plan import RenderJob, find_collisions, plan_pages
 from nichesite.products import ProductCatalog, load_catalog
@@ -35,7 +35,7 @@ from nichesite.render import PageRenderer, site_view
 from nichesite.shortcodes import ShortcodeRules
 from nichesite.sources import Sources, read_sources, static_files
 from nichesite.state import EMPTY_STATE, BuildState, Derived, OutputRecord
-from nichesite.theme import CompiledTemplates, Theme, make_environment, resolve_theme, template_problems
+from nichesite.theme import CompiledTemplates, Theme, make_environment, resolve_theme, shortcode_options, template_problems
 from nichesite.views import ViewFactory
 from nichesite.write import Plan, is_stale, write_in_place, write_staged
 
@@ -202,18 +202,14 @@ def read_site(
     problems += template_problems(theme)
     today = options.today
     index = build_index(list(sources.entries), config.language, options.drafts, previous.derived.related, today)
-    problems += held_back(sources.entries, options.drafts, today)
+    problems += held_back_note(sources.entries, options.drafts, today)
     return Site(config, theme, translations, catalog, sources.entries, index, statics), sources, problems
 
 
-def held_back(entries: Sequence[Entry], drafts: bool, today: dt.date | None) -> list[Problem]:
+def held_back_note(entries: Sequence[Entry], drafts: bool, today: dt.date | None) -> list[Problem]:
     """One note for the articles dated after today, which the build leaves out (scheduled
     posts, or a typo in a year), at the date of the next one to come out."""
-    if today is None:
-        return []
-    held = sorted(
-        (e for e in entries if e.is_article and (drafts or not e.draft) and e.date and e.date > today), key=lambda e: (e.date, e.source)
-    )
+    held = sorted((e for e in entries if (drafts or not e.draft) and held_back(e, today)), key=lambda e: (e.date, e.source))
     if not held:
         return []
     first, last = held[0], held[-1]
@@ -259,14 +255,15 @@ def load_inputs(
         return None, problems
     translations, found_words = load_translations(theme.i18n_dirs, config.language, options.site_dir)
     problems += found_words
+    shortcode_templates = theme.shortcode_templates()
     rules = ShortcodeRules(
-        templates=theme.shortcode_names(),
+        templates=frozenset(shortcode_templates),
         product_ids=catalog.ids,
         reported_products=None if catalog.unreadable else catalog.broken,
         ad_placements=frozenset(config.ads.placements) if config.ads else frozenset(),
         ads_enabled=config.ads is not None,
         all_placements=PLACEMENTS,
-        options=theme.shortcode_options(),
+        options=shortcode_options(shortcode_templates),
     )
     settings = ParseSettings(config.language, config.permalink, config.base_path, rules)
     return (config, theme, translations, catalog, settings), problems

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,9 +50,6 @@ class Theme:
     def i18n_dirs(self) -> list[Path]:
         return [d / "i18n" for d in self.dirs if (d / "i18n").is_dir()]
 
-    def shortcode_names(self) -> frozenset[str]:
-        return frozenset(self.shortcode_templates())
-
     def shortcode_templates(self) -> dict[str, Path]:
         """Each shortcode's template: the site's own first, then the theme's."""
         found: dict[str, Path] = {}
@@ -62,25 +60,26 @@ class Theme:
                     found.setdefault(path.stem, path)
         return found
 
-    def shortcode_options(self) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
-        """The `key="value"` options each shortcode's template reads (`kwargs.title`,
-        `kwargs["title"]`, `kwargs.get("title")`); None for a template that reads kwargs in any
-        other way (a loop, a computed key), which may take any."""
-        options = []
-        for name, path in sorted(self.shortcode_templates().items()):
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                options.append((name, None))
-                continue
-            uses = _KWARGS_USE.findall(text)
-            literal = [next(g for g in groups if g) for groups in _KWARGS_LITERAL.findall(text)]
-            options.append((name, tuple(sorted(set(literal))) if len(literal) == len(uses) else None))
-        return tuple(options)
-
 
 _KWARGS_USE = re.compile(r"\bkwargs\b")
 _KWARGS_LITERAL = re.compile(r"""\bkwargs(?:\.get\(\s*["'](\w+)["']|\[\s*["'](\w+)["']\s*\]|\.(?!get\b|items\b|keys\b|values\b)(\w+))""")
+
+
+def shortcode_options(templates: Mapping[str, Path]) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+    """The `key="value"` options each shortcode template (`Theme.shortcode_templates`) reads:
+    `kwargs.title`, `kwargs["title"]`, `kwargs.get("title")`; None for a template that reads
+    kwargs in any other way (a loop, a computed key), which may take any."""
+    options = []
+    for name, path in sorted(templates.items()):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            options.append((name, None))
+            continue
+        uses = _KWARGS_USE.findall(text)
+        literal = [next(g for g in groups if g) for groups in _KWARGS_LITERAL.findall(text)]
+        options.append((name, tuple(sorted(set(literal))) if len(literal) == len(uses) else None))
+    return tuple(options)
 
 
 def resolve_theme(site_dir: Path, name: str, line: int = 1) -> tuple[Theme | None, list[Problem]]:
