@@ -9,6 +9,7 @@ The render stage makes them like any page (`render_file`), only when what they s
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,9 +28,9 @@ KINDS = ("feed", "sitemap", "robots", "search-index")
 
 
 def escape(text: str) -> str:
-    """Text for XML content (what xml.sax.saxutils.escape does, without importing urllib and
-    ssl through it on every build)."""
-    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    """Text for XML content, as xml.sax.saxutils.escape writes it (that module imports urllib
+    and ssl on every build)."""
+    return html.escape(text, quote=False)
 
 
 def quoteattr(text: str) -> str:
