@@ -20,7 +20,7 @@ from pathlib import Path
 from nichesite import workers
 from nichesite.errors import Problem
 from nichesite.files import read_regular, write_atomic
-from nichesite.output import StagedOutput, UnsafeOutput, pause_point
+from nichesite.output import KEEP, MARKER, StagedOutput, UnsafeOutput, pause_point
 from nichesite.plan import RenderJob
 from nichesite.render import PageRenderer
 from nichesite.state import OutputRecord
@@ -71,7 +71,14 @@ def write_staged(
     out: Path, plan: Plan, renderer: PageRenderer, site_dir: Path, workers_max: int, report: Report, accept: Accept
 ) -> Written:
     """A new output folder built aside and swapped in when every dirty output rendered and
-    `accept` says the problems allow it."""
+    `accept` says the problems allow it. When nothing is dirty and the folder holds exactly the
+    site's files, it is already what a new folder would be: nothing is staged or swapped."""
+    if not plan.dirty and not plan.dirty_statics and holds_exactly(out, [*(j.output for j in plan.jobs), *(o for o, _ in plan.statics)]):
+        if not accept(_problems(plan, {})):
+            return Written()
+        records = {job.output: plan.previous[job.output] for job in plan.jobs}
+        records |= {o: replace(plan.previous[o], fingerprint=plan.fingerprints[o]) for o, _ in plan.statics}
+        return Written(records)
     staged = StagedOutput.create(out)
     try:
         made, errors = _render_into(renderer, plan.dirty, plan.fingerprints, staged, site_dir, workers_max, report)
@@ -238,6 +245,32 @@ def _file_record(fingerprint: str, path: Path) -> OutputRecord:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
         st = os.fstat(handle.fileno())
     return OutputRecord(fingerprint, digest, st.st_size, st.st_mtime_ns)
+
+
+def holds_exactly(out: Path, outputs: Sequence[str]) -> bool:
+    """Whether the output folder holds these files and nothing else: no stray file, folder or
+    link (a build's own marker, and a deployed output's version-control folder, aside)."""
+    wanted: dict[str, set[str]] = {"": {MARKER, *KEEP}}
+    for output in outputs:
+        folder, _, name = output.rpartition("/")
+        wanted.setdefault(folder, set()).add(name)
+        while folder:
+            parent, _, name = folder.rpartition("/")
+            wanted.setdefault(parent, set()).add(name)
+            folder = parent
+    root = str(out)
+    if not os.path.isfile(f"{root}/{MARKER}"):
+        return False
+    for folder, names in wanted.items():
+        try:
+            with os.scandir(f"{root}/{folder}" if folder else root) as entries:
+                for entry in entries:
+                    kept = not folder and entry.name in KEEP
+                    if entry.name not in names or (entry.is_symlink() and not kept):
+                        return False
+        except OSError:
+            return False
+    return True
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

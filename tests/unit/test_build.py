@@ -3,6 +3,7 @@ breaks a build or steers it: it is ignored, the build says so, and the output eq
 
 from __future__ import annotations
 
+import os
 import pickle
 
 import pytest
@@ -111,6 +112,31 @@ def test_a_no_change_rebuild_renders_nothing_and_writes_nothing(tmp_path):
     assert builder.build().ok
     again = builder.build()
     assert again.ok and again.rendered == () and again.written == ()
+
+
+def test_a_no_change_build_leaves_the_published_folder_as_it_is(tmp_path):
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "public"
+    assert build(site, out).ok
+    folder, page = os.stat(out), os.stat(out / "index.html")
+    again = build(site, out)
+    assert again.ok and again.rendered == () and again.written == ()
+    assert os.stat(out).st_ino == folder.st_ino  # not swapped for a copy of itself
+    assert os.stat(out / "index.html").st_mtime_ns == page.st_mtime_ns
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site"]
+
+
+def test_a_stray_file_in_the_output_is_removed_by_a_build_with_no_change(tmp_path):
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "public"
+    assert build(site, out).ok
+    published = sorted(p.relative_to(out) for p in out.rglob("*"))
+    (out / "notes.txt").write_text("mine")
+    (out / "category" / "old").mkdir()
+    (out / "linked").symlink_to(tmp_path / "site")
+    assert build(site, out).ok
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == published  # what a clean build writes
+    assert (tmp_path / "site" / "site.yaml").is_file()  # the link was removed, not followed
 
 
 def test_a_body_edit_that_keeps_the_view_renders_only_that_article(tmp_path):
