@@ -17,6 +17,7 @@ import idna
 from nichesite.body import unsafe_url
 from nichesite.errors import Problems
 from nichesite.files import read_text
+from nichesite.images import DEFAULT_QUALITY, DEFAULT_WIDTHS, IMAGE_FORMATS, ImageSettings
 from nichesite.schema import Field, Validator
 from nichesite.urls import site_path
 from nichesite.yamlutil import load_yaml
@@ -96,6 +97,15 @@ def _check_domains(values: tuple[str, ...]) -> str | None:
     return None
 
 
+def _check_formats(values: tuple[str, ...]) -> str | None:
+    wrong = [v for v in values if v not in IMAGE_FORMATS]
+    return f"expected a list of {' and '.join(IMAGE_FORMATS)} (or [] for none), got {wrong[0]!r}" if wrong else None
+
+
+def _check_colour(value: str) -> str | None:
+    return None if re.fullmatch(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})", value) else f"expected a colour such as #22303a, got {value!r}"
+
+
 def _check_theme(value: str) -> str | None:
     if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", value) and ".." not in value:
         return None
@@ -162,6 +172,24 @@ SCHEMA: dict[str, Field] = {
             "placements": Field("map", schema={name: Field("map", schema=_PLACEMENT) for name in PLACEMENTS}),
         },
     ),
+    "images": Field(
+        "map",
+        schema={
+            "widths": Field("int_list", default=DEFAULT_WIDTHS, minimum=16, maximum=4000),
+            "formats": Field("str_list", default=IMAGE_FORMATS, check=_check_formats),
+            "quality": Field("int", default=DEFAULT_QUALITY, minimum=30, maximum=100),
+            "share_cards": Field(
+                "map",
+                schema={
+                    "enabled": Field("bool", default=True),
+                    "background": Field("str", default="#22303a", check=_check_colour),
+                    "text": Field("str", default="#ffffff", check=_check_colour),
+                    "accent": Field("str", default="#e0a458", check=_check_colour),
+                    "logo": Field("str", default="", check=_check_link),
+                },
+            ),
+        },
+    ),
     "affiliate": Field(
         "map",
         schema={
@@ -213,6 +241,17 @@ class AffiliateConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ShareCards:
+    """`images.share_cards`: a generated card for each article without an image of its own."""
+
+    enabled: bool = True
+    background: str = "#22303a"
+    text: str = "#ffffff"
+    accent: str = "#e0a458"
+    logo: str = ""  # a site path such as /images/logo.png
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """The whole validated site.yaml plus where the site lives."""
 
@@ -230,6 +269,8 @@ class SiteConfig:
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     ads: AdsConfig | None = None
     affiliate: AffiliateConfig = AffiliateConfig()
+    images: ImageSettings = ImageSettings()
+    share_cards: ShareCards = ShareCards()
     # Where each key was written, for messages only: a comment added to site.yaml changes no
     # fingerprint, so it re-renders nothing.
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
@@ -309,6 +350,13 @@ def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> Site
     if v["affiliate"]:
         domains = tuple(idna.encode(d.strip().rstrip("."), uts46=True).decode("ascii") for d in v["affiliate"]["domains"] or ())
         affiliate = AffiliateConfig(v["affiliate"]["disclosure"], v["affiliate"]["cloak"], domains)
+    images, share_cards = ImageSettings(), ShareCards()
+    if v["images"]:
+        i = v["images"]
+        images = ImageSettings(tuple(sorted(set(i["widths"]))), tuple(dict.fromkeys(i["formats"])), i["quality"])
+        if i["share_cards"]:
+            c = i["share_cards"]
+            share_cards = ShareCards(c["enabled"], c["background"], c["text"], c["accent"], site_path(c["logo"].strip()))
     return SiteConfig(
         site_dir=site_dir,
         title=v["title"],
@@ -324,5 +372,7 @@ def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> Site
         extra=MappingProxyType(dict(v["extra"] or {})),
         ads=ads,
         affiliate=affiliate,
+        images=images,
+        share_cards=share_cards,
         lines=MappingProxyType(lines),
     )

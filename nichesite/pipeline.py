@@ -27,8 +27,10 @@ from nichesite.content import Entry, ParseSettings
 from nichesite.errors import Problem, note, warning
 from nichesite.fingerprint import digest, job_fingerprints, site_digest, static_fingerprint, template_digest
 from nichesite.i18n import Translations, load_translations
+from nichesite.images import Images, process_images
 from nichesite.index import SiteIndex, build_index, held_back
 from nichesite.output import MARKER
+from nichesite.pictures import reference_problems
 from nichesite.plan import RenderJob, find_collisions, plan_pages
 from nichesite.products import ProductCatalog, load_catalog
 from nichesite.render import PageRenderer, site_view
@@ -96,6 +98,7 @@ class Site:
     entries: tuple[Entry, ...]
     index: SiteIndex
     static_files: tuple[tuple[str, Path], ...]  # (output path, source file)
+    images: Images | None = None  # after the image stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,11 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         problems += found
     if site is None or sources is None:
         return stop()
+    if failed():
+        return stop()
+    with timer("Images"):
+        site, found = with_images(site, options.site_dir, session.workers)
+        problems += found
     config, theme, catalog, index, statics = site.config, site.theme, site.catalog, site.index, site.static_files
     if failed():
         return stop()
@@ -139,7 +147,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         return stop()
     with timer("Fingerprinting"):
         source_fps = {e.source: sources.records[e.source].digest for e in sources.entries}
-        derived, views = _entry_views(config, index, source_fps, previous.derived)
+        derived, views = _entry_views(config, index, source_fps, previous.derived, site.images)
         derived = replace(derived, related=index.ranked, checks=sources.checks)
         view_fps = {source: view for source, (_, view) in derived.views.items()}
         shown = site_view(config, index, views)
@@ -269,6 +277,16 @@ def load_inputs(
     return (config, theme, translations, catalog, settings), problems
 
 
+def with_images(site: Site, site_dir: Path, workers: int) -> tuple[Site, list[Problem]]:
+    """The site with its images processed: static files now list the cleaned originals and the
+    generated variants; the problems of the images and of the pages that use them."""
+    images = process_images(site.static_files, site_dir, site.config.images, workers)
+    problems = list(images.problems)
+    outputs = {output for output, _ in site.static_files}
+    problems += reference_problems((*site.index.articles, *site.index.pages), images.catalog, outputs, site_dir, site.config.base_path)
+    return replace(site, static_files=images.files, images=images), problems
+
+
 def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem]]:
     """One job per output file, and the problems of the plan (two sources on one URL...)."""
     config, catalog = site.config, site.catalog
@@ -284,16 +302,19 @@ def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem
     return jobs, problems
 
 
-def _entry_views(config: SiteConfig, index: SiteIndex, sources: dict[str, str], previous: Derived) -> tuple[Derived, ViewFactory]:
+def _entry_views(
+    config: SiteConfig, index: SiteIndex, sources: dict[str, str], previous: Derived, images: Images | None
+) -> tuple[Derived, ViewFactory]:
     """Every entry's view digest, and the factory that makes views for rendering. A view is made
     from its entry (its source's digest), the configuration and the taxonomies it links to, so
     the digest the last build recorded under the same three is reused, and so is its view when
     this session made it; only the others are made and hashed."""
     taxonomies = [(t.kind, t.name, t.slug, t.path, len(t.articles)) for t in (*index.categories, *index.tags)]
-    key = digest(repr(config), taxonomies)
+    key = digest(repr(config), taxonomies, images.digest if images else "")
     known = previous.views if previous.views_key == key else {}
     reused = {s: record for s, record in known.items() if record[0] == sources.get(s)}
-    views = ViewFactory(config, index, {s: previous.made[s] for s in reused if s in previous.made})
+    catalog = images.catalog if images else {}
+    views = ViewFactory(config, index, {s: previous.made[s] for s in reused if s in previous.made}, catalog)
     digests, made = {}, {}
     for entry in (*index.articles, *index.pages):
         found = reused.get(entry.source)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from nichesite import feeds, seo
 from nichesite.adplan import PageAdPlan, plan_page_ads
@@ -18,6 +19,7 @@ from nichesite.content import Entry
 from nichesite.errors import Problem
 from nichesite.i18n import Translations
 from nichesite.index import SiteIndex
+from nichesite.pictures import BODY_SIZES, ImageView, picture_html, rewrite_body
 from nichesite.plan import LIST_KINDS, RenderJob, paginated_paths, url_for
 from nichesite.products import ProductCatalog
 from nichesite.views import Link, Paginator, ViewFactory
@@ -82,6 +84,7 @@ class PageRenderer:
         self.env.filters["date"] = self.t.date
         self.env.filters["absolute"] = self.absolute
         self.env.globals["structured_data"] = seo.StructuredData(self.site, self.absolute)
+        self.env.globals["picture"] = picture
         self.affiliate = Affiliate(self.config, self.catalog, self.t)
         self.env.globals["affiliate_top"] = self.affiliate.top
         self.env.globals["affiliate_product"] = self.affiliate.view
@@ -180,4 +183,14 @@ class PageRenderer:
                 ad=ad,
             ).strip()
 
-        return self.affiliate.mark_links(self.ads.body(entry, ad_plan, expand))
+        html = self.affiliate.mark_links(self.ads.body(entry, ad_plan, expand))
+        return rewrite_body(html, dict(view.body_images), first=view.featured is None)
+
+
+def picture(image: ImageView | None, alt: str = "", sizes: str = BODY_SIZES, first: bool = False, css_class: str = "") -> Markup:
+    """Templates' `picture(page.featured, page.image_alt, first=true)`: an image's `<picture>`
+    (see pictures.py); nothing for None."""
+    if image is None:
+        return Markup("")
+    attrs = f'class="{escape(css_class)}"' if css_class else ""
+    return Markup(picture_html(image, str(alt), str(sizes), bool(first), attrs))

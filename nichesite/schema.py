@@ -25,7 +25,7 @@ KNOWN_EXTRA = frozenset(("faq", "noindex", "image_alt", "author", "aliases", "tr
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    kind: str  # "str", "int", "number", "bool", "str_list", "map", "any_map", "str_or_map"
+    kind: str  # "str", "int", "number", "bool", "str_list", "int_list", "map", "any_map", "str_or_map"
     required: bool = False
     default: Any = None
     minimum: float | None = None
@@ -141,6 +141,17 @@ class Validator:
                 else:
                     self._wrong(f"{name}[{i + 1}]", item_line, "text", item)
             return tuple(items)
+        if kind == "int_list":
+            if not isinstance(value, list) or not value:
+                return self._wrong(name, line, "a list of whole numbers, such as [480, 800, 1200]", value)
+            numbers = []
+            for i, item in enumerate(value):
+                item_line = value.line_of(i) if isinstance(value, YamlList) else line
+                number = self._convert(item, None, Field("int", minimum=spec.minimum, maximum=spec.maximum), f"{name}[{i + 1}]", item_line)
+                if number is _INVALID:
+                    return _INVALID
+                numbers.append(number)
+            return tuple(numbers)
         if kind == "map":
             return self.mapping(value, spec.schema or {}, name, line, extra_ok=spec.allow_extra)
         if kind == "any_map":

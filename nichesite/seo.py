@@ -43,7 +43,7 @@ def blog_posting(page: EntryView, site: Any, absolute: Any) -> dict[str, Any]:
     if page.date:
         data["datePublished"] = page.date.isoformat()
         data["dateModified"] = (page.updated or page.date).isoformat()
-    image = page.image or site.image
+    image = page.share.large[0] if page.share else page.image or site.image
     if image:
         data["image"] = absolute(image)
     author = site.author

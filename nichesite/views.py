@@ -10,7 +10,9 @@ from typing import Any
 from nichesite.body import plain_text
 from nichesite.config import SiteConfig
 from nichesite.content import Entry
+from nichesite.images import ImageInfo
 from nichesite.index import SiteIndex, Taxonomy
+from nichesite.pictures import ImageView, body_image_sources, image_view, resolve
 
 WORDS_PER_MINUTE = 220
 
@@ -65,7 +67,11 @@ class EntryView:
     solution: str
     description: str
     summary: str
-    image: str
+    image: str  # the front matter's `image`, as written
+    image_alt: str
+    featured: ImageView | None  # `image` when it is one of the site's images
+    body_images: tuple[tuple[str, ImageView], ...]  # (src as in the body, image) for the body's own images
+    share: ImageView | None  # the social card: `featured`, else the generated card
     draft: bool
     word_count: int
     reading_time: int
@@ -99,6 +105,8 @@ class ViewFactory:
     config: SiteConfig
     index: SiteIndex
     known: Mapping[str, EntryView] = field(default_factory=dict)
+    images: Mapping[str, ImageInfo] = field(default_factory=dict)  # output path → image (images.py)
+    cards: Mapping[str, ImageInfo] = field(default_factory=dict)  # source → its generated share card
     _entries: dict[str, EntryView] = field(init=False)
     _taxonomies: dict[tuple[str, str], TaxonomyView] = field(default_factory=dict)
 
@@ -123,6 +131,9 @@ class ViewFactory:
         category = self.index.category_of(entry)
         tags = tuple(self.taxonomy(t) for t in (self.index.tag(name) for name in entry.tags) if t is not None)
         url = self.url(entry.path)
+        featured = self.image(resolve(entry.image, url, self.config.base_path) if entry.image else None)
+        card = self.cards.get(entry.source)
+        card = image_view(card, self.config.base_path) if card else None
         view = EntryView(
             kind=entry.kind,
             source=entry.source,
@@ -142,6 +153,10 @@ class ViewFactory:
             ),
             summary=entry.description or entry.solution or entry.first_paragraph,
             image=entry.image,
+            image_alt=str(entry.extra.get("image_alt") or "").strip(),
+            featured=featured,
+            body_images=self.body_images(entry, url),
+            share=featured if featured and featured.kind != "svg" else card,
             draft=entry.draft,
             word_count=entry.word_count,
             reading_time=max(1, math.ceil(entry.word_count / WORDS_PER_MINUTE)),
@@ -153,6 +168,18 @@ class ViewFactory:
         )
         self._entries[entry.source] = view
         return view
+
+    def image(self, output: str | None) -> ImageView | None:
+        info = self.images.get(output) if output else None
+        return image_view(info, self.config.base_path) if info and not info.error else None
+
+    def body_images(self, entry: Entry, url: str) -> tuple[tuple[str, ImageView], ...]:
+        found = {}
+        for src in body_image_sources(entry.body_html):
+            view = self.image(resolve(src, url, self.config.base_path))
+            if view is not None:
+                found[src] = view
+        return tuple(found.items())
 
     def entries(self, entries) -> tuple[EntryView, ...]:
         return tuple(self.entry(e) for e in entries)
