@@ -17,6 +17,7 @@ from nichesite.content import split_front_matter
 from nichesite.contentaudit import ContentAudit
 from nichesite.errors import Problem
 from nichesite.files import read_regular
+from nichesite.imagecheck import check_images
 from nichesite.linkcheck import LinkAudit
 from nichesite.pipeline import BuildOptions, Session, Site, build
 from nichesite.plan import RenderJob, output_for
@@ -84,7 +85,8 @@ def audit(site_dir: Path, base_url: str | None = None) -> Report:
         if outcome.site is not None and outcome.state is not None:
             findings += _check_site(site_dir, outcome.site, list(outcome.jobs), out, _unbuilt(site_dir, outcome.state, outcome.site))
     # Notes are information only (the build prints them); findings are errors and warnings.
-    findings += [_from_problem(p) for p in outcome.problems if p.severity.value != "note"]
+    # A missing image is check's own error (missing-file), at the same line.
+    findings += [_from_problem(p) for p in outcome.problems if p.severity.value != "note" and p.code != "missing-image"]
     unique = sorted(set(findings), key=lambda f: (f.path, f.line, f.severity, f.rule, f.message))
     return Report(tuple(unique))
 
@@ -157,7 +159,7 @@ def _check_site(site_dir: Path, site: Site, jobs: list[RenderJob], out: Path, un
     inbound = links.check_pages(pages)
     rules.check_ad_density(pages, out)
     rules.check_entries()
-    rules.check_images()
+    check_images(site, [out / job.output for job in pages], add)
     rules.check_headings()
     rules.check_orphans(inbound)
     rules.check_products()

@@ -17,7 +17,6 @@ import idna
 from nichesite.body import unsafe_url
 from nichesite.errors import Problems
 from nichesite.files import read_text
-from nichesite.images import DEFAULT_QUALITY, DEFAULT_WIDTHS, IMAGE_FORMATS, ImageSettings
 from nichesite.schema import Field, Validator
 from nichesite.urls import site_path
 from nichesite.yamlutil import load_yaml
@@ -29,6 +28,9 @@ _CLIENT_RE = re.compile(r"ca-pub-\d{16}")
 _LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
+IMAGE_FORMATS = ("avif", "webp")
+DEFAULT_WIDTHS = (480, 800, 1200, 1600)
+DEFAULT_QUALITY = 80
 _PATH_CHARS = re.compile(r"(?:[A-Za-z0-9._~/-]|%[0-9A-Fa-f]{2})*")
 
 
@@ -238,6 +240,15 @@ class AffiliateConfig:
     disclosure: str = ""
     cloak: bool = False
     domains: tuple[str, ...] = ()  # hosts whose links are affiliate links, beyond the known networks
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSettings:
+    """`images:`: the widths and formats every raster image is published in."""
+
+    widths: tuple[int, ...] = DEFAULT_WIDTHS
+    formats: tuple[str, ...] = IMAGE_FORMATS  # besides the image's own (JPEG, or PNG when it has transparency)
+    quality: int = DEFAULT_QUALITY
 
 
 @dataclass(frozen=True, slots=True)

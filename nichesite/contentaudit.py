@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
 
 from nichesite.adplan import WORDS_PER_AD, max_units
 from nichesite.content import Entry, split_front_matter
@@ -132,18 +131,6 @@ class ContentAudit:
 
     def title_line(self, entry: Entry) -> int:
         return entry.lines.get("title") or 1
-
-    def check_images(self) -> None:
-        """An `image:` (front matter, site.yaml, a product) naming a site path that no static file
-        has: a share card or product box must never point at nothing."""
-        files = {output for output, _ in self.site.static_files}
-        wanted = [("site.yaml", self.config.lines.get("image", 1), self.config.image)]
-        wanted += [(e.source, e.lines.get("image", 1), e.image) for e in self.entries]
-        wanted += [(PRODUCTS_FILE, p.line, p.image) for p in self.site.catalog.products.values()]
-        for where, line, image in sorted(wanted):
-            path = unquote(image.split("?", 1)[0].split("#", 1)[0])
-            if path.startswith("/") and not path.startswith("//") and path[1:] not in files:
-                self.add(where, line, "error", "missing-file", f"image: {image} is no file of the site", f"put the image at static{path}")
 
     def check_headings(self) -> None:
         """The title is a page's only h1, and headings go down one level at a time: the Nu Html

@@ -27,7 +27,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nichesite import workers
-from nichesite.errors import Problem, warning
+from nichesite.config import ImageSettings
+from nichesite.errors import Problem, note, warning
+from nichesite.plan import RenderJob
 from nichesite.slugs import slugify
 
 FORMAT = 1  # bump when what processing writes changes
@@ -39,20 +41,6 @@ MIME = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "avif": 
 EXTENSION = {"jpeg": "jpg", "png": "png", "webp": "webp", "avif": "avif"}
 MAX_PIXELS = 80_000_000  # a bigger image is refused (a decompression bomb, or a scan no page needs)
 PARALLEL_MIN = 4  # images to process before worker processes pay for themselves
-
-
-IMAGE_FORMATS = ("avif", "webp")
-DEFAULT_WIDTHS = (480, 800, 1200, 1600)
-DEFAULT_QUALITY = 80
-
-
-@dataclass(frozen=True, slots=True)
-class ImageSettings:
-    """`images:` in site.yaml."""
-
-    widths: tuple[int, ...] = DEFAULT_WIDTHS
-    formats: tuple[str, ...] = IMAGE_FORMATS  # besides the image's own (JPEG, or PNG when it has transparency)
-    quality: int = DEFAULT_QUALITY
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +73,31 @@ class Images:
     files: tuple[tuple[str, Path], ...]  # (output path, file) for static_files: originals replaced, variants added
     problems: tuple[Problem, ...]
     digest: str  # of the whole catalog
+
+
+HEADERS_FILE = "_headers"
+HEADERS = f"/{OUTPUT_DIR}/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+
+
+def headers_job(images: Images | None, static_outputs: Mapping[str, Path]) -> tuple[list[RenderJob], list[Problem]]:
+    """`_headers` (Netlify, Cloudflare Pages): the generated images, named by their content, may
+    be cached for a year. A site's own `_headers` in static/ wins; a note says what to add."""
+    if images is None or not any(info.variants for info in images.catalog.values()):
+        return [], []
+    own = next((o for o in static_outputs if o.casefold() == HEADERS_FILE), None)
+    if own is None:
+        return [RenderJob(HEADERS_FILE, "headers", source="images", data=HEADERS.encode())], []
+    text = static_outputs[own].read_text(encoding="utf-8", errors="replace")
+    if f"/{OUTPUT_DIR}/" in text:
+        return [], []
+    rule = HEADERS.replace("\n", "\n    ").rstrip()
+    return [], [
+        note(
+            f"static/{own}",
+            1,
+            f"the site's own {HEADERS_FILE} has no rule for /{OUTPUT_DIR}/; add one so hosts cache images for a year:\n    {rule}",
+        )
+    ]
 
 
 def is_image(output: str) -> bool:

@@ -27,7 +27,7 @@ from nichesite.content import Entry, ParseSettings
 from nichesite.errors import Problem, note, warning
 from nichesite.fingerprint import digest, job_fingerprints, site_digest, static_fingerprint, template_digest
 from nichesite.i18n import Translations, load_translations
-from nichesite.images import Images, process_images
+from nichesite.images import Images, headers_job, process_images
 from nichesite.index import SiteIndex, build_index, held_back
 from nichesite.output import MARKER
 from nichesite.pictures import reference_problems
@@ -294,6 +294,9 @@ def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem
     problems = affiliate.cloak_problems(config, catalog)
     ads_jobs, found = ads.ads_txt_jobs(config, dict(site.static_files))
     jobs += ads_jobs
+    problems += found
+    headers, found = headers_job(site.images, dict(site.static_files))
+    jobs += headers
     problems += found
     outputs = [(j.output, j.source, _slug_line(j)) for j in jobs]
     root = site_dir.resolve()
