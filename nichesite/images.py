@@ -104,14 +104,18 @@ def is_image(output: str) -> bool:
     return output.lower().endswith(RASTER + MEASURED)
 
 
-def process_images(statics: Sequence[tuple[str, Path]], site_dir: Path, settings: ImageSettings, workers_max: int = 1) -> Images:
+def process_images(
+    statics: Sequence[tuple[str, Path]], site_dir: Path, settings: ImageSettings, workers_max: int = 1, scratch: Path | None = None
+) -> Images:
     """Measure and process the image files among `statics`; return the static file list with
-    each raster original replaced by its cleaned copy and the variants added."""
+    each raster original replaced by its cleaned copy and the variants added. With `scratch`
+    (check), the site's cache is read but not written: new results go to `scratch`."""
     cache = site_dir / CACHE_DIR
+    write = scratch or cache
     known = _load_digests(cache)
     settings_key = json.dumps([FORMAT, _pillow_version(), settings.widths, settings.formats, settings.quality])
     todo: list[tuple[str, str, str, str]] = []  # (output, source path, key, folder)
-    keys: dict[str, str] = {}
+    found: dict[str, tuple[Path, ImageInfo | None]] = {}  # output → (its cache folder, what it holds)
     digests: dict[str, list] = {}
     problems: list[Problem] = []
     for output, path in statics:
@@ -127,9 +131,10 @@ def process_images(statics: Sequence[tuple[str, Path]], site_dir: Path, settings
             continue
         digests[str(path)] = [*signature, file_digest]
         key = hashlib.sha256(f"{settings_key}\0{file_digest}\0{output}".encode("utf-8", "surrogatepass")).hexdigest()
-        keys[output] = key
-        if _load_info(cache / key) is None:
-            todo.append((output, str(path), key, str(cache / key)))
+        info = _load_info(cache / key)
+        found[output] = (cache / key, info) if info else (write / key, None)
+        if info is None:
+            todo.append((output, str(path), key, str(write / key)))
     job = (settings,)
     if len(todo) >= PARALLEL_MIN and workers_max > 1 and workers.can_fork():
         list(workers.run_parallel(_process_batch, [[(*item, job)] for item in todo], workers_max))
@@ -138,13 +143,12 @@ def process_images(statics: Sequence[tuple[str, Path]], site_dir: Path, settings
     catalog: dict[str, ImageInfo] = {}
     files: list[tuple[str, Path]] = []
     for output, path in statics:
-        key = keys.get(output)
-        info = _load_info(cache / key) if key else None
-        if info is None:
+        folder, info = found.get(output, (None, None))
+        info = info or (_load_info(folder) if folder else None)
+        if folder is None or info is None:
             files.append((output, path))
             continue
         catalog[output] = info = replace(info, source=_shown(path, site_dir))
-        folder = cache / key
         if info.error:
             files.append((output, path))
         elif info.kind == "raster":
@@ -152,8 +156,9 @@ def process_images(statics: Sequence[tuple[str, Path]], site_dir: Path, settings
             files += [(v.output, folder / v.output.rsplit("/", 1)[-1]) for v in info.variants]
         else:
             files.append((output, path))
-    _save_digests(cache, digests)
-    _prune(cache, set(keys.values()))
+    if scratch is None:
+        _save_digests(cache, digests)
+        _prune(cache, {folder.name for folder, _ in found.values()})
     files.sort()
     return Images(catalog, tuple(files), tuple(problems), hashlib.sha256(repr(sorted(catalog.items())).encode()).hexdigest())
 

@@ -84,6 +84,7 @@ class Session:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     compiled: CompiledTemplates | None = None
     keep_going: bool = False  # `check`: render and write even when the sources have errors
+    image_scratch: Path | None = None  # `check`: new image results go here, not into the site's cache
     progress: Progress | None = None
 
 
@@ -135,7 +136,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
     if failed():
         return stop()
     with timer("Images"):
-        site, found = with_images(site, options.site_dir, session.workers)
+        site, found = with_images(site, options.site_dir, session)
         problems += found
     config, theme, catalog, index, statics = site.config, site.theme, site.catalog, site.index, site.static_files
     if failed():
@@ -277,10 +278,10 @@ def load_inputs(
     return (config, theme, translations, catalog, settings), problems
 
 
-def with_images(site: Site, site_dir: Path, workers: int) -> tuple[Site, list[Problem]]:
+def with_images(site: Site, site_dir: Path, session: Session) -> tuple[Site, list[Problem]]:
     """The site with its images processed: static files now list the cleaned originals and the
     generated variants; the problems of the images and of the pages that use them."""
-    images = process_images(site.static_files, site_dir, site.config.images, workers)
+    images = process_images(site.static_files, site_dir, site.config.images, session.workers, session.image_scratch)
     problems = list(images.problems)
     outputs = {output for output, _ in site.static_files}
     problems += reference_problems((*site.index.articles, *site.index.pages), images.catalog, outputs, site_dir, site.config.base_path)

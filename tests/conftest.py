@@ -36,6 +36,17 @@ def article(title: str, date: str = "2026-10-02", body: str = "A paragraph of bo
     return "\n".join(lines)
 
 
+def png(width: int = 40, height: int = 30) -> bytes:
+    """A real PNG image (images are opened and measured by every build)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 90, 140)).save(out, "PNG")
+    return out.getvalue()
+
+
 def write_site(root: Path, files: dict[str, str | bytes], config: str | None = BASIC_CONFIG) -> Path:
     """Write a site: `files` maps relative paths to text or bytes."""
     root.mkdir(parents=True, exist_ok=True)

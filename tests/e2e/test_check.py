@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_nichesite, tree_digest, write_site
+from conftest import png, run_nichesite, tree_digest, write_site
 
 # 78 words in one paragraph: above the fixture's min_words (50), and a single paragraph gets
 # no in-content ad (units go only between paragraphs).
@@ -68,7 +68,7 @@ def article(title: str, body: str, slug: str, problem: bool = True, description:
 SHARED = "Two articles share this description word for word, which search engines dislike."
 FILES = {
     "data/products.yaml": PRODUCTS,
-    "static/images/ok.png": b"\x89PNG\r\n",
+    "static/images/ok.png": png(),
     "content/water/hub.md": HUB,
     "content/water/b.md": article(
         "B article",
