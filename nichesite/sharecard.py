@@ -3,6 +3,8 @@
 A card shows the article's category, its title (wrapped, and as big as fits in at most four lines)
 and the site's name and logo, in the site's colours. Text is drawn with the Noto Sans fonts in
 `nichesite/fonts` and Pillow's basic text layout (no Raqm), so the same input gives the same bytes.
+Cards are PNG: with a palette, or in full colour when the logo is photographic (a 96 px photo in a
+flat card makes a smaller PNG than a JPEG, and a lossless one), so "jpg" is never returned today.
 """
 
 from __future__ import annotations
