@@ -81,7 +81,9 @@ def audit(site_dir: Path, base_url: str | None = None) -> Report:
     findings: list[Finding] = []
     with tempfile.TemporaryDirectory(prefix="nichesite-check-") as tmp:
         out = Path(tmp) / "public"
-        outcome = build(BuildOptions(site_dir, out, base_url=base_url), EMPTY_STATE, Session(keep_going=True, image_scratch=Path(tmp) / "images"))
+        outcome = build(
+            BuildOptions(site_dir, out, base_url=base_url), EMPTY_STATE, Session(keep_going=True, image_scratch=Path(tmp) / "images")
+        )
         if outcome.site is not None and outcome.state is not None:
             findings += _check_site(site_dir, outcome.site, list(outcome.jobs), out, _unbuilt(site_dir, outcome.state, outcome.site))
     # Notes are information only (the build prints them); findings are errors and warnings.

@@ -23,7 +23,7 @@ import os
 import re
 import shutil
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nichesite import workers
@@ -73,6 +73,7 @@ class Images:
     files: tuple[tuple[str, Path], ...]  # (output path, file) for static_files: originals replaced, variants added
     problems: tuple[Problem, ...]
     digest: str  # of the whole catalog
+    cards: Mapping[str, ImageInfo] = field(default_factory=dict)  # source → its share card (cards.py)
 
 
 HEADERS_FILE = "_headers"

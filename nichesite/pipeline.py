@@ -22,6 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from nichesite import ads, affiliate, feeds
+from nichesite.cards import share_cards
 from nichesite.config import PLACEMENTS, SiteConfig, load_config
 from nichesite.content import Entry, ParseSettings
 from nichesite.errors import Problem, note, warning
@@ -281,10 +282,15 @@ def load_inputs(
 def with_images(site: Site, site_dir: Path, session: Session) -> tuple[Site, list[Problem]]:
     """The site with its images processed: static files now list the cleaned originals and the
     generated variants; the problems of the images and of the pages that use them."""
-    images = process_images(site.static_files, site_dir, site.config.images, session.workers, session.image_scratch)
+    config, index = site.config, site.index
+    images = process_images(site.static_files, site_dir, config.images, session.workers, session.image_scratch)
     problems = list(images.problems)
     outputs = {output for output, _ in site.static_files}
-    problems += reference_problems((*site.index.articles, *site.index.pages), images.catalog, outputs, site_dir, site.config.base_path)
+    problems += reference_problems((*index.articles, *index.pages), images.catalog, outputs, site_dir, config.base_path)
+    categories = {e.source: c.name for e in index.articles if (c := index.category_of(e)) is not None}
+    cards, files, found = share_cards(index.articles, config, site_dir, images.catalog, categories, session.workers, session.image_scratch)
+    problems += found
+    images = replace(images, files=tuple(sorted(images.files + tuple(files))), cards=MappingProxyType(cards))
     return replace(site, static_files=images.files, images=images), problems
 
 
@@ -315,10 +321,12 @@ def _entry_views(
     this session made it; only the others are made and hashed."""
     taxonomies = [(t.kind, t.name, t.slug, t.path, len(t.articles)) for t in (*index.categories, *index.tags)]
     key = digest(repr(config), taxonomies, images.digest if images else "")
+    cards = images.cards if images else {}
+    sources = {s: digest(d, cards[s].output) if s in cards else d for s, d in sources.items()}  # a view shows its card
     known = previous.views if previous.views_key == key else {}
     reused = {s: record for s, record in known.items() if record[0] == sources.get(s)}
     catalog = images.catalog if images else {}
-    views = ViewFactory(config, index, {s: previous.made[s] for s in reused if s in previous.made}, catalog)
+    views = ViewFactory(config, index, {s: previous.made[s] for s in reused if s in previous.made}, catalog, cards)
     digests, made = {}, {}
     for entry in (*index.articles, *index.pages):
         found = reused.get(entry.source)

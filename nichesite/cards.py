@@ -1,0 +1,120 @@
+"""Share cards for the articles that have no image of their own: drawn once (sharecard.py),
+kept in `.nichesite/images/cards/` under the digest of everything drawn on them, published as
+`/_img/card-<slug>.<hash>.png`."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from nichesite import __version__, workers
+from nichesite.config import CONFIG_FILE, SiteConfig
+from nichesite.content import Entry
+from nichesite.errors import Problem, warning
+from nichesite.images import CACHE_DIR, OUTPUT_DIR, ImageInfo
+from nichesite.pictures import resolve
+
+WIDTH, HEIGHT = 1200, 630
+PARALLEL_MIN = 40  # cards to draw before worker processes pay for themselves
+
+Card = tuple[str, str, str, str, tuple[str, str, str, str]]  # key, title, site name, category, (colours..., logo path)
+
+
+def share_cards(
+    articles: Sequence[Entry],
+    config: SiteConfig,
+    site_dir: Path,
+    images: Mapping[str, ImageInfo],
+    categories: Mapping[str, str],
+    workers_max: int = 1,
+    scratch: Path | None = None,
+) -> tuple[dict[str, ImageInfo], list[tuple[str, Path]], list[Problem]]:
+    """A card per article without a usable image of its own: {source: card}, the files to
+    publish, and the problems (a logo that cannot be used: the cards are drawn without it)."""
+    settings = config.share_cards
+    if not settings.enabled or not articles:
+        return {}, [], []
+    logo, logo_digest, problems = _logo(config, site_dir, images)
+    style = (settings.background, settings.text, settings.accent, str(logo or ""))
+    cache = site_dir / CACHE_DIR / "cards"
+    write = scratch / "cards" if scratch else cache
+    made = {name.split(".", 1)[0]: folder / name for folder in dict.fromkeys((cache, write)) for name in _names(folder)}
+    wanted: dict[str, tuple[Entry, str]] = {}
+    todo: list[Card] = []
+    for entry in articles:
+        own = resolve(entry.image, "/", "") if entry.image else None
+        if own and own in images and not images[own].error and images[own].kind != "svg":
+            continue
+        category = categories.get(entry.source, "")
+        text = repr((__version__, entry.title, config.title, category, style, logo_digest))
+        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        wanted[entry.source] = (entry, key)
+        if key not in made:
+            todo.append((key, entry.title, config.title, category, style))
+    write.mkdir(parents=True, exist_ok=True)
+    batches = [todo[i : i + 20] for i in range(0, len(todo), 20)]
+    if len(todo) >= PARALLEL_MIN and workers_max > 1 and workers.can_fork():
+        results = [name for names in workers.run_parallel(_draw_batch, [(b, str(write)) for b in batches], workers_max) for name in names]
+    else:
+        results = [name for batch in batches for name in _draw_batch((batch, str(write)))]
+    made.update({name.split(".", 1)[0]: write / name for name in results})
+    cards: dict[str, ImageInfo] = {}
+    files: list[tuple[str, Path]] = []
+    for source, (entry, key) in wanted.items():
+        path = made[key]
+        output = f"{OUTPUT_DIR}/card-{entry.slug[:60]}.{path.name.split('.')[1]}.png"
+        cards[source] = ImageInfo(output, "card", WIDTH, HEIGHT, path.stat().st_size, source=source)
+        files.append((output, path))
+    if scratch is None:
+        keep = {key for _, key in wanted.values()}
+        for name in _names(cache):
+            if name.split(".", 1)[0] not in keep:
+                (cache / name).unlink(missing_ok=True)
+    return cards, files, problems
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return [name for name in os.listdir(folder) if name.endswith(".png") and name.count(".") == 2]
+    except OSError:
+        return []
+
+
+def _logo(config: SiteConfig, site_dir: Path, images: Mapping[str, ImageInfo]) -> tuple[Path | None, str, list[Problem]]:
+    """The logo's file and a digest of it, or why it cannot be used (a warning at its line)."""
+    value = config.share_cards.logo
+    if not value:
+        return None, "", []
+    line = config.lines.get("images.share_cards.logo", 1)
+    info = images.get(resolve(value, "/", "") or "")
+    if info is None or info.error or info.kind not in ("raster", "gif"):
+        why = "is no image file of the site" if info is None else "cannot be read" if info.error else "is an SVG; use a PNG, JPEG or WebP"
+        return None, "", [warning(CONFIG_FILE, line, f"images.share_cards.logo: {value} {why}: share cards are drawn without a logo")]
+    path = site_dir / info.source
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        return None, "", [warning(CONFIG_FILE, line, f"images.share_cards.logo: {value}: {exc.strerror}: cards are drawn without it")]
+    return path, digest, []
+
+
+def _draw_batch(work: tuple[list[Card], str]) -> list[str]:
+    """Draw cards into `folder` (in a worker process when there are many); their file names."""
+    from nichesite.sharecard import CardError, CardStyle, render_card  # Pillow only when cards are drawn
+
+    batch, folder = work
+    names = []
+    for key, title, site_name, category, (background, text, accent, logo) in batch:
+        style = CardStyle(background, text, accent, Path(logo) if logo else None)
+        try:
+            data, _ = render_card(title, site_name, category, style)
+        except CardError:
+            data, _ = render_card(title, site_name, category, CardStyle(background, text, accent))
+        name = f"{key}.{hashlib.sha256(data).hexdigest()[:10]}.png"
+        tmp = Path(folder) / f".{name}.tmp-{os.getpid()}"
+        tmp.write_bytes(data)
+        os.replace(tmp, Path(folder) / name)
+        names.append(name)
+    return names
