@@ -22,7 +22,8 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -106,7 +107,12 @@ def is_image(output: str) -> bool:
 
 
 def process_images(
-    statics: Sequence[tuple[str, Path]], site_dir: Path, settings: ImageSettings, workers_max: int = 1, scratch: Path | None = None
+    statics: Sequence[tuple[str, Path]],
+    site_dir: Path,
+    settings: ImageSettings,
+    workers_max: int = 1,
+    scratch: Path | None = None,
+    report: Callable[[int, int], None] = lambda done, total: None,
 ) -> Images:
     """Measure and process the image files among `statics`; return the static file list with
     each raster original replaced by its cleaned copy and the variants added. With `scratch`
@@ -137,10 +143,11 @@ def process_images(
         if info is None:
             todo.append((output, str(path), key, str(write / key)))
     job = (settings,)
-    if len(todo) >= PARALLEL_MIN and workers_max > 1 and workers.can_fork():
-        list(workers.run_parallel(_process_batch, [[(*item, job)] for item in todo], workers_max))
-    else:
-        _process_batch([(*item, job) for item in todo])
+    parallel = len(todo) >= PARALLEL_MIN and workers_max > 1 and workers.can_fork()
+    batches = [[(*item, job)] for item in todo]
+    done = workers.run_parallel(_process_batch, batches, workers_max) if parallel else map(_process_batch, batches)
+    for count, _ in enumerate(done, 1):
+        report(count, len(todo))
     catalog: dict[str, ImageInfo] = {}
     files: list[tuple[str, Path]] = []
     for output, path in statics:
@@ -202,34 +209,52 @@ def process_one(output: str, source: Path, folder: Path, settings: ImageSettings
 
 
 def _raster(output: str, source: Path, folder: Path, settings: ImageSettings, size: int) -> ImageInfo:
-    from PIL import Image, ImageOps  # imported here: a site without images never pays for Pillow
+    """Decode, turn upright, encode every variant in memory, then write them: a file Pillow
+    cannot read (or an image too big to hold) is recorded as such, while a file that cannot be
+    written (a full disk) raises, so that it is reported as the build's failure, not cached."""
+    from PIL import Image  # imported here: a site without images never pays for Pillow
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(source) as opened:
-            if opened.format == "GIF":
-                return ImageInfo(output, "gif", opened.width, opened.height, size)
-            opened.load()
-            image = ImageOps.exif_transpose(opened)
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            info, files = _encode_all(output, source, settings, size)
+    except Image.DecompressionBombWarning:
+        return ImageInfo(output, "raster", 0, 0, size, error=f"more than {MAX_PIXELS // 1_000_000} million pixels; export it smaller")
+    except (OSError, SyntaxError, ValueError, TypeError, MemoryError, Image.DecompressionBombError) as exc:
         return ImageInfo(output, "raster", 0, 0, size, error=_reason(exc))
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return info
+
+
+def _encode_all(output: str, source: Path, settings: ImageSettings, size: int) -> tuple[ImageInfo, dict[str, bytes]]:
+    from PIL import Image, ImageOps
+
+    with Image.open(source) as opened:
+        if opened.format == "GIF":
+            return ImageInfo(output, "gif", opened.width, opened.height, size), {}
+        opened.load()
+        image = ImageOps.exif_transpose(opened)
     icc = image.info.get("icc_profile")
     alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     image = image.convert("RGBA" if alpha else "RGB")
     own = "png" if alpha or source.suffix.lower() == ".png" else "jpeg"
     stem = slugify(Path(output).stem, max_length=40) or "image"
-    (folder / ("original" + source.suffix.lower())).write_bytes(_encode(image, _original_format(source), settings, icc))
+    files = {"original" + source.suffix.lower(): _encode(image, _original_format(source), settings, icc)}
     widths = sorted({w for w in settings.widths if w < image.width} | {min(image.width, max(settings.widths))})
+    formats = (own, *settings.formats)
     variants: list[Variant] = []
-    for fmt in (own, *settings.formats):
-        for width in widths:
-            height = max(1, round(image.height * width / image.width))
-            scaled = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    for width in widths:
+        height = max(1, round(image.height * width / image.width))
+        scaled = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        for fmt in formats:
             data = _encode(scaled, fmt, settings, icc)
             name = f"{stem}-{width}.{hashlib.sha256(data).hexdigest()[:10]}.{EXTENSION[fmt]}"
-            (folder / name).write_bytes(data)
+            files[name] = data
             variants.append(Variant(fmt, width, height, f"{OUTPUT_DIR}/{name}"))
-    return ImageInfo(output, "raster", image.width, image.height, size, tuple(variants))
+    variants.sort(key=lambda v: (formats.index(v.format), v.width))
+    return ImageInfo(output, "raster", image.width, image.height, size, tuple(variants)), files
 
 
 def _original_format(source: Path) -> str:

@@ -137,7 +137,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
     if failed():
         return stop()
     with timer("Images"):
-        site, found = with_images(site, options.site_dir, session)
+        site, found = with_images(site, options.site_dir, session, timer.report("Images"))
         problems += found
     config, theme, catalog, index, statics = site.config, site.theme, site.catalog, site.index, site.static_files
     if failed():
@@ -279,11 +279,11 @@ def load_inputs(
     return (config, theme, translations, catalog, settings), problems
 
 
-def with_images(site: Site, site_dir: Path, session: Session) -> tuple[Site, list[Problem]]:
+def with_images(site: Site, site_dir: Path, session: Session, report: Callable[[int, int], None]) -> tuple[Site, list[Problem]]:
     """The site with its images processed: static files now list the cleaned originals and the
     generated variants; the problems of the images and of the pages that use them."""
     config, index = site.config, site.index
-    images = process_images(site.static_files, site_dir, config.images, session.workers, session.image_scratch)
+    images = process_images(site.static_files, site_dir, config.images, session.workers, session.image_scratch, report)
     problems = list(images.problems)
     outputs = {output for output, _ in site.static_files}
     problems += reference_problems((*index.articles, *index.pages), images.catalog, outputs, site_dir, config.base_path)

@@ -220,3 +220,16 @@ def test_check_reports_heavy_and_unused_images_and_missing_ones_as_errors(tmp_pa
     assert "static/images/forgotten.png:1: warning: no page uses /images/forgotten.png" in result.stdout
     assert "content/care/a.md:11: error: img /images/gone.jpg points to a file that is not in the site" in result.stdout
     assert "no page uses /images/huge.jpg" not in result.stdout
+
+
+def test_an_image_with_more_pixels_than_any_page_needs_is_refused_not_decoded(tmp_path):
+    bomb = io.BytesIO()
+    Image.new("1", (10_000, 9_000)).save(bomb, "PNG")  # 90 million pixels in a few kilobytes
+    root = write_site(
+        tmp_path / "site",
+        {"content/care/a.md": article("Bomb", image="/images/bomb.png", image_alt="x"), "static/images/bomb.png": bomb.getvalue()},
+    )
+    result = run_nichesite("build", root)
+    assert result.returncode == 1
+    assert "content/care/a.md:6: error: image /images/bomb.png cannot be read: more than 80 million pixels" in result.stderr
+    assert "Traceback" not in result.stderr and "DecompressionBomb" not in result.stderr

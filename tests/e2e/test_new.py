@@ -52,6 +52,8 @@ def test_new_site_has_the_promised_files(tmp_path):
     steps = workflow["jobs"]["build"]["steps"]
     assert any("nichesite build --strict" in str(step.get("run", "")) for step in steps)
     assert any(str(step.get("uses", "")).startswith("actions/upload-pages-artifact") for step in steps)
+    cache = next(step["with"] for step in steps if str(step.get("uses", "")).startswith("actions/cache"))
+    assert cache["path"] == ".nichesite/images"  # CI builds process only new photos
     assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
     assert "NICHESITE_BASE_URL" in (site / ".github/workflows/deploy.yml").read_text(encoding="utf-8")
     # No ads until the user configures them: the section is there, commented out.
