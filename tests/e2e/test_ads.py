@@ -476,6 +476,7 @@ def _documented_ads_site(tmp_path: Path, body: str) -> Path:
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     shutil.rmtree(root / "content" / "example")  # one article: no orphan warnings
     (root / "data" / "products.yaml").unlink()  # the example article's product
+    (root / "static" / "images" / "thermometer.svg").unlink()  # and its image
     (root / "content" / "water").mkdir()
     (root / "content" / "water" / "density.md").write_text(
         "---\ntitle: Why shrimp die after a water change\ndate: 2026-10-02\n"

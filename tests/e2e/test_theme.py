@@ -253,13 +253,16 @@ def test_blogposting_and_breadcrumblist_json_ld(out: Path) -> None:
     ]
 
 
-def test_social_image_is_the_articles_own_else_the_site_default(out: Path) -> None:
+def test_social_image_is_the_articles_own_else_its_share_card_else_the_site_default(out: Path) -> None:
     page = read(out, ARTICLE)
     assert re.fullmatch(r"https://shrimpfixes\.example/_img/shrimp-40\.[0-9a-f]{10}\.png", page.meta("og:image"))
     assert page.meta("twitter:card") == "summary_large_image"
     assert page.meta("og:type") == "article"
     other = read(out, "what-tds-should-a-shrimp-tank-have/index.html")
-    assert other.meta("og:image") == "https://shrimpfixes.example/images/default-card.png"
+    card = other.meta("og:image")
+    assert re.fullmatch(r"https://shrimpfixes\.example/_img/card-what-tds-should-a-shrimp-tank-have\.[0-9a-f]{10}\.png", card)
+    assert (out / card.removeprefix("https://shrimpfixes.example/")).is_file()
+    assert read(out, "index.html").meta("og:image") == "https://shrimpfixes.example/images/default-card.png"
 
 
 def test_tags_related_and_previous_next(out: Path) -> None:
