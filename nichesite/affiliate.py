@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,7 @@ class ProductView:
     href: str
     rel: str
     image: str
+    picture: Any  # the image's ImageView (pictures.py) when it is one of the site's images, else None
     merchant: str
     price: str
     rating: float | None
@@ -82,6 +84,7 @@ class Affiliate:
     config: SiteConfig
     catalog: ProductCatalog
     t: Translations
+    image_view: Callable[[str], Any] = lambda url: None  # a site URL → its ImageView or None
     _views: dict[str, ProductView] = field(default_factory=dict)
     _by_url: dict[str, Product] = field(default_factory=dict)
 
@@ -113,6 +116,7 @@ class Affiliate:
             href=href_for(self.config, product),
             rel=REL,
             image=image,
+            picture=self.image_view(image) if image else None,
             merchant=product.merchant,
             price="" if amazon else product.price,
             rating=rating,

@@ -153,7 +153,10 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         derived = replace(derived, related=index.ranked, checks=sources.checks)
         view_fps = {source: view for source, (_, view) in derived.views.items()}
         shown = site_view(config, index, views)
-        site_fp = site_digest(config, catalog, template_digest(theme), (options.drafts, options.preview, options.future), shown)
+        product_images = [views.image_at(p.image) for p in catalog.products.values() if p.image]  # boxes show them
+        site_fp = site_digest(
+            config, (catalog, product_images), template_digest(theme), (options.drafts, options.preview, options.future), shown
+        )
         fingerprints = job_fingerprints(jobs, index, site_fp, source_fps, view_fps, config.paginate)
         out = str(options.output)  # plain strings: a Path per output costs more than the lstat
         known = previous.outputs

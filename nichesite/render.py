@@ -85,7 +85,7 @@ class PageRenderer:
         self.env.filters["absolute"] = self.absolute
         self.env.globals["structured_data"] = seo.StructuredData(self.site, self.absolute)
         self.env.globals["picture"] = picture
-        self.affiliate = Affiliate(self.config, self.catalog, self.t)
+        self.affiliate = Affiliate(self.config, self.catalog, self.t, self.views.image_at)
         self.env.globals["affiliate_top"] = self.affiliate.top
         self.env.globals["affiliate_product"] = self.affiliate.view
         self.env.globals["affiliate_products"] = self.affiliate.views

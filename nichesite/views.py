@@ -173,6 +173,10 @@ class ViewFactory:
         info = self.images.get(output) if output else None
         return image_view(info, self.config.base_path) if info and not info.error else None
 
+    def image_at(self, url: str) -> ImageView | None:
+        """The image a site URL (`/images/pan.jpg`, base_url's path included or not) names."""
+        return self.image(resolve(url, "/", self.config.base_path))
+
     def body_images(self, entry: Entry, url: str) -> tuple[tuple[str, ImageView], ...]:
         found = {}
         for src in body_image_sources(entry.body_html):

@@ -233,3 +233,25 @@ def test_an_image_with_more_pixels_than_any_page_needs_is_refused_not_decoded(tm
     assert result.returncode == 1
     assert "content/care/a.md:6: error: image /images/bomb.png cannot be read: more than 80 million pixels" in result.stderr
     assert "Traceback" not in result.stderr and "DecompressionBomb" not in result.stderr
+
+
+def test_a_product_image_is_a_picture_and_a_new_copy_of_it_reaches_every_box(tmp_path):
+    products = "scrubber:\n  name: Chain-mail scrubber\n  url: https://shop.example/scrubber?aff=1\n  image: /images/scrubber.png\n"
+    root = write_site(
+        tmp_path / "site",
+        {
+            "content/care/a.md": article("Clean a pan", body="Use a scrubber.\n\n{{< product scrubber >}}\n"),
+            "data/products.yaml": products,
+            "static/images/scrubber.png": png_with_alpha(),
+        },
+    )
+    assert run_nichesite("build", root).returncode == 0
+    box = re.search(r'<div class="aff-media">(.*?)</div>', (root / "public/clean-a-pan/index.html").read_text()).group(1)
+    assert box.startswith("<picture>") and 'alt="Chain-mail scrubber"' in box and 'width="900" height="600"' in box
+    image = Image.new("RGBA", (600, 600), (200, 0, 0, 255))
+    image.save(root / "static/images/scrubber.png")  # the same name, a new picture
+    assert run_nichesite("build", root).returncode == 0
+    again = re.search(r'<div class="aff-media">(.*?)</div>', (root / "public/clean-a-pan/index.html").read_text()).group(1)
+    assert 'width="600" height="600"' in again and again != box
+    for url in re.findall(r"(/_img/[^ \"]+)", again):
+        assert (root / "public" / url.lstrip("/")).is_file()
