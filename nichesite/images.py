@@ -16,12 +16,15 @@ a host may cache them forever (`_headers`).
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import io
 import json
 import os
 import re
 import shutil
+import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,7 +36,7 @@ from nichesite.errors import Problem, note, warning
 from nichesite.plan import RenderJob
 from nichesite.slugs import slugify
 
-FORMAT = 1  # bump when what processing writes changes
+FORMAT = 2  # bump when what processing writes changes (2: AVIF at speed 9)
 CACHE_DIR = Path(".nichesite") / "images"  # in the site folder; cached by CI with .nichesite/cache
 OUTPUT_DIR = "_img"  # generated files, content-hashed: cacheable forever
 RASTER = (".jpg", ".jpeg", ".png", ".webp")
@@ -201,8 +204,13 @@ def process_one(output: str, source: Path, folder: Path, settings: ImageSettings
         else:
             info = _raster(output, source, tmp, settings, size)
         (tmp / "image.json").write_text(json.dumps(_stored(info)), encoding="utf-8")
-        shutil.rmtree(folder, ignore_errors=True)
-        os.rename(tmp, folder)
+        if os.path.isdir(folder) and _load_info(folder) is None:
+            shutil.rmtree(folder, ignore_errors=True)  # a damaged entry
+        try:
+            os.rename(tmp, folder)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or _load_info(folder) is None:
+                raise  # otherwise another build of the site made the same entry first: keep that one
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return info
@@ -272,8 +280,8 @@ def _encode(image, fmt: str, settings: ImageSettings, icc: bytes | None) -> byte
         image.save(out, "PNG", optimize=True, **extra)
     elif fmt == "webp":
         image.save(out, "WEBP", quality=settings.quality, method=4, exif=b"", xmp=b"", **extra)
-    elif fmt == "avif":
-        image.save(out, "AVIF", quality=max(1, settings.quality - 20), speed=7, max_threads=1, exif=b"", xmp=b"", **extra)
+    elif fmt == "avif":  # speed 9 (imgproxy's default): 8 times faster than 7 at the same size
+        image.save(out, "AVIF", quality=max(1, settings.quality - 20), speed=9, max_threads=1, exif=b"", xmp=b"", **extra)
     return out.getvalue()
 
 
@@ -355,14 +363,26 @@ def _load_info(folder: Path) -> ImageInfo | None:
 
 
 def _prune(cache: Path, keep: set[str]) -> None:
-    """Remove the entries of images the site no longer has (or has changed)."""
+    """Remove the entries of images the site no longer has (or has changed), and folders an
+    interrupted build left over an hour ago (a younger one may belong to a build running now)."""
     try:
         names = os.listdir(cache)
     except OSError:
         return
+    stale = time.time() - STALE_SECONDS
     for name in names:
-        if name not in keep and name != "digests.json" and len(name) >= 64:
-            shutil.rmtree(cache / name, ignore_errors=True)
+        path = cache / name
+        if _KEY.fullmatch(name) and name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+        elif _TMP.fullmatch(name):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < stale:
+                    shutil.rmtree(path, ignore_errors=True)
+
+
+_KEY = re.compile(r"[0-9a-f]{64}")
+_TMP = re.compile(r"[0-9a-f]{64}\.tmp-\d+")
+STALE_SECONDS = 3600
 
 
 def _load_digests(cache: Path) -> dict[str, list]:

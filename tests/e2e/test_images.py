@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -255,3 +257,17 @@ def test_a_product_image_is_a_picture_and_a_new_copy_of_it_reaches_every_box(tmp
     assert 'width="600" height="600"' in again and again != box
     for url in re.findall(r"(/_img/[^ \"]+)", again):
         assert (root / "public" / url.lstrip("/")).is_file()
+
+
+def test_two_builds_of_one_site_at_once_share_the_image_cache_safely(tmp_path):
+    root = photo_site(tmp_path / "site")
+    for n in range(6):  # enough work that the two builds overlap
+        (root / f"static/images/extra-{n}.jpg").write_bytes(jpeg((1600, 1000), colour=(n * 40, 90, 40)))
+    command = [sys.executable, "-m", "nichesite", "build", str(root), "-o"]
+    builds = [
+        subprocess.Popen([*command, str(tmp_path / name)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name in ("a", "b")
+    ]
+    results = [(b.wait(timeout=300), b.stderr.read()) for b in builds]
+    assert [code for code, _ in results] == [0, 0], results
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
+    assert not [p for p in (root / ".nichesite/images").iterdir() if ".tmp-" in p.name]
