@@ -836,6 +836,11 @@ def _article(rng: random.Random, meta: ArticleMeta, corpus: Corpus) -> Article:
     return Article(meta, tuple(blocks), faq)
 
 
+def image_name(index: int) -> str:
+    """The file name of article ``index``'s featured image in the image corpus (run.py --images)."""
+    return f"a-{index}.jpg"
+
+
 def article_words(article: Article) -> int:
     """Words of running text in an article's body (paragraphs, headings, lists, tables)."""
     total = 0
