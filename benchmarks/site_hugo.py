@@ -4,6 +4,11 @@ The theme (written into ``layouts/``, Hugo >= 0.146 template layout) has what ni
 have: head meta, canonical and Open Graph tags, JSON-LD, a problem box and quick answer, product
 and compare shortcodes reading ``site.Data.products``, tags, FAQ, related articles
 (``site.RegularPages.Related``), paginated home, category and tag pages, RSS and a sitemap.
+
+In the image corpus (``run.py --images``) each article's featured image is in ``assets/images/``
+and the theme does with Hugo's image processing what nichesite does with its own: a ``<picture>``
+at the top of the article (widths 480, 800, 1200 and 1600, never wider than the original, as JPEG
+and WebP, quality 80, with width and height) and the 480-pixel one on every list card.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from pathlib import Path
 
 from corpus import Article, Compare, Corpus, ProductBox
 from markdown_body import write_faq_and_body, yaml_list, yaml_str
-from site_nichesite import PAGES, write_products_yaml
+from site_nichesite import PAGES, image_front_matter, write_products_yaml
 
 HUGO_TOML = """\
 baseURL = "https://shrimpfixes.example/"
@@ -168,6 +173,54 @@ Page {{ .PageNumber }} of {{ .TotalPages }}
 }
 
 
+# The image corpus only: the partial that makes the resized variants, and where it is called.
+PICTURE_PARTIAL = """\
+{{- /* The page's featured image (front matter image: /images/NAME, the file assets/images/NAME)
+as a <picture>: each of .widths not wider than the original (never an upscale), as JPEG and WebP,
+quality 80; the img's src is the largest of them up to .fallback. */ -}}
+{{- $page := .page -}}
+{{- with $page.Params.image -}}
+{{- with resources.Get (strings.TrimPrefix "/" .) -}}
+{{- $img := . -}}
+{{- $fit := slice -}}
+{{- range $.widths -}}{{- if le . $img.Width -}}{{- $fit = $fit | append . -}}{{- end -}}{{- end -}}
+{{- if not $fit -}}{{- $fit = slice $img.Width -}}{{- end -}}
+{{- $jpeg := slice -}}{{- $webp := slice -}}{{- $src := false -}}
+{{- range $fit -}}
+{{- $j := $img.Resize (printf "%dx q80" .) -}}
+{{- $w := $img.Resize (printf "%dx webp q80" .) -}}
+{{- $jpeg = $jpeg | append (printf "%s %dw" $j.RelPermalink $j.Width) -}}
+{{- $webp = $webp | append (printf "%s %dw" $w.RelPermalink $w.Width) -}}
+{{- if or (not $src) (le . $.fallback) -}}{{- $src = $j -}}{{- end -}}
+{{- end -}}
+<picture><source type="image/webp" srcset="{{ delimit $webp ", " }}" sizes="{{ $.sizes }}">
+<img src="{{ $src.RelPermalink }}" srcset="{{ delimit $jpeg ", " }}" sizes="{{ $.sizes }}" \
+width="{{ $src.Width }}" height="{{ $src.Height }}" alt="{{ $page.Params.image_alt }}"{{ if $.lazy }} loading="lazy"{{ end }} decoding="async"></picture>
+{{- else -}}
+{{- errorf "%s: image %q is not in assets/" $page.File.Path . -}}
+{{- end -}}
+{{- end -}}
+"""
+ARTICLE_PICTURE = (
+    '{{ partial "picture.html" (dict "page" . "widths" (slice 480 800 1200 1600) "fallback" 800 '
+    '"sizes" "(min-width: 800px) 800px, 100vw" "lazy" false) }}\n'
+)
+CARD_PICTURE = '{{ partial "picture.html" (dict "page" . "widths" (slice 480) "fallback" 480 "sizes" "480px" "lazy" true) }}'
+
+
+def layouts(images: bool) -> dict[str, str]:
+    """The theme's templates; with ``images``, the featured picture on articles and cards."""
+    if not images:
+        return LAYOUTS
+    out = dict(LAYOUTS, **{"_partials/picture.html": PICTURE_PARTIAL})
+    heading, card = "<h1>{{ .Title }}</h1>\n", '<article class="card">'
+    if heading not in out["single.html"] or card not in out["_partials/card.html"]:
+        raise ValueError("the article or card template changed: place the picture partial anew")
+    out["single.html"] = out["single.html"].replace(heading, heading + ARTICLE_PICTURE)
+    out["_partials/card.html"] = out["_partials/card.html"].replace(card, card + CARD_PICTURE)
+    return out
+
+
 def _shortcode(block: ProductBox | Compare) -> str:
     if isinstance(block, ProductBox):
         return f'{{{{< product "{block.product_id}" >}}}}'
@@ -179,12 +232,17 @@ def article_path(root: Path, slug: str) -> Path:
     return root / "content" / "posts" / f"{slug}.md"
 
 
-def write_static(corpus: Corpus, root: Path) -> None:
+def images_folder(root: Path) -> Path:
+    """Where the image corpus puts the articles' featured images (Hugo's assets, for resources.Get)."""
+    return root / "assets" / "images"
+
+
+def write_static(corpus: Corpus, root: Path, images: bool = False) -> None:
     """Write hugo.toml, the theme, the product data and the pages."""
     (root / "content" / "posts").mkdir(parents=True, exist_ok=True)
     (root / "data").mkdir(exist_ok=True)
     (root / "hugo.toml").write_text(HUGO_TOML, encoding="utf-8")
-    for name, text in LAYOUTS.items():
+    for name, text in layouts(images).items():
         path = root / "layouts" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -193,8 +251,8 @@ def write_static(corpus: Corpus, root: Path) -> None:
         (root / "content" / f"{slug}.md").write_text(f"---\ntitle: {yaml_str(title)}\nslug: {slug}\n---\n{text}\n", encoding="utf-8")
 
 
-def write_article(article: Article, root: Path) -> None:
-    """Write one article with YAML front matter."""
+def write_article(article: Article, root: Path, image: bool = False) -> None:
+    """Write one article with YAML front matter; ``image``: with its featured image."""
     m = article.meta
     with article_path(root, m.slug).open("w", encoding="utf-8") as out:
         out.write(
@@ -203,4 +261,6 @@ def write_article(article: Article, root: Path) -> None:
             f"description: {yaml_str(m.description)}\nproblem: {yaml_str(m.problem)}\n"
             f"solution: {yaml_str(m.solution)}\n"
         )
+        if image:
+            out.write(image_front_matter(article))
         write_faq_and_body(out, article, _shortcode)

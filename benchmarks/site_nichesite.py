@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus import Article, Compare, Corpus, ProductBox
+from corpus import Article, Compare, Corpus, ProductBox, image_name
 from markdown_body import write_faq_and_body, yaml_list, yaml_str
 
 SITE_YAML = """\
@@ -54,6 +54,17 @@ def article_path(root: Path, article_category_folder: str, slug: str) -> Path:
     return root / "content" / article_category_folder / f"{slug}.md"
 
 
+def images_folder(root: Path) -> Path:
+    """Where the image corpus puts the articles' featured images (served at /images/)."""
+    return root / "static" / "images"
+
+
+def image_front_matter(article: Article) -> str:
+    """The featured-image front matter of the image corpus (the same keys in the Hugo site)."""
+    m = article.meta
+    return f"image: /images/{image_name(m.index)}\nimage_alt: {yaml_str('Photo for: ' + m.title)}\n"
+
+
 def write_static(corpus: Corpus, root: Path) -> None:
     """Write site.yaml, the product catalog, the pages and one folder per category."""
     (root / "data").mkdir(parents=True, exist_ok=True)
@@ -80,8 +91,8 @@ def write_products_yaml(corpus: Corpus, path: Path) -> None:
             )
 
 
-def write_article(article: Article, root: Path) -> None:
-    """Write one article; its category is the folder it is in."""
+def write_article(article: Article, root: Path, image: bool = False) -> None:
+    """Write one article; its category is the folder it is in; ``image``: with its featured image."""
     m = article.meta
     with article_path(root, m.category.folder, m.slug).open("w", encoding="utf-8") as out:
         out.write(
@@ -89,4 +100,6 @@ def write_article(article: Article, root: Path) -> None:
             f"tags: {yaml_list(m.tags)}\nproblem: {yaml_str(m.problem)}\n"
             f"solution: {yaml_str(m.solution)}\ndescription: {yaml_str(m.description)}\n"
         )
+        if image:
+            out.write(image_front_matter(article))
         write_faq_and_body(out, article, _shortcode)
