@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/run.py [--sizes 1000,5000,10000] [--repeat 3]
                                 [--tools nichesite,pelican,hugo] [--out benchmarks/RESULTS.md]
-                                [--before "CMD"]
+                                [--before "CMD"] [--images]
 
 With --before, a second nichesite (another revision, started by CMD) is measured in the same
 rounds on its own copy of the corpus, as the column "before": a change's before and after figures
@@ -14,6 +14,10 @@ one-article body edit + rebuild, one-article title edit + rebuild, and the live 
 first page, and time from an edit's file write until the changed pages are served over HTTP.
 It prints a Markdown table of medians with nichesite/Pelican and nichesite/Hugo ratios and
 writes it, with the machine, to --out. See README.md for what each number means.
+
+With --images every article has a 3000x2000 JPEG as its featured image, which nichesite and Hugo
+turn into responsive variants (the same measurements, on a corpus of its own); Pelican has no
+image processing without plugins and is left out.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import GENERATOR_VERSION, Manifest, generate  # noqa: E402
+from generate import GENERATOR_VERSION, Manifest, generate, images_version  # noqa: E402
 from measure import Measured, RunResult, free_port, run, wait_idle, wait_until  # noqa: E402
 
 # --- how nichesite is run: edit here while its command line settles -----------------------------
@@ -214,30 +218,57 @@ class Results:
         return statistics.median(vals) if vals else None
 
 
+def copy_site(src: Path, dst: Path) -> None:
+    """A copy of a generated site for a second nichesite (--before); its images are hard links
+    (never edited, and gigabytes in the image corpus), every other file a real copy."""
+
+    def copy(s: str, d: str) -> str:
+        if Path(s).suffix == ".jpg":
+            try:
+                os.link(s, d)
+                return d
+            except OSError:  # another file system: copy it
+                pass
+        return shutil.copy2(s, d)
+
+    shutil.copytree(src, dst, symlinks=True, copy_function=copy)
+
+
 class Bench:
     """One benchmark run over several sizes."""
 
-    def __init__(self, tools: list[Tool], work: Path, repeat: int, seed: int, pelican_cache: bool, serve: set[str]) -> None:
+    def __init__(
+        self, tools: list[Tool], work: Path, repeat: int, seed: int, pelican_cache: bool, serve: set[str], images: bool = False
+    ) -> None:
         self.tools, self.work, self.repeat, self.seed = tools, work, repeat, seed
         self.pelican_cache, self.serve = pelican_cache, serve  # serve: the tools whose live server is timed
+        self.images = images  # the image corpus: a featured JPEG per article
         self.results = Results()
         self.log = work / "bench.log"
         self.counter = 0
 
     def corpus(self, n: int) -> tuple[Path, Manifest]:
         """The generated corpus for ``n``, regenerated unless a clean matching one is cached."""
-        outdir = self.work / f"n{n}-seed{self.seed}"
+        outdir = self.work / f"n{n}-seed{self.seed}{'-images' if self.images else ''}"
+        image_cache = None
+        if self.images:
+            import article_images  # Pillow: only the image corpus needs it
+
+            image_cache = article_images.cache_dir(self.work, self.seed)
         manifest = Manifest.load(outdir)
         if (
             manifest is None
             or manifest.version != GENERATOR_VERSION
             or manifest.n != n
             or manifest.seed != self.seed
+            or manifest.images != (images_version() if self.images else 0)
             or (outdir / "EDITING").exists()
         ):
-            print(f"N={n}: generating corpus in {outdir}", flush=True)
+            print(
+                f"N={n}: generating corpus in {outdir}" + (f" (images made or reused in {image_cache})" if image_cache else ""), flush=True
+            )
             start = time.perf_counter()
-            manifest = generate(n, outdir, self.seed)
+            manifest = generate(n, outdir, self.seed, image_cache=image_cache)
             (outdir / "EDITING").unlink(missing_ok=True)
             print(f"N={n}: generated in {time.perf_counter() - start:.1f}s", flush=True)
         return outdir, manifest
@@ -260,7 +291,7 @@ class Bench:
         for tool in self.tools:
             if tool.copy_of:  # a fresh copy each run: no output or cache of another revision in it
                 shutil.rmtree(outdir / tool.site, ignore_errors=True)
-                shutil.copytree(outdir / tool.copy_of, outdir / tool.site, symlinks=True)
+                copy_site(outdir / tool.copy_of, outdir / tool.site)
         sources = {t.name: outdir / t.site / getattr(manifest.edit, t.copy_of or t.site) for t in self.tools}
         originals = {name: path.read_text(encoding="utf-8") for name, path in sources.items()}
         (outdir / "EDITING").touch()  # a crash leaves this: the next run regenerates
@@ -359,10 +390,11 @@ def _fmt(value: float | None, mib: bool) -> str:
     return f"{value:.0f}" if mib else (f"{value:.3f}" if value < 10 else f"{value:.1f}")
 
 
-def table(results: Results, sizes: list[int], before: bool = False) -> str:
+def table(results: Results, sizes: list[int], before: bool = False, left_out: tuple[str, ...] = ()) -> str:
     """The Markdown table of medians with nichesite/Pelican and nichesite/Hugo ratios (and
-    nichesite/before with --before)."""
-    columns = COLUMNS + (("before",) if before else ())
+    nichesite/before with --before); ``left_out``: tools that have no column (Pelican in the
+    image run)."""
+    columns = tuple(c for c in COLUMNS if c not in left_out) + (("before",) if before else ())
     others = [c for c in columns if c != "nichesite"]
     names = {"nichesite": "nichesite", "pelican": "Pelican", "hugo": "Hugo", "before": "before"}
     head = " | ".join(names[c] for c in columns) + " | " + " | ".join(f"nichesite/{names[c]}" for c in others)
@@ -423,12 +455,14 @@ def _interrupt(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,5000,10000")
+    parser.add_argument("--sizes", default=None, help="comma-separated article counts (default: 1000,5000,10000; with --images 100,1000)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
         "--tools", default=None, help="comma-separated (default: nichesite,pelican,hugo, skipping any that is not installed)"
     )
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "RESULTS.md")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="the report (default: benchmarks/RESULTS.md; with --images RESULTS-images.md)"
+    )
     parser.add_argument(
         "--work", type=Path, default=Path("/tmp/nichesite-bench"), help="where corpora are generated and built (outside the repository)"
     )
@@ -446,12 +480,20 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="comma-separated tools whose live server is timed (default: all); Pelican's has no incremental mode and takes long",
     )
+    parser.add_argument(
+        "--images",
+        action="store_true",
+        help="every article gets a 3000x2000 featured JPEG (its own corpus); nichesite and Hugo only, Pelican has no image processing",
+    )
     args = parser.parse_args(argv)
     # SIGTERM unwinds like Ctrl-C, so servers are stopped and edited files restored.
     signal.signal(signal.SIGTERM, _interrupt)
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in (args.sizes or ("100,1000" if args.images else "1000,5000,10000")).split(",")]
+    out = args.out or Path(__file__).resolve().parent / ("RESULTS-images.md" if args.images else "RESULTS.md")
     known = make_tools(shlex.split(args.nichesite), args.pelican_cache, shlex.split(args.before) if args.before else None)
-    names = args.tools.split(",") if args.tools else list(COLUMNS)
+    names = args.tools.split(",") if args.tools else [c for c in COLUMNS if not (args.images and c == "pelican")]
+    if args.images and "pelican" in names:
+        parser.error("--images: Pelican has no image processing without plugins, so it is not in the image run (--tools nichesite,hugo)")
     if args.before and "before" not in names:
         names.append("before")
     tools: list[Tool] = []
@@ -468,23 +510,29 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()[0]
     serve = set() if args.no_serve else set(args.serve_tools.split(",") if args.serve_tools else (t.name for t in tools))
-    bench = Bench(tools, args.work, args.repeat, args.seed, args.pelican_cache, serve)
+    bench = Bench(tools, args.work, args.repeat, args.seed, args.pelican_cache, serve, images=args.images)
     for n in sizes:
         bench.run_size(n)
-    text = table(bench.results, sizes, before=bool(args.before))
+    text = table(bench.results, sizes, before=bool(args.before), left_out=("pelican",) if args.images else ())
     notes = "".join(f"- {note}\n" for note in bench.results.notes)
     (args.work / "results.json").write_text(json.dumps({"|".join(map(str, k)): v for k, v in bench.results.values.items()}, indent=1))
     command = "python benchmarks/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    title = "Benchmark results, with images" if args.images else "Benchmark results"
+    images_note = (
+        'Every article has a 3000x2000 JPEG as its featured image (see README.md, "With images"); Pelican is not in this run. '
+        if args.images
+        else ""
+    )
     report = (
-        f"# Benchmark results\n\nMedians of {args.repeat} run(s), from `{command}` "
-        f"(seed {args.seed}{', Pelican content cache on' if args.pelican_cache else ''}). "
+        f"# {title}\n\nMedians of {args.repeat} run(s), from `{command}` "
+        f"(seed {args.seed}{', Pelican content cache on' if args.pelican_cache else ''}). {images_note}"
         "What each number means: [README.md](README.md).\n\n"
         f"{text}\n\n{notes and 'Notes:' + chr(10) + notes + chr(10)}"
         f"## Machine\n\n{machine(tools, load_before)}\n"
     )
-    args.out.write_text(report, encoding="utf-8")
+    out.write_text(report, encoding="utf-8")
     print("\n" + text)
-    print(f"\nwritten to {args.out}")
+    print(f"\nwritten to {out}")
     return 0
 
 
