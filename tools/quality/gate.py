@@ -616,6 +616,10 @@ def pick_pages(root: Path) -> tuple[list[str], list[str]]:
         notes.append(f"article picked: {article} ({why})")
     else:
         notes.append("no article with a product box found")
+    photos = _page_with_photos(root)
+    if photos and photos not in pages:
+        pages.append(photos)
+        notes.append(f"article with photos picked: {photos} (a featured image and a picture in its body)")
     categories = sorted((root / "category").glob("*/index.html")) if (root / "category").is_dir() else []
     if categories:
         pages.append(page_for_file(root, categories[0]))
@@ -626,6 +630,18 @@ def pick_pages(root: Path) -> tuple[list[str], list[str]]:
     else:
         notes.append("no /search/index.html found")
     return pages, notes
+
+
+def _page_with_photos(root: Path) -> str | None:
+    """The first article (in path order) with a featured photo and at least one more picture."""
+    for path in html_files(root):
+        page = page_for_file(root, path)
+        if page == "/" or re.match(r"^/(category|categories|search|tag|tags|page)/", page):
+            continue
+        html = path.read_text(encoding="utf-8", errors="replace").split('class="related"')[0]
+        if 'class="featured"' in html and html.count("<picture>") >= 2:
+            return page
+    return None
 
 
 # --------------------------------------------------------------------------
