@@ -13,7 +13,8 @@ from nichesite import __version__, workers
 from nichesite.config import CONFIG_FILE, SiteConfig
 from nichesite.content import Entry
 from nichesite.errors import Problem, warning
-from nichesite.images import CACHE_DIR, OUTPUT_DIR, ImageInfo
+from nichesite.imagefile import OUTPUT_DIR, ImageInfo
+from nichesite.images import CACHE_DIR
 from nichesite.pictures import resolve
 
 WIDTH, HEIGHT = 1200, 630

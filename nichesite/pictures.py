@@ -20,7 +20,8 @@ from urllib.parse import quote, unquote, urlsplit
 from nichesite.content import Entry
 from nichesite.errors import Problem, error, warning
 from nichesite.htmlscan import start_tags
-from nichesite.images import MIME, ImageInfo
+from nichesite.imagefile import ImageInfo
+from nichesite.images import MIME
 
 BODY_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"  # the article column (theme.css --measure)
 SHARE_WIDTH = 1200  # what Facebook and X ask of a large card

@@ -10,7 +10,7 @@ from typing import Any
 from nichesite.body import plain_text
 from nichesite.config import SiteConfig
 from nichesite.content import Entry
-from nichesite.images import ImageInfo
+from nichesite.imagefile import ImageInfo
 from nichesite.index import SiteIndex, Taxonomy
 from nichesite.pictures import ImageView, body_image_sources, image_view, resolve
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nichesite.images import ImageInfo, Variant, svg_size
+from nichesite.imagefile import ImageInfo, Variant, svg_size
 from nichesite.pictures import image_view, resolve, rewrite_body
 
 INFO = ImageInfo(
