@@ -58,17 +58,19 @@ HEADERS = f"/{OUTPUT_DIR}/*\n  Cache-Control: public, max-age=31536000, immutabl
 
 def headers_job(images: Images | None, static_outputs: Mapping[str, Path]) -> tuple[list[RenderJob], list[Problem]]:
     """`_headers` (Netlify, Cloudflare Pages): the generated images, named by their content, may
-    be cached for a year. A site's own `_headers` in static/ wins; a note says what to add."""
-    if images is None or not any(info.variants for info in images.catalog.values()):
+    be cached for a year. A site's own `_headers` in static/ wins; a note says what to add. And
+    `.nojekyll`: GitHub Pages deployed from a branch runs Jekyll, which leaves out `_img/`."""
+    if images is None or not (images.cards or any(info.variants for info in images.catalog.values())):
         return [], []
+    jobs = [] if ".nojekyll" in static_outputs else [RenderJob(".nojekyll", "nojekyll", source="images", data=b"")]
     own = next((o for o in static_outputs if o.casefold() == HEADERS_FILE), None)
     if own is None:
-        return [RenderJob(HEADERS_FILE, "headers", source="images", data=HEADERS.encode())], []
+        return [*jobs, RenderJob(HEADERS_FILE, "headers", source="images", data=HEADERS.encode())], []
     text = static_outputs[own].read_text(encoding="utf-8", errors="replace")
     if f"/{OUTPUT_DIR}/" in text:
-        return [], []
+        return jobs, []
     rule = HEADERS.replace("\n", "\n    ").rstrip()
-    return [], [
+    return jobs, [
         note(
             f"static/{own}",
             1,

@@ -149,6 +149,7 @@ def test_published_files_have_their_sizes_and_formats_and_no_location(built):
         assert image.size == (900, 1200)  # turned upright, since its orientation tag is gone
     assert (out / "images/spin.gif").read_bytes() == animated_gif()
     assert "/_img/*\n  Cache-Control: public, max-age=31536000, immutable" in (out / "_headers").read_text()
+    assert (out / ".nojekyll").is_file()  # GitHub Pages from a branch would otherwise leave out _img/
 
 
 def test_featured_image_on_cards_and_in_the_share_tags(built):
