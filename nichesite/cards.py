@@ -46,8 +46,8 @@ def share_cards(
     todo: list[Card] = []
     for entry in articles:
         own = resolve(entry.image, "/", "") if entry.image else None
-        if own and own in images and not images[own].error and images[own].kind != "svg":
-            continue
+        if entry.image and not own or own in images and not images[own].error and images[own].kind != "svg":
+            continue  # an image of its own: on another site (shared as it is), or one of the site's
         category = categories.get(entry.source, "")
         text = repr((__version__, entry.title, config.title, category, style, logo_digest))
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]

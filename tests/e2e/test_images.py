@@ -272,3 +272,18 @@ def test_two_builds_of_one_site_at_once_share_the_image_cache_safely(tmp_path):
     assert [code for code, _ in results] == [0, 0], results
     assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
     assert not [p for p in (root / ".nichesite/images").iterdir() if ".tmp-" in p.name]
+
+
+def test_an_image_on_another_site_is_shared_as_it_is_and_gets_no_card(tmp_path):
+    root = write_site(
+        tmp_path / "site",
+        {
+            "content/care/a.md": article("Remote photo", image="https://cdn.example/pan.jpg", image_alt="A pan"),
+            "content/care/b.md": article("No photo"),
+        },
+    )
+    assert run_nichesite("build", root).returncode == 0
+    remote = (root / "public/remote-photo/index.html").read_text()
+    assert '<meta property="og:image" content="https://cdn.example/pan.jpg">' in remote
+    cards = sorted(p.name for p in (root / "public/_img").iterdir())
+    assert len(cards) == 1 and cards[0].startswith("card-no-photo.")
