@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import article, run_nichesite, tree_digest, write_site
+from conftest import BASIC_CONFIG, article, run_nichesite, tree_digest, write_site
 
 Image = pytest.importorskip("PIL.Image")
 ImageDraw = pytest.importorskip("PIL.ImageDraw")
@@ -287,3 +287,36 @@ def test_an_image_on_another_site_is_shared_as_it_is_and_gets_no_card(tmp_path):
     assert '<meta property="og:image" content="https://cdn.example/pan.jpg">' in remote
     cards = sorted(p.name for p in (root / "public/_img").iterdir())
     assert len(cards) == 1 and cards[0].startswith("card-no-photo.")
+
+
+def test_images_settings_are_checked_at_their_lines_and_shape_the_output(tmp_path):
+    bad = BASIC_CONFIG + "images:\n  widths: [480, big]\n  formats: [avif, jxl]\n  quality: 120\n  share_cards:\n    background: navy\n"
+    root = write_site(tmp_path / "bad", {"content/care/a.md": article("A")}, config=bad)
+    result = run_nichesite("build", root)
+    assert result.returncode == 1
+    for line, text in (
+        (8, "images.widths[2]: expected a whole number"),
+        (9, "jxl"),
+        (10, "images.quality: must be at most 100"),
+        (12, "#22303a"),
+    ):
+        assert f"site.yaml:{line}: error:" in result.stderr and text in result.stderr, (line, result.stderr)
+    good = BASIC_CONFIG + "images:\n  widths: [300, 600]\n  formats: [webp]\n  share_cards:\n    enabled: false\n"
+    root = write_site(
+        tmp_path / "good",
+        {
+            "content/care/a.md": article("A", image="/images/p.jpg", image_alt="P"),
+            "content/care/b.md": article("B"),
+            "static/images/p.jpg": jpeg((1000, 500)),
+        },
+        config=good,
+    )
+    assert run_nichesite("build", root).returncode == 0
+    names = sorted(re.sub(r"\.[0-9a-f]{10}\.", ".", p.name) for p in (root / "public/_img").iterdir())
+    assert names == [
+        "p-300.jpg",
+        "p-300.webp",
+        "p-600.jpg",
+        "p-600.webp",
+    ]  # no card, no AVIF
+    assert "og:image" not in (root / "public/b/index.html").read_text()
