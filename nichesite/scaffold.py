@@ -9,23 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from nichesite.config import SCHEMA as CONFIG_SCHEMA
 from nichesite.files import is_ignored_name, read_text
-from nichesite.placeholders import ARTICLE
+from nichesite.placeholders import STARTERS_DIR, article_words, primary
 from nichesite.slugs import slugify
 from nichesite.yamlutil import load_yaml
 
-STARTER_DIR = Path(__file__).resolve().parent / "starter"
+STARTER_DIR = Path(__file__).resolve().parent / "starter"  # English, and what every language shares
+# starters/<language>/ holds a language's own site.yaml, content/, data/products.yaml and
+# new-article.yaml (placeholders.py); its content/ replaces the English one as a whole.
+OWN = ("site.yaml", "data/products.yaml")
 # Stored name in the package → name in the new site.
 RENAMED = {
     "gitignore": ".gitignore",
     "github-workflow-deploy.yml": ".github/workflows/deploy.yml",
 }
-_TITLE_LINE = "title: My Niche Site\n"
-_LANGUAGE_LINE = "language: en\n"
+_TITLE_LINE = re.compile(r"^title: .*$", re.M)
+_LANGUAGE_LINE = re.compile(r"^language: .*$", re.M)
 
 
 class ScaffoldError(Exception):
@@ -38,15 +42,25 @@ class StarterFile:
     source: Path
 
 
-def starter_files() -> list[StarterFile]:
-    """Every file of the starter site with the path it gets in a new site, sorted."""
-    files = []
-    for path in sorted(STARTER_DIR.rglob("*")):
-        if not path.is_file() or "__pycache__" in path.parts:
-            continue
-        rel = path.relative_to(STARTER_DIR).as_posix()
-        files.append(StarterFile(RENAMED.get(rel, rel), path))
+def starter_files(language: str = "en") -> list[StarterFile]:
+    """Every file of the starter site in `language` (English where it has no starter of its
+    own) with the path it gets in a new site, sorted."""
+    own = STARTERS_DIR / primary(language)
+    localized = _files(own) if primary(language) != "en" and own.is_dir() else []
+    localized = [f for f in localized if f.target != "new-article.yaml"]
+    files = _files(STARTER_DIR)
+    if localized:
+        files = [f for f in files if not f.target.startswith("content/") and f.target not in OWN] + localized
     return sorted(files, key=lambda f: f.target)
+
+
+def _files(root: Path) -> list[StarterFile]:
+    files = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            rel = path.relative_to(root).as_posix()
+            files.append(StarterFile(RENAMED.get(rel, rel), path))
+    return files
 
 
 def default_title(directory: Path) -> str:
@@ -76,14 +90,14 @@ def create_site(directory: Path, title: str | None = None, language: str = "en")
         raise ScaffoldError(f"{directory} is not empty; choose a new or empty folder (nothing was changed)")
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for item in starter_files():
+    for item in starter_files(language):
         target = directory / item.target
         target.parent.mkdir(parents=True, exist_ok=True)
         data = item.source.read_bytes()
         if item.target == "site.yaml":
             text = data.decode("utf-8")
-            text = text.replace(_TITLE_LINE, f"title: {yaml_string(title)}\n", 1)
-            text = text.replace(_LANGUAGE_LINE, f"language: {language}\n", 1)
+            text = _TITLE_LINE.sub(lambda _: f"title: {yaml_string(title)}", text, count=1)
+            text = _LANGUAGE_LINE.sub(lambda _: f"language: {language}", text, count=1)
             data = text.encode("utf-8")
         target.write_bytes(data)
         written.append(target)
@@ -107,39 +121,41 @@ def site_language(site_dir: Path) -> str:
     return value if isinstance(value, str) and value.strip() else "en"
 
 
-def article_text(title: str, today: dt.date, category: str | None) -> str:
-    """Front matter for a new draft article, every value quoted, with helpful placeholders."""
+def article_text(title: str, today: dt.date, category: str | None, language: str = "en") -> str:
+    """Front matter for a new draft article, every value quoted, with helpful placeholders in
+    the site's language."""
+    words = article_words(language)
     lines = [
         "---",
         f"title: {yaml_string(title)}",
         f"date: {today.isoformat()}",
-        "draft: true  # remove this line (or set false) to publish",
+        f"draft: true  # {words['draft_comment']}",
     ]
     if category:
         lines.append(f"category: {yaml_string(category)}")
     lines += [
-        "# The problem in the reader's own words, and the short answer. The theme shows both at the top.",
-        f"problem: {yaml_string(ARTICLE['problem'])}",
-        f"solution: {yaml_string(ARTICLE['solution'])}",
-        "# The meta description for search results, 50-160 characters.",
-        f"description: {yaml_string(ARTICLE['description'])}",
+        f"# {words['problem_comment']}",
+        f"problem: {yaml_string(words['problem'])}",
+        f"solution: {yaml_string(words['solution'])}",
+        f"# {words['description_comment']}",
+        f"description: {yaml_string(words['description'])}",
         "tags: []",
-        "# Product ids from data/products.yaml for a 'Recommended products' block, e.g. [product-id].",
+        f"# {words['products_comment']}",
         "products: []",
         "faq:",
-        f"  - q: {yaml_string(ARTICLE['question'])}",
-        f"    a: {yaml_string(ARTICLE['answer'])}",
+        f"  - q: {yaml_string(words['question'])}",
+        f"    a: {yaml_string(words['answer'])}",
         "---",
-        ARTICLE["intro"],
+        words["intro"],
         "",
-        "## Why it happens",
+        f"## {words['why_heading']}",
         "",
-        ARTICLE["causes"],
+        words["causes"],
         "",
-        "## How to fix it",
+        f"## {words['fix_heading']}",
         "",
-        f"1. {ARTICLE['step1']}",
-        f"2. {ARTICLE['step2']}",
+        f"1. {words['step1']}",
+        f"2. {words['step2']}",
         "",
     ]
     return "\n".join(lines)
@@ -183,7 +199,7 @@ def create_article(site_dir: Path, title: str, category: str | None = None, toda
     if path.exists():
         raise ScaffoldError(f"{path.relative_to(site_dir).as_posix()} already exists (nothing was changed); choose another title")
     folder.mkdir(parents=True, exist_ok=True)
-    text = article_text(title, today or dt.date.today(), category)
+    text = article_text(title, today or dt.date.today(), category, language)
     with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(text)
     return path
