@@ -20,11 +20,14 @@ class Translations:
     """Looks words up in i18n/<language>.yaml of the theme, falling back to English."""
 
     language: str
-    words: dict[str, str]
+    words: dict[str, str | dict[str, str]]
     locale: Locale
 
     def __call__(self, key: str, **values: object) -> str:
         text = self.words.get(key, key)
+        if isinstance(text, dict):  # plural forms: {one: ..., few: ..., many: ..., other: ...}
+            number = next((v for v in values.values() if isinstance(v, int | float) and not isinstance(v, bool)), 0)
+            text = text.get(self.locale.plural_form(number)) or text.get("other") or next(iter(text.values()), key)
         return text.format(**values) if values else text
 
     def date(self, day: dt.date | None, style: str = "long") -> str:
@@ -35,6 +38,16 @@ class Translations:
     def number(self, value: float) -> str:
         """A number with the locale's decimal separator: 4.6 in English, 4,6 in Spanish."""
         return format_decimal(value, format="#,##0.##", locale=self.locale)
+
+
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")  # CLDR's categories, which Babel picks from
+
+
+def _word(value: object) -> str | dict[str, str]:
+    """A translation: text, or its plural forms by CLDR category (`one: минута`, `few: минуты`...)."""
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items() if str(k) in PLURAL_FORMS}
+    return str(value)
 
 
 def load_translations(i18n_dirs: list[Path], language: str, site_dir: Path) -> tuple[Translations, list[Problem]]:
@@ -57,7 +70,7 @@ def load_translations(i18n_dirs: list[Path], language: str, site_dir: Path) -> t
                 data, more = load_yaml(text, rel) if text is not None else (None, [])
                 problems += found + more
                 if isinstance(data, YamlMap):
-                    words.update({str(k): str(v) for k, v in data.items()})
+                    words.update({str(k): _word(v) for k, v in data.items()})
                 elif data is not None:
                     problems.append(error(rel, 1, "expected a mapping of 'English words: translation' lines"))
     try:
