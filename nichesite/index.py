@@ -47,12 +47,13 @@ class SiteIndex:
     related: Mapping[str, tuple[Entry, ...]]  # article source -> related articles
     neighbours: Mapping[str, tuple[Entry | None, Entry | None]]  # source -> (newer, older)
     ranked: RelatedArticles = RelatedArticles()  # `related` by source, for the next build to reuse
+    language: str = "en"  # slugs are made in it (Bulgarian х is h, not kh)
 
     def category_of(self, entry: Entry) -> Taxonomy | None:
-        return self._by_slug(self.categories, _slug(entry.category)) if entry.category else None
+        return self._by_slug(self.categories, _slug(entry.category, self.language)) if entry.category else None
 
     def tag(self, name: str) -> Taxonomy | None:
-        return self._by_slug(self.tags, _slug(name))
+        return self._by_slug(self.tags, _slug(name, self.language))
 
     @staticmethod
     def _by_slug(items: tuple[Taxonomy, ...], slug: str) -> Taxonomy | None:
@@ -103,7 +104,7 @@ def build_index(
     else:
         related = _related(articles, language)
         ranked = RelatedArticles(key, {source: tuple(a.source for a in others) for source, others in related.items()})
-    return SiteIndex(articles, pages, categories, tags, related, neighbours, ranked)
+    return SiteIndex(articles, pages, categories, tags, related, neighbours, ranked, language)
 
 
 def _taxonomies(kind: str, pairs, language: str) -> tuple[Taxonomy, ...]:
