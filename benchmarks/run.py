@@ -232,6 +232,9 @@ def copy_site(src: Path, dst: Path) -> None:
         return shutil.copy2(s, d)
 
     shutil.copytree(src, dst, symlinks=True, copy_function=copy)
+    config = dst / "site.yaml"
+    if config.is_file():  # revisions before the images stage reject `images:` (and draw no share cards)
+        config.write_text(re.sub(r"^images:\n(?:[ #].*\n)*", "", config.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
 
 
 class Bench:

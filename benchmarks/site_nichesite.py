@@ -29,6 +29,10 @@ ads:
     in_list:       {slot: "5555555555", every: 5}
 affiliate:
   cloak: false
+# Pelican and Hugo draw no share cards, so the comparison leaves nichesite's out too
+# (an article without an image would get one); RESULTS.md gives their cost apart.
+images:
+  share_cards: {enabled: false}
 """
 
 PAGES = {
