@@ -207,7 +207,9 @@ def load_info(folder: Path) -> ImageInfo | None:
     """An image's entry in the cache, or None when it is missing or not what this version
     writes (then it is processed again): plain data, every field checked."""
     try:
-        data = json.loads((folder / "image.json").read_text(encoding="utf-8"))
+        with open(os.path.join(folder, "image.json"), encoding="utf-8") as handle:
+            data = json.load(handle)
+        present = set(os.listdir(folder))  # one listing, not a stat per file: a no-change build reads every entry
         variants = tuple(Variant(str(f), int(w), int(h), str(o)) for f, w, h, o in data["variants"])
         info = ImageInfo(
             str(data["output"]),
@@ -225,4 +227,4 @@ def load_info(folder: Path) -> ImageInfo | None:
     needed = [v.output.rsplit("/", 1)[-1] for v in variants]
     if info.kind == "raster" and not info.error:
         needed.append("original" + Path(info.output).suffix.lower())
-    return info if all((folder / name).is_file() for name in needed) else None
+    return info if present.issuperset(needed) else None

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -310,7 +311,9 @@ def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem
     problems += found
     outputs = [(j.output, j.source, _slug_line(j)) for j in jobs]
     root = site_dir.resolve()
-    outputs += [(output, _rel_or_theme(path, root), 1) for output, path in site.static_files]
+    taken = Counter(o.casefold() for o, _, _ in outputs) + Counter(o.casefold() for o, _ in site.static_files)
+    # A file's name for a message costs a resolve: only for the few that collide (thousands of images do not).
+    outputs += [(output, _rel_or_theme(path, root) if taken[output.casefold()] > 1 else "", 1) for output, path in site.static_files]
     problems += find_collisions(outputs)
     return jobs, problems
 
@@ -374,7 +377,7 @@ def _static_fingerprints(
         target = f"{out}/{output}"
         old = known.get(output)
         try:
-            st = path.stat()
+            st = os.stat(path)
             fresh = st.st_mtime_ns >= racy or st.st_ctime_ns >= racy
             fingerprint = static_fingerprint(path, st, fresh)
             if old is not None and old.fingerprint != fingerprint and not is_stale(old, old.fingerprint, target):
