@@ -33,7 +33,7 @@ from nichesite.errors import Problem, note, warning
 from nichesite.imagefile import OUTPUT_DIR, ImageInfo, load_info, process_batch
 from nichesite.plan import RenderJob
 
-FORMAT = 2  # bump when what processing writes changes (2: AVIF at speed 9)
+FORMAT = 3  # bump when what processing writes changes (2: AVIF at speed 9; 3: each width resized from the next wider)
 CACHE_DIR = Path(".nichesite") / "images"  # in the site folder; the starter CI workflow keeps it between runs
 RASTER = (".jpg", ".jpeg", ".png", ".webp")
 MEASURED = (".gif", ".svg")
