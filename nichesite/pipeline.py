@@ -22,6 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from nichesite import ads, affiliate, feeds
+from nichesite.body import FOOTNOTE_BACKLINK
 from nichesite.cards import share_cards
 from nichesite.config import PLACEMENTS, SiteConfig, load_config
 from nichesite.content import Entry, ParseSettings
@@ -278,8 +279,16 @@ def load_inputs(
         all_placements=PLACEMENTS,
         options=shortcode_options(shortcode_templates),
     )
-    settings = ParseSettings(config.language, config.permalink, config.base_path, rules)
+    settings = ParseSettings(config.language, config.permalink, config.base_path, rules, footnote_backlink(translations))
     return (config, theme, translations, catalog, settings), problems
+
+
+def footnote_backlink(translations: Translations) -> str:
+    """The theme word for a footnote back-link's title, `{number}` in it, unfilled (Markdown fills
+    it in when it parses a body). A theme without the word gets the English one."""
+    word = translations.forms("footnote_backlink")
+    text = word.get("other") or next(iter(word.values()), "")
+    return text if text and text != "footnote_backlink" else FOOTNOTE_BACKLINK
 
 
 def with_images(site: Site, site_dir: Path, session: Session, report: Callable[[int, int], None]) -> tuple[Site, list[Problem]]:
