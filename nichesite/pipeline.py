@@ -117,22 +117,26 @@ class Outcome:
     rendered: tuple[str, ...] = ()
     written: tuple[str, ...] = ()
     timings: tuple[tuple[str, float], ...] = ()
+    translations: Translations | None = None  # the theme's words, once read (serve's error overlay speaks them)
 
 
 def build(options: BuildOptions, previous: BuildState, session: Session) -> Outcome:
     """Build the site of `options` into its output folder, reusing what `previous` still proves."""
     timer = _Timer(session.progress)
     problems: list[Problem] = []
+    translations: Translations | None = None
 
     def failed() -> bool:
         return not session.keep_going and any(p.is_error or (options.strict and p.is_warning) for p in problems)
 
     def stop() -> Outcome:
-        return Outcome(None, tuple(problems), timings=timer.timings)
+        return Outcome(None, tuple(problems), timings=timer.timings, translations=translations)
 
     with timer("Reading"):
         site, sources, found = read_site(options, previous, session.workers, timer.report("Reading"))
         problems += found
+    if site is not None:
+        translations = site.translations
     if site is None or sources is None:
         return stop()
     if failed():
@@ -197,6 +201,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         rendered=written.rendered,
         written=written.written,
         timings=timer.timings,
+        translations=translations,
     )
 
 
