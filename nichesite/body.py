@@ -31,6 +31,9 @@ _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+")
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20]+")
 _BAD_SCHEMES = ("javascript", "data", "vbscript")
+# The title of a footnote's back-link, the theme word `footnote_backlink` in the site's language
+# (this English one when the theme has none): the footnotes extension's own is English only.
+FOOTNOTE_BACKLINK = "Back to footnote {number} in the text"
 
 # Attributes whose value is a URL a browser may follow or load (HTML, SVG, MathML, legacy).
 URL_ATTRIBUTES = frozenset(
@@ -102,9 +105,10 @@ class BodyError(ValueError):
 class BodyRenderer:
     """Python-Markdown configured once and reused for every body (it is reset between them)."""
 
-    def __init__(self, language: str = "en"):
+    def __init__(self, language: str = "en", footnote_backlink: str = FOOTNOTE_BACKLINK):
         self.language = language
-        self._md = _markdown(language)
+        self.footnote_backlink = footnote_backlink
+        self._md = _markdown(language, footnote_backlink)
 
     def render_checked(
         self, text: str, path: str, first_line: int, placeholders: str | None = None
@@ -133,7 +137,7 @@ class BodyRenderer:
         try:
             body_html = self._md.convert(text)
         except RecursionError:
-            self._md = _markdown(self.language)  # its parser was left in the middle of a document
+            self._md = _markdown(self.language, self.footnote_backlink)  # its parser was left in the middle of a document
             raise BodyError(
                 "Markdown nested too deeply to render (lists, block quotes or HTML blocks inside each other); flatten it"
             ) from None
@@ -221,12 +225,12 @@ class _LineFinder:
         return self.first_line
 
 
-def _markdown(language: str) -> markdown.Markdown:
+def _markdown(language: str, footnote_backlink: str) -> markdown.Markdown:
     return markdown.Markdown(
         extensions=_EXTENSIONS,
         extension_configs={
             "toc": {"slugify": partial(_anchor, language=language), "toc_depth": "2-4"},
-            "footnotes": {"UNIQUE_IDS": False},
+            "footnotes": {"UNIQUE_IDS": False, "BACKLINK_TITLE": backlink_title(footnote_backlink)},
         },
         output_format="html",
     )
@@ -274,6 +278,13 @@ def _nesting(line: str) -> int:
         return 0
     indent = len(line) - len(line.lstrip(" \t"))
     return markers + len(line[:indent].expandtabs(4)) // 4
+
+
+def backlink_title(word: str) -> str:
+    """The footnotes extension's BACKLINK_TITLE from the theme word: its `{number}` becomes the
+    extension's `%d`, and any other `%`, `{` or `}` is dropped (the extension formats the title
+    with `%` in older releases and with str.format in newer ones, and either would fail on them)."""
+    return "%d".join(part.replace("%", "").replace("{", "").replace("}", "") for part in word.split("{number}"))
 
 
 def _anchor(value: str, separator: str, language: str) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from nichesite import statefile
 from nichesite.errors import Problem, Problems, note
+from nichesite.i18n import Translations
 from nichesite.lock import OutputBusy, OutputLock, wait_seconds
 from nichesite.output import UnsafeOutput, check_output_dir, recover
 from nichesite.pipeline import BuildOptions, Progress, Session, build
@@ -41,6 +42,7 @@ class BuildResult:
     rendered: tuple[str, ...] = ()  # outputs rendered (not reused) by this build
     written: tuple[str, ...] = ()  # outputs whose file was (re)written or removed
     timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds)
+    translations: Translations | None = None  # the theme's words in the site's language, once read
 
     @property
     def errors(self) -> list[Problem]:
@@ -117,6 +119,7 @@ class Builder:
             rendered=outcome.rendered if ok else (),
             written=outcome.written if ok else (),
             timings=outcome.timings,
+            translations=outcome.translations,
         )
 
     def _save(self, state: BuildState, sources_changed: bool) -> None:

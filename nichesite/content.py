@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from nichesite import placeholders, shortcodes
-from nichesite.body import BodyRenderer, Heading, prefix_root_links, unsafe_url
+from nichesite.body import FOOTNOTE_BACKLINK, BodyRenderer, Heading, prefix_root_links, unsafe_url
 from nichesite.errors import Problem, Problems
 from nichesite.files import NAME_MAX, long_part
 from nichesite.frontmatter import FRONT_MATTER, folder_category, is_page, parse_date, parse_faq, permalink
@@ -95,6 +95,7 @@ class ParseSettings:
     permalink: str
     base_path: str
     rules: shortcodes.ShortcodeRules
+    footnote_backlink: str = FOOTNOTE_BACKLINK  # the theme word for a footnote's back-link title, `{number}` in it
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:

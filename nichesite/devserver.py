@@ -163,4 +163,4 @@ def report(result: BuildResult, state: PreviewState, out: Path) -> None:
     print_result(result, out)
     if not result.ok:
         click.echo("Still serving the last good build; the browser shows the errors until the next good save.", err=True)
-    state.publish(result.ok, result.problems)
+    state.publish(result.ok, result.problems, result.translations, result.failure)

@@ -30,6 +30,12 @@ class Translations:
             text = text.get(self.locale.plural_form(number)) or text.get("other") or next(iter(text.values()), key)
         return text.format(**values) if values else text
 
+    def forms(self, key: str) -> dict[str, str]:
+        """A word's plural forms by CLDR category, unfilled, for a script that counts in the
+        browser (`Intl.PluralRules` picks the same categories); a plain word is its `other` form."""
+        text = self.words.get(key, key)
+        return dict(text) if isinstance(text, dict) else {"other": text}
+
     def date(self, day: dt.date | None, style: str = "long") -> str:
         if day is None:
             return ""

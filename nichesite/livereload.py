@@ -5,7 +5,9 @@ script before `</body>` that listens to `/__nichesite/events` (Server-Sent Event
 build id; one stream per browser, shared by its tabs through a SharedWorker) and reloads the page
 when the id changes. While the latest build has failed, HTML responses also get an overlay
 listing the errors; the next good build changes the id, the page reloads, and the overlay is gone.
-`PreviewState` carries the latest build's status from the build loop to the request threads.
+The overlay's own sentences are theme words (`preview_*`) in the site's language, from the latest
+build that read them (English until one has). `PreviewState` carries the latest build's status
+from the build loop to the request threads.
 """
 
 from __future__ import annotations
@@ -14,14 +16,24 @@ import html
 import json
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from nichesite.errors import Problem
+from nichesite.i18n import Translations, load_translations
+from nichesite.theme import DEFAULT_THEME, shipped_themes_dir
 
 EVENTS_PATH = "/__nichesite/events"
 WORKER_PATH = "/__nichesite/live.js"
 MAX_OVERLAY_LINES = 20
+
+
+@cache
+def english_words() -> Translations:
+    """The default theme's English words: the overlay's until a build has read the site's."""
+    folder = shipped_themes_dir() / DEFAULT_THEME / "i18n"
+    return load_translations([folder], "en", folder)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +43,7 @@ class BuildStatus:
     build_id: str
     ok: bool
     errors: tuple[str, ...] = ()  # `path:line: error: message`, shown in the overlay
+    words: Translations = field(default_factory=english_words, compare=False)  # the overlay's sentences
 
     def as_json(self) -> bytes:
         return json.dumps({"id": self.build_id, "ok": self.ok, "errors": list(self.errors)}).encode()
@@ -44,6 +57,7 @@ class PreviewState:
         self._token = secrets.token_hex(4)  # a restarted server never repeats an old id
         self._count = 0
         self._status = BuildStatus(f"{self._token}-0", True)
+        self._words = english_words()
         self._cond = threading.Condition()
         self.closing = False
 
@@ -52,14 +66,20 @@ class PreviewState:
         with self._cond:
             return self._status
 
-    def publish(self, ok: bool, problems: tuple[Problem, ...] | list[Problem] = ()) -> BuildStatus:
-        """Record a finished build; every open page learns the new id and reloads."""
+    def publish(
+        self, ok: bool, problems: tuple[Problem, ...] | list[Problem] = (), words: Translations | None = None, failure: str = ""
+    ) -> BuildStatus:
+        """Record a finished build; every open page learns the new id and reloads. `words` are the
+        theme's words the build read (a build that failed before reading them keeps the last
+        ones); `failure` is why the file system failed it, when it did."""
         with self._cond:
             self._count += 1
+            if words is not None:
+                self._words = words
             errors = tuple(str(p) for p in problems if p.is_error) if not ok else ()
             if not ok and not errors:
-                errors = tuple(str(p) for p in problems) or ("the build failed",)
-            self._status = BuildStatus(f"{self._token}-{self._count}", ok, errors)
+                errors = tuple(str(p) for p in problems) or (failure or say(self._words, "preview_see_terminal"),)
+            self._status = BuildStatus(f"{self._token}-{self._count}", ok, errors, self._words)
             self._cond.notify_all()
             return self._status
 
@@ -127,26 +147,42 @@ RELOAD_SCRIPT = """<script>/* nichesite preview: live reload */
 </script>
 """
 
-OVERLAY = """<div id="nichesite-error-overlay" role="alert" style="position:fixed;top:0;left:0;right:0;z-index:2147483647;\
+OVERLAY = """<div id="nichesite-error-overlay" role="alert" lang="%(lang)s" style="position:fixed;top:0;left:0;right:0;z-index:2147483647;\
 max-height:70vh;overflow:auto;margin:0;padding:1rem 1.25rem;background:#1d1d1f;color:#f5f5f7;border-bottom:4px solid #e5484d;\
 font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left">\
-<button type="button" aria-label="Close" onclick="this.parentNode.remove()" style="float:right;font:inherit;font-size:20px;\
+<button type="button" aria-label="%(close)s" onclick="this.parentNode.remove()" style="float:right;font:inherit;font-size:20px;\
 line-height:1;background:none;color:inherit;border:0;cursor:pointer">&times;</button>\
-<strong style="color:#ff8a8f">nichesite: the last build failed.</strong> \
-This page shows the last good build. Fix the problem and save; the page reloads by itself.\
-<ul style="margin:.5rem 0 0;padding-left:1.25rem">%s</ul></div>
+<strong style="color:#ff8a8f">nichesite: %(failed)s</strong> %(explained)s\
+<ul style="margin:.5rem 0 0;padding-left:1.25rem">%(items)s</ul></div>
 """
+
+
+def say(words: Translations, key: str, **values: object) -> str:
+    """A theme word of the overlay; the English one when the site's theme has none or its
+    placeholders are broken (the overlay must show whatever the site's files say)."""
+    try:
+        text = words(key, **values)
+    except (KeyError, IndexError, ValueError):
+        text = key
+    return english_words()(key, **values) if text == key else text
 
 
 def injection(status: BuildStatus) -> bytes:
     """The snippet put before `</body>`: the overlay while the last build failed, and the reload script."""
     parts = []
     if not status.ok:
+        words = status.words
         shown = status.errors[:MAX_OVERLAY_LINES]
         items = "".join(f"<li>{html.escape(line)}</li>" for line in shown)
         if len(status.errors) > len(shown):
-            items += f"<li>… and {len(status.errors) - len(shown)} more (see the terminal)</li>"
-        parts.append(OVERLAY % items)
+            items += f"<li>{html.escape(say(words, 'preview_more_errors', count=len(status.errors) - len(shown)))}</li>"
+        texts = {
+            "lang": words.language,
+            "close": say(words, "Close"),
+            "failed": say(words, "preview_build_failed"),
+            "explained": say(words, "preview_last_good"),
+        }
+        parts.append(OVERLAY % {**{k: html.escape(v) for k, v in texts.items()}, "items": items})
     parts.append(RELOAD_SCRIPT % (json.dumps(status.build_id), WORKER_PATH, EVENTS_PATH))
     return "".join(parts).encode()
 

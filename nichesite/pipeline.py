@@ -23,6 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from nichesite import ads, affiliate, feeds
+from nichesite.body import FOOTNOTE_BACKLINK
 from nichesite.cards import share_cards
 from nichesite.config import PLACEMENTS, SiteConfig, load_config
 from nichesite.content import Entry, ParseSettings
@@ -117,22 +118,26 @@ class Outcome:
     rendered: tuple[str, ...] = ()
     written: tuple[str, ...] = ()
     timings: tuple[tuple[str, float], ...] = ()
+    translations: Translations | None = None  # the theme's words, once read (serve's error overlay speaks them)
 
 
 def build(options: BuildOptions, previous: BuildState, session: Session) -> Outcome:
     """Build the site of `options` into its output folder, reusing what `previous` still proves."""
     timer = _Timer(session.progress)
     problems: list[Problem] = []
+    translations: Translations | None = None
 
     def failed() -> bool:
         return not session.keep_going and any(p.is_error or (options.strict and p.is_warning) for p in problems)
 
     def stop() -> Outcome:
-        return Outcome(None, tuple(problems), timings=timer.timings)
+        return Outcome(None, tuple(problems), timings=timer.timings, translations=translations)
 
     with timer("Reading"):
         site, sources, found = read_site(options, previous, session.workers, timer.report("Reading"))
         problems += found
+    if site is not None:
+        translations = site.translations
     if site is None or sources is None:
         return stop()
     if failed():
@@ -197,6 +202,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         rendered=written.rendered,
         written=written.written,
         timings=timer.timings,
+        translations=translations,
     )
 
 
@@ -279,8 +285,16 @@ def load_inputs(
         all_placements=PLACEMENTS,
         options=shortcode_options(shortcode_templates),
     )
-    settings = ParseSettings(config.language, config.permalink, config.base_path, rules)
+    settings = ParseSettings(config.language, config.permalink, config.base_path, rules, footnote_backlink(translations))
     return (config, theme, translations, catalog, settings), problems
+
+
+def footnote_backlink(translations: Translations) -> str:
+    """The theme word for a footnote back-link's title, `{number}` in it, unfilled (Markdown fills
+    it in when it parses a body). A theme without the word gets the English one."""
+    word = translations.forms("footnote_backlink")
+    text = word.get("other") or next(iter(word.values()), "")
+    return text if text and text != "footnote_backlink" else FOOTNOTE_BACKLINK
 
 
 def with_images(site: Site, site_dir: Path, session: Session, report: Callable[[int, int], None]) -> tuple[Site, list[Problem]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nichesite import content, statefile, workers
-from nichesite.body import BodyRenderer
+from nichesite.body import FOOTNOTE_BACKLINK, BodyRenderer
 from nichesite.content import Entry, ParsedSource, ParseSettings
 from nichesite.errors import Problem, error, warning
 from nichesite.files import MARKDOWN, FileTooLarge, NotRegularFile, Scan, decode_text, read_regular, scan_files, why_unreadable
@@ -46,7 +46,7 @@ class Sources:
 
 def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, drafts: bool, workers_max: int, report: Report) -> Sources:
     """Every Markdown source under content/ as a record and, when it passes, an entry."""
-    digest = statefile.parse_settings_digest(settings.language, settings.permalink, settings.base_path)
+    digest = statefile.parse_settings_digest(settings.language, settings.permalink, settings.base_path, settings.footnote_backlink)
     known = previous.sources if previous.settings == digest else {}
     problems: list[Problem] = []
     records: dict[str, SourceRecord] = {}
@@ -184,13 +184,13 @@ def _not_read(rel: str, kind: str, what: str = "not read") -> Problem:
 
 # -- parsing, in worker processes when there are many ------------------------------------------
 
-_RENDERERS: dict[str, BodyRenderer] = {}
+_RENDERERS: dict[tuple[str, str], BodyRenderer] = {}
 
 
 def _parse_all(items: list[tuple[str, bytes]], settings: ParseSettings, workers_max: int, report: Report) -> list[ParsedSource]:
-    args = (settings.language, settings.permalink, settings.base_path)
+    args = (settings.language, settings.permalink, settings.base_path, settings.footnote_backlink)
     if len(items) >= PARALLEL_PARSE_MIN and workers_max > 1 and workers.can_fork():
-        body_renderer(settings.language)  # made once here, inherited by the workers and kept for serve's saves
+        body_renderer(settings.language, settings.footnote_backlink)  # made once here, inherited by the workers and kept for serve's saves
         results: list[ParsedSource] = []
         batches = workers.chunks(items, workers_max)
         for chunk in workers.run_parallel(_parse_chunk, [(batch, args) for batch in batches], workers_max):
@@ -204,11 +204,11 @@ def _parse_all(items: list[tuple[str, bytes]], settings: ParseSettings, workers_
     return results
 
 
-def _parse_chunk(work: tuple[list[tuple[str, bytes]], tuple[str, str, str]]) -> list[ParsedSource]:
+def _parse_chunk(work: tuple[list[tuple[str, bytes]], tuple[str, str, str, str]]) -> list[ParsedSource]:
     """Parse sources (in a worker process or in-process); never raises for bad content."""
-    items, (language, permalink, base_path) = work
-    renderer = body_renderer(language)
-    settings = ParseSettings(language, permalink, base_path, ShortcodeRules(templates=frozenset()))
+    items, (language, permalink, base_path, footnote_backlink) = work
+    renderer = body_renderer(language, footnote_backlink)
+    settings = ParseSettings(language, permalink, base_path, ShortcodeRules(templates=frozenset()), footnote_backlink)
     results = []
     for rel, data in items:
         text, problems = decode_text(data, rel)
@@ -219,9 +219,13 @@ def _parse_chunk(work: tuple[list[tuple[str, bytes]], tuple[str, str, str]]) -> 
     return results
 
 
-def body_renderer(language: str) -> BodyRenderer:
-    """The Markdown renderer for a language, made once per process (it is costly to set up)."""
-    renderer = _RENDERERS.get(language)
+def body_renderer(language: str, footnote_backlink: str = FOOTNOTE_BACKLINK) -> BodyRenderer:
+    """The Markdown renderer for a language and its footnote back-link title, made once per
+    process (it is costly to set up); a few are kept, for serve's edits of the theme's words."""
+    key = (language, footnote_backlink)
+    renderer = _RENDERERS.get(key)
     if renderer is None:
-        renderer = _RENDERERS[language] = BodyRenderer(language)
+        if len(_RENDERERS) >= 4:
+            _RENDERERS.clear()
+        renderer = _RENDERERS[key] = BodyRenderer(language, footnote_backlink)
     return renderer

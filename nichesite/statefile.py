@@ -36,7 +36,7 @@ import markdown
 import yaml
 
 from nichesite import __version__
-from nichesite.body import Heading
+from nichesite.body import FOOTNOTE_BACKLINK, Heading
 from nichesite.content import Entry, FaqEntry, ParsedSource
 from nichesite.errors import Problem, Severity, SourceLocation
 from nichesite.feeds import EntryParts
@@ -92,10 +92,11 @@ def _installed_versions(names: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
-def parse_settings_digest(language: str, permalink: str, base_path: str) -> str:
-    """What parsing depends on besides a source's bytes: the settings, nichesite's version, the
-    state format and the versions of the libraries that shape parsed output."""
-    text = json.dumps([STATE_FORMAT, __version__, language, permalink, base_path, sorted(library_versions().items())])
+def parse_settings_digest(language: str, permalink: str, base_path: str, footnote_backlink: str = FOOTNOTE_BACKLINK) -> str:
+    """What parsing depends on besides a source's bytes: the settings (the footnote back-link's
+    title, a theme word, too), nichesite's version, the state format and the versions of the
+    libraries that shape parsed output."""
+    text = json.dumps([STATE_FORMAT, __version__, language, permalink, base_path, footnote_backlink, sorted(library_versions().items())])
     return hashlib.sha256(text.encode()).hexdigest()
 
 

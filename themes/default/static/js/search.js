@@ -25,6 +25,19 @@
     return total;
   }
 
+  // "N results" in the page's language: the theme word's plural forms (data-results, JSON)
+  // chosen by the browser's CLDR rules, the same ones the build uses; a plain text works too.
+  var resultForms;
+  try { resultForms = JSON.parse(form.dataset.results); } catch (e) { resultForms = null; }
+  if (!resultForms || typeof resultForms !== "object") resultForms = { other: form.dataset.results || "{count}" };
+  var pluralRules = null;
+  try { pluralRules = new Intl.PluralRules(document.documentElement.lang || "en"); } catch (e) { /* an old browser: "other" */ }
+
+  function resultsText(count) {
+    var text = resultForms[pluralRules ? pluralRules.select(count) : "other"] || resultForms.other || "{count}";
+    return text.replace("{count}", count);
+  }
+
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -42,7 +55,7 @@
       if (s) found.push({ item: item, s: s, n: n });
     });
     found.sort(function (a, b) { return b.s - a.s || a.n - b.n; });
-    status.textContent = found.length ? form.dataset.results.replace("{count}", found.length) : form.dataset.none;
+    status.textContent = found.length ? resultsText(found.length) : form.dataset.none;
     found.slice(0, 50).forEach(function (f) {
       var card = el("article", "card");
       var h = el("h2", "card-title");
