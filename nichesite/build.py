@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ class Builder:
     waiting: Callable[[str], None] | None = None
     lock_held: bool = False
     _sources_saved: bool = False
+    _saver: threading.Thread | None = None  # serve: the state of the last build, being written
 
     def build(self) -> BuildResult:
         started = time.perf_counter()
@@ -125,11 +127,27 @@ class Builder:
     def _save(self, state: BuildState, sources_changed: bool) -> None:
         """A state that cannot be written only costs time next build. The parsed sources are
         written when they changed, and by serve once a session: a save per keystroke would cost
-        more than it saves."""
+        more than it saves. Serve writes the state in a thread, after the build has returned,
+        so that the browser reloads without waiting for it (one save at a time, in order; the
+        file is replaced in one step, so a stop at any moment leaves the last whole one)."""
         sources = sources_changed and not (self.in_place and self._sources_saved)
+        self._sources_saved |= sources and self.in_place
+        if self.in_place:
+            self.wait_saved()
+            self._saver = threading.Thread(target=self._write, args=(state, sources), name="nichesite-state", daemon=True)
+            self._saver.start()
+        else:
+            self._write(state, sources)
+
+    def wait_saved(self) -> None:
+        """Wait for serve's last state save to finish (before the next one, and at exit)."""
+        if self._saver is not None:
+            self._saver.join()
+            self._saver = None
+
+    def _write(self, state: BuildState, sources: bool) -> None:
         try:
             statefile.save_state(self.options.site_dir, self.options.output, state, sources=sources)
-            self._sources_saved |= sources
         except OSError:
             pass
 

@@ -103,6 +103,7 @@ def serve(options: ServeOptions) -> int:
     build_options = BuildOptions(options.site_dir, options.preview_dir, options.drafts, url.rstrip("/"), False, True, options.future)
     watcher = SiteWatcher(options.site_dir, (options.preview_dir,), poll=options.poll)
     thread = None
+    builder = None
     try:
         # Watch before the first build so that a save during it is not missed.
         watcher.start()
@@ -131,6 +132,8 @@ def serve(options: ServeOptions) -> int:
         return EXIT_OK
     finally:
         watcher.stop()
+        if builder is not None:
+            builder.wait_saved()  # the last build's state, for the next serve or build
         if thread is not None:
             server.close()
         else:
