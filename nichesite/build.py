@@ -74,7 +74,9 @@ class Builder:
     waiting: Callable[[str], None] | None = None
     lock_held: bool = False
     _sources_saved: bool = False
-    _saver: threading.Thread | None = None  # serve: the state of the last build, being written
+    _saver: threading.Timer | None = None  # serve: the save of the latest state, when the site is quiet
+    _pending: tuple[BuildState, bool] | None = None  # serve: (state, with its sources) not yet written
+    _save_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def build(self) -> BuildResult:
         started = time.perf_counter()
@@ -127,29 +129,46 @@ class Builder:
     def _save(self, state: BuildState, sources_changed: bool) -> None:
         """A state that cannot be written only costs time next build. The parsed sources are
         written when they changed, and by serve once a session: a save per keystroke would cost
-        more than it saves. Serve writes the state in a thread, after the build has returned,
-        so that the browser reloads without waiting for it (one save at a time, in order; the
-        file is replaced in one step, so a stop at any moment leaves the last whole one)."""
+        more than it saves. Serve writes the state once the site has been quiet for
+        SAVE_DELAY seconds, in a thread, so that neither the reload after a save nor the next
+        save waits for it; a newer state replaces one not yet written, and `wait_saved` (at
+        exit) writes it at once. The file is replaced in one step: a stop at any moment
+        leaves the last whole one, which the next build checks against the files anyway."""
         sources = sources_changed and not (self.in_place and self._sources_saved)
         self._sources_saved |= sources and self.in_place
-        if self.in_place:
-            self.wait_saved()
-            self._saver = threading.Thread(target=self._write, args=(state, sources), name="nichesite-state", daemon=True)
-            self._saver.start()
-        else:
+        if not self.in_place:
             self._write(state, sources)
+            return
+        with self._save_lock:
+            if self._saver is not None:
+                self._saver.cancel()  # not started yet: this newer state goes instead
+            pending = self._pending
+            self._pending = (state, sources or (pending is not None and pending[1]))
+            self._saver = threading.Timer(SAVE_DELAY, self._write_pending)
+            self._saver.daemon = True
+            self._saver.start()
+
+    def _write_pending(self) -> None:
+        with self._save_lock:
+            pending, self._pending = self._pending, None
+            if pending is not None:
+                self._write(*pending)
 
     def wait_saved(self) -> None:
-        """Wait for serve's last state save to finish (before the next one, and at exit)."""
-        if self._saver is not None:
-            self._saver.join()
-            self._saver = None
+        """Write serve's pending state now (at exit), or wait for the save under way."""
+        with self._save_lock:
+            if self._saver is not None:
+                self._saver.cancel()
+        self._write_pending()
 
     def _write(self, state: BuildState, sources: bool) -> None:
         try:
             statefile.save_state(self.options.site_dir, self.options.output, state, sources=sources)
         except OSError:
             pass
+
+
+SAVE_DELAY = 2.0  # serve: seconds of quiet before the state is written
 
 
 def describe_os_error(exc: OSError, out: Path) -> str:

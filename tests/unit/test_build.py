@@ -162,3 +162,15 @@ def test_a_title_edit_renders_the_article_and_every_page_that_shows_its_card(tmp
     rendered = set(result.rendered)
     assert {"shrimp-problem-1/index.html", "index.html", "category/water/index.html", "feed.xml", "search-index.json"} <= rendered
     assert "search/index.html" not in rendered and "404.html" not in rendered
+
+
+def test_serve_writes_its_state_when_quiet_or_at_exit_and_the_next_session_reuses_it(tmp_path):
+    site = make_site(tmp_path / "site")
+    serve = Builder(BuildOptions(site, tmp_path / "serve"), in_place=True)
+    assert serve.build().ok
+    source = site / "content/water/a1.md"
+    source.write_text(source.read_text().replace("about the tank", "about the aquarium"))
+    assert serve.build().ok  # a second save replaces the first before it is written
+    serve.wait_saved()  # what serve does when it stops
+    again = Builder(BuildOptions(site, tmp_path / "serve"), in_place=True).build()
+    assert again.ok and again.rendered == () and again.written == ()
