@@ -66,7 +66,7 @@ def share_cards(
     for source, (entry, key) in wanted.items():
         path = made[key]
         output = f"{OUTPUT_DIR}/card-{entry.slug[:60]}.{path.name.split('.')[1]}.png"
-        cards[source] = ImageInfo(output, "card", WIDTH, HEIGHT, path.stat().st_size, source=source)
+        cards[source] = ImageInfo(output, "card", WIDTH, HEIGHT, 0, source=source)  # its size in bytes is no card's concern
         files.append((output, path))
     if scratch is None:
         keep = {key for _, key in wanted.values()}

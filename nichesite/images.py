@@ -142,7 +142,8 @@ def process_images(
         else:
             files.append((output, path))
     if scratch is None:
-        _save_digests(cache, digests)
+        if digests != known:  # a build that changed no image writes nothing
+            _save_digests(cache, digests)
         _prune(cache, {folder.name for folder, _ in found.values()})
     files.sort()
     return Images(catalog, tuple(files), tuple(problems), hashlib.sha256(repr(sorted(catalog.items())).encode()).hexdigest())
