@@ -179,3 +179,13 @@ def test_the_preview_overlay_speaks_the_site_language(tmp_path: Path) -> None:
     # Before any build has read them, the overlay is English.
     fresh = injection(PreviewState(out).publish(False, [], None, "")).decode()
     assert "nichesite: the last build failed." in fresh and "See the terminal for the details." in fresh
+
+
+def test_a_french_label_has_its_no_break_space_before_the_colon(tmp_path):
+    site = tmp_path / "fr"
+    assert run_nichesite("new", site, "--language", "fr").returncode == 0
+    assert run_nichesite("build", site, "--strict").returncode == 0
+    home = (site / "public/index.html").read_text(encoding="utf-8")
+    assert "À qui s’adresse ce site\u00a0:</strong>" in home
+    article = next(p for p in (site / "public").rglob("index.html") if 'class="tags-label"' in p.read_text(encoding="utf-8"))
+    assert "Mots-clés\u00a0:</span>" in article.read_text(encoding="utf-8")
