@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from nichesite import __version__, workers
 from nichesite.config import CONFIG_FILE, SiteConfig
 from nichesite.content import Entry
 from nichesite.errors import Problem, warning
+from nichesite.files import write_atomic
 from nichesite.imagefile import OUTPUT_DIR, ImageInfo
 from nichesite.images import CACHE_DIR
 from nichesite.pictures import resolve
@@ -28,7 +29,7 @@ def share_cards(
     config: SiteConfig,
     site_dir: Path,
     images: Mapping[str, ImageInfo],
-    categories: Mapping[str, str],
+    category: Callable[[Entry], str],
     workers_max: int = 1,
     scratch: Path | None = None,
 ) -> tuple[dict[str, ImageInfo], list[tuple[str, Path]], list[Problem]]:
@@ -48,15 +49,14 @@ def share_cards(
         own = resolve(entry.image, "/", "") if entry.image else None
         if entry.image and not own or own in images and not images[own].error and images[own].kind != "svg":
             continue  # an image of its own: on another site (shared as it is), or one of the site's
-        category = categories.get(entry.source, "")
-        text = repr((__version__, entry.title, config.title, category, style, logo_digest))
+        name = category(entry)
+        text = repr((__version__, entry.title, config.title, name, style, logo_digest))
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         wanted[entry.source] = (entry, key)
         if key not in made:
-            todo.append((key, entry.title, config.title, category, style))
-    write.mkdir(parents=True, exist_ok=True)
+            todo.append((key, entry.title, config.title, name, style))
     batches = [todo[i : i + 20] for i in range(0, len(todo), 20)]
-    if len(todo) >= PARALLEL_MIN and workers_max > 1 and workers.can_fork():
+    if workers.worth_forking(len(todo), PARALLEL_MIN, workers_max):
         results = [name for names in workers.run_parallel(_draw_batch, [(b, str(write)) for b in batches], workers_max) for name in names]
     else:
         results = [name for batch in batches for name in _draw_batch((batch, str(write)))]
@@ -114,8 +114,6 @@ def _draw_batch(work: tuple[list[Card], str]) -> list[str]:
         except CardError:
             data, _ = render_card(title, site_name, category, CardStyle(background, text, accent))
         name = f"{key}.{hashlib.sha256(data).hexdigest()[:10]}.png"
-        tmp = Path(folder) / f".{name}.tmp-{os.getpid()}"
-        tmp.write_bytes(data)
-        os.replace(tmp, Path(folder) / name)
+        write_atomic(Path(folder) / name, data)  # its temporary name ends in .tmp: never taken for a card
         names.append(name)
     return names

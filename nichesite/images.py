@@ -30,6 +30,7 @@ from pathlib import Path
 from nichesite import workers
 from nichesite.config import ImageSettings
 from nichesite.errors import Problem, note, warning
+from nichesite.files import write_atomic
 from nichesite.imagefile import OUTPUT_DIR, ImageInfo, load_info, process_batch
 from nichesite.plan import RenderJob
 
@@ -96,6 +97,7 @@ def process_images(
     (check), the site's cache is read but not written: new results go to `scratch`."""
     cache = site_dir / CACHE_DIR
     write = scratch or cache
+    root = site_dir.resolve()
     known = _load_digests(cache)
     settings_key = json.dumps([FORMAT, _pillow_version(), settings.widths, settings.formats, settings.quality])
     todo: list[tuple[str, str, str, str]] = []  # (output, source path, key, folder)
@@ -111,7 +113,7 @@ def process_images(
             old = known.get(str(path))
             file_digest = old[4] if old and old[:4] == signature else _file_digest(path)
         except OSError as exc:
-            problems.append(warning(_shown(path, site_dir), 1, f"cannot read image: {exc.strerror or exc}", "image-unreadable"))
+            problems.append(warning(_shown(path, root), 1, f"cannot read image: {exc.strerror or exc}", "image-unreadable"))
             continue
         digests[str(path)] = [*signature, file_digest]
         key = hashlib.sha256(f"{settings_key}\0{file_digest}\0{output}".encode("utf-8", "surrogatepass")).hexdigest()
@@ -120,7 +122,7 @@ def process_images(
         if info is None:
             todo.append((output, str(path), key, str(write / key)))
     job = (settings,)
-    parallel = len(todo) >= PARALLEL_MIN and workers_max > 1 and workers.can_fork()
+    parallel = workers.worth_forking(len(todo), PARALLEL_MIN, workers_max)
     batches = [[(*item, job)] for item in todo]
     done = workers.run_parallel(process_batch, batches, workers_max) if parallel else map(process_batch, batches)
     for count, _ in enumerate(done, 1):
@@ -133,7 +135,7 @@ def process_images(
         if folder is None or info is None:
             files.append((output, path))
             continue
-        catalog[output] = info = replace(info, source=_shown(path, site_dir))
+        catalog[output] = info = replace(info, source=_shown(path, root))
         if info.error:
             files.append((output, path))
         elif info.kind == "raster":
@@ -149,9 +151,10 @@ def process_images(
     return Images(catalog, tuple(files), tuple(problems), hashlib.sha256(repr(sorted(catalog.items())).encode()).hexdigest())
 
 
-def _shown(path: Path, site_dir: Path) -> str:
+def _shown(path: Path, root: Path) -> str:
+    """A file as messages name it: relative to the site's (resolved) folder when inside it."""
     try:
-        return path.relative_to(site_dir.resolve()).as_posix()
+        return path.relative_to(root).as_posix()
     except ValueError:
         return str(path)
 
@@ -197,10 +200,7 @@ def _save_digests(cache: Path, digests: dict[str, list]) -> None:
     if not digests and not cache.is_dir():
         return
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = cache / f"digests.json.tmp-{os.getpid()}"
-        tmp.write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, cache / "digests.json")
+        write_atomic(cache / "digests.json", json.dumps(digests, sort_keys=True).encode("utf-8"))
     except OSError:
         pass  # digests are taken again next time
 

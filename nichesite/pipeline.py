@@ -305,8 +305,12 @@ def with_images(site: Site, site_dir: Path, session: Session, report: Callable[[
     problems = list(images.problems)
     outputs = {output for output, _ in site.static_files}
     problems += reference_problems((*index.articles, *index.pages), images.catalog, outputs, site_dir, config.base_path)
-    categories = {e.source: c.name for e in index.articles if (c := index.category_of(e)) is not None}
-    cards, files, found = share_cards(index.articles, config, site_dir, images.catalog, categories, session.workers, session.image_scratch)
+
+    def category(entry: Entry) -> str:
+        taxonomy = index.category_of(entry)
+        return taxonomy.name if taxonomy is not None else ""
+
+    cards, files, found = share_cards(index.articles, config, site_dir, images.catalog, category, session.workers, session.image_scratch)
     problems += found
     images = replace(images, files=tuple(sorted(images.files + tuple(files))), cards=MappingProxyType(cards))
     return replace(site, static_files=images.files, images=images), problems

@@ -189,7 +189,7 @@ _RENDERERS: dict[tuple[str, str], BodyRenderer] = {}
 
 def _parse_all(items: list[tuple[str, bytes]], settings: ParseSettings, workers_max: int, report: Report) -> list[ParsedSource]:
     args = (settings.language, settings.permalink, settings.base_path, settings.footnote_backlink)
-    if len(items) >= PARALLEL_PARSE_MIN and workers_max > 1 and workers.can_fork():
+    if workers.worth_forking(len(items), PARALLEL_PARSE_MIN, workers_max):
         body_renderer(settings.language, settings.footnote_backlink)  # made once here, inherited by the workers and kept for serve's saves
         results: list[ParsedSource] = []
         batches = workers.chunks(items, workers_max)

@@ -23,6 +23,12 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def worth_forking(count: int, minimum: int, workers_max: int) -> bool:
+    """Whether `count` items of work (at least `minimum`, the stage's own threshold) go to
+    worker processes: more than one allowed, and a system that can fork."""
+    return count >= minimum and workers_max > 1 and can_fork()
+
+
 def chunks(items: list, workers: int) -> list[list]:
     """Items in chunks small enough to balance the workers, large enough to pay for the trip."""
     size = max(20, len(items) // (workers * 8))

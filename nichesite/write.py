@@ -185,7 +185,7 @@ def _render_into(
 ) -> tuple[dict[str, OutputRecord], list[Problem]]:
     """Render jobs into the staging folder: a record per output, and the template errors."""
     global _RENDER
-    if len(jobs) >= PARALLEL_RENDER_MIN and workers_max > 1 and workers.can_fork():
+    if workers.worth_forking(len(jobs), PARALLEL_RENDER_MIN, workers_max):
         _RENDER = (renderer, jobs, staged, site_dir, fingerprints)
         renderer.compile_templates()
         try:
