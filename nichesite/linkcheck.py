@@ -15,6 +15,7 @@ from nichesite.content import Entry
 from nichesite.htmlscan import HtmlScanner
 from nichesite.plan import RenderJob, output_for, url_for
 from nichesite.products import PRODUCTS_FILE
+from nichesite.urls import unprefixed, url_forms
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _CHECKED_TAGS = {"a": "href", "img": "src", "link": "href", "script": "src"}
@@ -87,7 +88,7 @@ class LinkAudit:
                 if target is None:
                     continue
                 output, fragment = target
-                in_body = entry is not None and (ref.url in body_urls or _unprefixed(ref.url, self.base_path) in body_urls)
+                in_body = entry is not None and (ref.url in body_urls or unprefixed(ref.url, self.base_path) in body_urls)
                 if output not in self.files:
                     self.broken(job, entry, ref, "missing")
                     continue
@@ -164,7 +165,7 @@ class LinkAudit:
     def locate(self, url: str, entry: Entry | None, job: RenderJob) -> tuple[str, int]:
         """The source file and line that wrote a URL: the page's own source, then the product
         catalog, then site.yaml; else the theme template that rendered the page."""
-        candidates = _url_forms(url, self.base_path, self.config.base_url)
+        candidates = url_forms(url, self.base_path, self.config.base_url)
         sources = ([entry.source] if entry else []) + [PRODUCTS_FILE, "site.yaml"]
         for source in sources:
             line = self.find_line(source, candidates)
@@ -194,7 +195,7 @@ class LinkAudit:
         references, _ = parse_page(entry.body_html)
         for ref in references:
             if ref.tag == "img" and not (ref.alt or "").strip():
-                line = self.find_line(entry.source, _url_forms(ref.url, self.base_path, self.config.base_url)) or self.body_line(entry)
+                line = self.find_line(entry.source, url_forms(ref.url, self.base_path, self.config.base_url)) or self.body_line(entry)
                 self.add(
                     entry.source,
                     line,
@@ -213,20 +214,6 @@ class LinkAudit:
 def _body_references(entry: Entry) -> list[str]:
     references, _ = parse_page(entry.body_html)
     return [ref.url for ref in references]
-
-
-def _unprefixed(url: str, base_path: str) -> str:
-    return url[len(base_path) :] if base_path and url.startswith(base_path + "/") else url
-
-
-def _url_forms(url: str, base_path: str, base_url: str) -> list[str]:
-    """Ways a URL seen in built HTML may be spelled in a source file, most specific first."""
-    forms = [url, _unprefixed(url, base_path)]
-    if url.startswith(base_url + "/"):
-        forms.append(url[len(base_url) :])
-    forms.append(url.replace("&", "&amp;"))
-    forms.append(unquote(url))
-    return [f for f in dict.fromkeys(forms) if f]
 
 
 def _looks_like_file(url: str) -> bool:

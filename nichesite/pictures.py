@@ -22,6 +22,7 @@ from nichesite.errors import Problem, error, warning
 from nichesite.htmlscan import start_tags
 from nichesite.imagefile import ImageInfo
 from nichesite.images import MIME
+from nichesite.urls import url_forms
 
 BODY_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"  # the article column (theme.css --measure)
 SHARE_WIDTH = 1200  # what Facebook and X ask of a large card
@@ -132,7 +133,7 @@ def rewrite_body(body_html: str, images: Mapping[str, ImageView], first: bool) -
 
 
 def reference_problems(
-    entries: Iterable[Entry], images: Mapping[str, ImageInfo], outputs: set[str], site_dir: Path, base_path: str
+    entries: Iterable[Entry], images: Mapping[str, ImageInfo], outputs: set[str], site_dir: Path, base_path: str, base_url: str
 ) -> list[Problem]:
     """What is wrong with the images articles and pages use: an `image` without `image_alt`, an
     image that cannot be read (an error: the page would show a broken image), one that is not
@@ -157,7 +158,7 @@ def reference_problems(
             used.add(output or "")
             if output is None or (info is None and output in outputs) or (info is not None and not info.error):
                 continue
-            line = line or _line_of(site_dir / entry.source, src, base_path)
+            line = line or _line_of(site_dir / entry.source, url_forms(src, base_path, base_url))
             if info is None:
                 problems.append(
                     warning(entry.source, line, f"image {src} not found: no static/{output} or content/{output}", "missing-image")
@@ -170,9 +171,8 @@ def reference_problems(
     return problems
 
 
-def _line_of(path: Path, src: str, base_path: str) -> int:
-    """The line of a source file that names `src` (as written, or without base_url's path)."""
-    forms = [src, src[len(base_path) :] if base_path and src.startswith(base_path + "/") else src, unquote(src)]
+def _line_of(path: Path, forms: list[str]) -> int:
+    """The first line of a source file that names a URL in one of its `forms` (`url_forms`)."""
     try:
         lines = path.read_text(encoding="utf-8-sig", errors="replace").split("\n")
     except OSError:

@@ -304,7 +304,7 @@ def with_images(site: Site, site_dir: Path, session: Session, report: Callable[[
     images = process_images(site.static_files, site_dir, config.images, session.workers, session.image_scratch, report)
     problems = list(images.problems)
     outputs = {output for output, _ in site.static_files}
-    problems += reference_problems((*index.articles, *index.pages), images.catalog, outputs, site_dir, config.base_path)
+    problems += reference_problems((*index.articles, *index.pages), images.catalog, outputs, site_dir, config.base_path, config.base_url)
 
     def category(entry: Entry) -> str:
         taxonomy = index.category_of(entry)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import unquote
 
 
 def site_path(url: str) -> str:
@@ -13,3 +14,18 @@ def site_path(url: str) -> str:
         return url
     path = posixpath.normpath("/" + url.lstrip("/"))
     return path + "/" if url.endswith("/") and path != "/" else path
+
+
+def unprefixed(url: str, base_path: str) -> str:
+    """A URL without base_url's path (`/blog/x/` → `/x/` when the site lives under /blog)."""
+    return url[len(base_path) :] if base_path and url.startswith(base_path + "/") else url
+
+
+def url_forms(url: str, base_path: str, base_url: str) -> list[str]:
+    """Ways a URL seen in built HTML may be spelled in a source file, most specific first."""
+    forms = [url, unprefixed(url, base_path)]
+    if url.startswith(base_url + "/"):
+        forms.append(url[len(base_url) :])
+    forms.append(url.replace("&", "&amp;"))
+    forms.append(unquote(url))
+    return [f for f in dict.fromkeys(forms) if f]
