@@ -44,6 +44,7 @@ class BuildResult:
     written: tuple[str, ...] = ()  # outputs whose file was (re)written or removed
     timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds)
     translations: Translations | None = None  # the theme's words in the site's language, once read
+    search_pending: bool = False  # serve: the search index is older than the pages (`build(search_now=True)` makes it)
 
     @property
     def errors(self) -> list[Problem]:
@@ -78,7 +79,9 @@ class Builder:
     _pending: tuple[BuildState, bool] | None = None  # serve: (state, with its sources) not yet written
     _save_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def build(self) -> BuildResult:
+    def build(self, search_now: bool = False) -> BuildResult:
+        """Build once. Serve's in-place builds keep the last search index when pages changed
+        (`search_pending`), so that a save reloads at once; `search_now` makes it."""
         started = time.perf_counter()
         opts = self.options
         try:
@@ -89,21 +92,22 @@ class Builder:
         except OSError as exc:
             return BuildResult(False, (), failure=describe_os_error(exc, opts.output))
         try:
-            return self._build(started)
+            return self._build(started, search_now)
         except OSError as exc:
             return BuildResult(False, (), seconds=time.perf_counter() - started, failure=describe_os_error(exc, opts.output))
         finally:
             if lock is not None:
                 lock.release()
 
-    def _build(self, started: float) -> BuildResult:
+    def _build(self, started: float, search_now: bool) -> BuildResult:
         opts = self.options
         notes = [note(str(opts.output), 1, text, "output-recovered") for text in recover(opts.output)]
         if self.state is None:
             self.state, why = statefile.load_state(opts.site_dir, opts.output) if self.use_cache else (EMPTY_STATE, "")
             if why:
                 notes.append(note(STATE_NOTE_PATH, 1, why, "cache-ignored"))
-        session = Session(self.in_place, self.workers, self.compiled, progress=self.progress)
+        search = "later" if self.in_place and not search_now else "now"
+        session = Session(self.in_place, self.workers, self.compiled, progress=self.progress, search=search)
         outcome = build(opts, self.state, session)
         problems = Problems()
         problems.extend(notes)
@@ -124,6 +128,7 @@ class Builder:
             written=outcome.written if ok else (),
             timings=outcome.timings,
             translations=outcome.translations,
+            search_pending=ok and outcome.search_pending,
         )
 
     def _save(self, state: BuildState, sources_changed: bool) -> None:

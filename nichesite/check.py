@@ -82,7 +82,9 @@ def audit(site_dir: Path, base_url: str | None = None) -> Report:
     with tempfile.TemporaryDirectory(prefix="nichesite-check-") as tmp:
         out = Path(tmp) / "public"
         outcome = build(
-            BuildOptions(site_dir, out, base_url=base_url), EMPTY_STATE, Session(keep_going=True, image_scratch=Path(tmp) / "images")
+            BuildOptions(site_dir, out, base_url=base_url),
+            EMPTY_STATE,
+            Session(keep_going=True, image_scratch=Path(tmp) / "images", search="off"),
         )
         if outcome.site is not None and outcome.state is not None:
             findings += _check_site(site_dir, outcome.site, list(outcome.jobs), out, _unbuilt(site_dir, outcome.state, outcome.site))

@@ -120,13 +120,31 @@ def serve(options: ServeOptions) -> int:
         thread = threading.Thread(target=server.serve_forever, args=(0.2,), name="nichesite-preview", daemon=True)
         thread.start()
 
+        search_pending = result.search_pending
+
         def rebuild(batch: ChangeBatch) -> None:
             # The batch is only a hint: the builder finds what changed by itself. With --full a
             # fresh builder per change, so nothing of the last build is reused.
+            nonlocal search_pending
             current = make_builder(build_options, full=True) if options.full else builder
-            report(current.build(), state, options.preview_dir)
+            result = current.build()
+            search_pending = result.search_pending
+            report(result, state, options.preview_dir)
 
-        rebuild_loop(watcher, rebuild)
+        def update_search() -> None:
+            """The search index, made again once the site is quiet: the pages reloaded already."""
+            nonlocal search_pending
+            if not search_pending:
+                return
+            search_pending = False
+            result = builder.build(search_now=True)
+            if result.ok:
+                seconds = dict(result.timings).get("Search index", 0.0)
+                click.echo(f"Search index updated in {seconds:.2f} s", err=True)
+            else:
+                report(result, state, options.preview_dir)
+
+        rebuild_loop(watcher, rebuild, update_search)
     except KeyboardInterrupt:
         click.echo("Stopped the preview server.", err=True)
         return EXIT_OK

@@ -1,5 +1,5 @@
-"""The files search engines and readers fetch besides pages: the Atom feed, the sitemap,
-robots.txt and the search index.
+"""The files search engines and readers fetch besides pages: the Atom feed, the sitemap and
+robots.txt (the site's own search index is Pagefind's: `search.py`).
 
 Each is a pure function of the site index, the entries' views and the configuration: no
 wall-clock time, dates come from the articles, so identical input gives byte-identical files.
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -23,8 +22,7 @@ from nichesite.views import EntryView
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
-SEARCH_INDEX = "search-index.json"
-KINDS = ("feed", "sitemap", "robots", "search-index")
+KINDS = ("feed", "sitemap", "robots")
 
 
 def escape(text: str) -> str:
@@ -44,27 +42,25 @@ def quoteattr(text: str) -> str:
 
 
 def feed_jobs() -> list[RenderJob]:
-    """The render jobs of the feed, the sitemap, robots.txt and the search index."""
+    """The render jobs of the feed, the sitemap and robots.txt."""
     return [
         RenderJob(FEED, "feed", source="feed"),
         RenderJob(SITEMAP, "sitemap", source="sitemap"),
         RenderJob(ROBOTS, "robots", source="robots.txt"),
-        RenderJob(SEARCH_INDEX, "search-index", source="search index"),
     ]
 
 
 @dataclass(frozen=True, slots=True)
 class EntryParts:
-    """What one entry adds to the feed, the sitemap and the search index: a function of its
+    """What one entry adds to the feed and the sitemap: a function of its
     view alone, so a build reuses the parts of every entry whose view did not change."""
 
     feed: str
     sitemap: str
-    search: str
 
 
 def entry_parts(view: EntryView, config: SiteConfig) -> EntryParts:
-    return EntryParts(_feed_entry(view), _sitemap_url(config, view.url, view.lastmod), _search_record(view))
+    return EntryParts(_feed_entry(view), _sitemap_url(config, view.url, view.lastmod))
 
 
 def render_file(job: RenderJob, index: SiteIndex, config: SiteConfig, parts: Mapping[str, EntryParts]) -> bytes:
@@ -74,9 +70,7 @@ def render_file(job: RenderJob, index: SiteIndex, config: SiteConfig, parts: Map
         return atom_feed(articles, config, parts)
     if job.kind == "sitemap":
         return sitemap(index, config, parts)
-    if job.kind == "robots":
-        return robots_txt(config)
-    return search_index(articles, parts)
+    return robots_txt(config)
 
 
 def is_noindex(entry: Entry) -> bool:
@@ -164,15 +158,3 @@ def robots_txt(config: SiteConfig) -> bytes:
         lines.append(f"Disallow: {config.base_path}/go/")
     lines += ["", f"Sitemap: {config.absolute(config.base_path + '/' + SITEMAP)}"]
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def search_index(articles: Iterable[Entry], parts: Mapping[str, EntryParts]) -> bytes:
-    """The client-side search index: one record per article, newest first."""
-    return ("[" + ",".join(parts[article.source].search for article in articles) + "]\n").encode("utf-8")
-
-
-def _search_record(view: EntryView) -> str:
-    """One article's record: the JSON json.dumps writes for it inside the index's list."""
-    category = view.category.name if view.category else ""
-    record = {"title": view.title, "url": view.url, "summary": view.description, "category": category, "tags": [t.name for t in view.tags]}
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))

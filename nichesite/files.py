@@ -38,6 +38,11 @@ class FileTooLarge(OSError):
         self.limit = limit
 
 
+def plain_path(path: str) -> bool:
+    """True for a relative POSIX path that stays inside its folder: no empty, '.' or '..' part, no '\\' or NUL."""
+    return bool(path) and "\\" not in path and "\0" not in path and all(p not in ("", ".", "..") for p in path.split("/"))
+
+
 def is_ignored_name(name: str) -> bool:
     """True for dot files, editor droppings and OS litter."""
     return name.startswith(".") or name.startswith("#") or name in IGNORED_NAMES or name.endswith(IGNORED_SUFFIXES) or "___jb_" in name

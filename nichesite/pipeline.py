@@ -37,6 +37,7 @@ from nichesite.pictures import reference_problems
 from nichesite.plan import RenderJob, find_collisions, plan_pages
 from nichesite.products import ProductCatalog, load_catalog
 from nichesite.render import PageRenderer, site_view
+from nichesite.search import plan_search, reserved_problems
 from nichesite.shortcodes import ShortcodeRules
 from nichesite.sources import Sources, read_sources, static_files
 from nichesite.state import EMPTY_STATE, BuildState, Derived, OutputRecord
@@ -89,6 +90,7 @@ class Session:
     keep_going: bool = False  # `check`: render and write even when the sources have errors
     image_scratch: Path | None = None  # `check`: new image results go here, not into the site's cache
     progress: Progress | None = None
+    search: str = "now"  # the search index: "now"; "later" (serve: the last one stays until the site is quiet); "off" (check)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +121,7 @@ class Outcome:
     written: tuple[str, ...] = ()
     timings: tuple[tuple[str, float], ...] = ()
     translations: Translations | None = None  # the theme's words, once read (serve's error overlay speaks them)
+    search_pending: bool = False  # the search index is older than the pages (serve makes it when the site is quiet)
 
 
 def build(options: BuildOptions, previous: BuildState, session: Session) -> Outcome:
@@ -169,11 +172,14 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         static_fps, dirty_statics = _static_fingerprints(statics, known, out)
         fingerprints.update(static_fps)
         dirty = [j for j in jobs if is_stale(known.get(j.output), fingerprints[j.output], f"{out}/{j.output}")]
+        search = None
+        if session.search != "off":
+            search = plan_search(jobs, fingerprints, known, lambda o, r, fp: is_stale(r, fp, f"{out}/{o}"), session.search == "later")
         if any(job.kind in feeds.KINDS for job in dirty):
             derived = _with_feed_parts(config, index, views, derived, previous.derived)
         elif derived.views_key == previous.derived.views_key:
             derived = replace(derived, parts=previous.derived.parts)
-    plan = Plan(jobs, statics, dirty, dirty_statics, fingerprints, known)
+    plan = Plan(jobs, statics, dirty, dirty_statics, fingerprints, known, search)
     with timer("Rendering"):
         env = make_environment(theme, session.compiled)
         renderer = PageRenderer(config, index, catalog, env, site.translations, views, shown, derived.feed_parts(), preview=options.preview)
@@ -188,6 +194,9 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
             written = write_in_place(options.output, plan, renderer, options.site_dir, accept)
         else:
             written = write_staged(options.output, plan, renderer, options.site_dir, session.workers, timer.report("Rendering"), accept)
+        timer.exclude(written.search_seconds)
+    if written.search_seconds:
+        timer.record("Search index", written.search_seconds)
     problems += written.errors
     if written.records is None:
         return stop()
@@ -198,11 +207,12 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         site,
         tuple(jobs),
         pages=sum(j.output.endswith(".html") for j in jobs),
-        files=len(jobs) + len(statics),
+        files=len(written.records),
         rendered=written.rendered,
         written=written.written,
         timings=timer.timings,
         translations=translations,
+        search_pending=search is not None and search.stale and not search.make_now,
     )
 
 
@@ -327,6 +337,7 @@ def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem
     headers, found = headers_job(site.images, dict(site.static_files))
     jobs += headers
     problems += found
+    problems += reserved_problems(site.static_files, site_dir)
     outputs = [(j.output, j.source, _slug_line(j)) for j in jobs]
     root = site_dir.resolve()
     taken = Counter(o.casefold() for o, _, _ in outputs) + Counter(o.casefold() for o, _ in site.static_files)
@@ -440,11 +451,18 @@ class _Timer:
         self._started = time.perf_counter()
 
     def __exit__(self, *exc: object) -> None:
-        seconds = time.perf_counter() - self._started
-        self.timings += ((self._stage, seconds),)
+        if exc[0] is None:
+            self.record(self._stage, time.perf_counter() - self._started)
+
+    def exclude(self, seconds: float) -> None:
+        """Leave out of the stage under way the time of one inside it, timed on its own."""
+        self._started += seconds
+
+    def record(self, stage: str, seconds: float) -> None:
+        self.timings += ((stage, seconds),)
         finished = getattr(self.progress, "finished", None)
-        if finished is not None and exc[0] is None:
-            finished(self._stage, seconds)
+        if finished is not None:
+            finished(stage, seconds)
 
     def report(self, stage: str) -> Callable[[int, int], None]:
         progress = self.progress

@@ -33,23 +33,29 @@ def stop_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, interrupt)
 
 
-def rebuild_loop(watcher: SiteWatcher, on_batch: Callable[[ChangeBatch], None]) -> NoReturn:
-    """Hand each batch of changes to `on_batch` (the rebuild), after saying what changed; runs
+def rebuild_loop(watcher: SiteWatcher, on_batch: Callable[[ChangeBatch], None], on_quiet: Callable[[], None] | None = None) -> NoReturn:
+    """Hand each batch of changes to `on_batch` (the rebuild), after saying what changed, and
+    call `on_quiet` (serve: the search index) whenever no change came for QUIET_SECONDS; runs
     until KeyboardInterrupt, which it leaves to the caller. Bad content is reported by the
     build itself; an exception escaping a rebuild is a bug in nichesite, said in one line as
     `nichesite build` says it, and the session goes on: the next save builds again."""
     while True:
-        batch = watcher.next_batch()
-        if batch is not None:
-            click.echo(f"Changed: {batch.describe()}", err=True)
-            try:
+        batch = watcher.next_batch(QUIET_SECONDS if on_quiet is not None else None)
+        try:
+            if batch is not None:
+                click.echo(f"Changed: {batch.describe()}", err=True)
                 on_batch(batch)
-            except Exception as exc:
-                if os.environ.get("NICHESITE_DEBUG"):
-                    raise
-                click.echo(
-                    f"nichesite: internal error: {type(exc).__name__}: {exc} (set NICHESITE_DEBUG=1 for details); still watching", err=True
-                )
+            elif on_quiet is not None:
+                on_quiet()
+        except Exception as exc:
+            if os.environ.get("NICHESITE_DEBUG"):
+                raise
+            click.echo(
+                f"nichesite: internal error: {type(exc).__name__}: {exc} (set NICHESITE_DEBUG=1 for details); still watching", err=True
+            )
+
+
+QUIET_SECONDS = 1.0
 
 
 def watch_and_build(options: BuildOptions, poll: bool = False) -> int:

@@ -16,7 +16,6 @@ from nichesite.views import EntryView, Link, meta_description
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
-SEARCH_INDEX = "search-index.json"
 
 
 # -- JSON-LD -----------------------------------------------------------------------------------

@@ -40,12 +40,12 @@ from nichesite.body import FOOTNOTE_BACKLINK, Heading
 from nichesite.content import Entry, FaqEntry, ParsedSource
 from nichesite.errors import Problem, Severity, SourceLocation
 from nichesite.feeds import EntryParts
-from nichesite.files import write_atomic
+from nichesite.files import plain_path, write_atomic
 from nichesite.index import RelatedArticles
 from nichesite.shortcodes import Shortcode
 from nichesite.state import EMPTY_STATE, BuildState, Derived, FileSignature, OutputRecord, SourceRecord
 
-STATE_FORMAT = 4  # 1 was cache.py's entries.pickle and outputs JSON; 3 stores the derived digests too; 4: sources are parsed with the URL-attribute and slow-Markdown checks
+STATE_FORMAT = 5  # 1 was cache.py's entries.pickle and outputs JSON; 3 stores the derived digests too; 4: sources are parsed with the URL-attribute and slow-Markdown checks; 5: no search records in the feed parts
 STATE_DIR = Path(".nichesite") / "cache"
 SOURCES_FILE = "sources.json"
 _LEGACY_FILE = "entries.pickle"  # cache.py's, 50 MB at 5,000 articles: removed when sources.json is written
@@ -116,11 +116,6 @@ def outputs_file(site_dir: Path, out_dir: Path) -> Path:
     """Where the records of building site_dir into out_dir are kept."""
     name = hashlib.sha256(str(out_dir.absolute()).encode()).hexdigest()[:16]
     return site_dir / STATE_DIR / f"outputs-{name}.json"
-
-
-def plain_path(path: str) -> bool:
-    """True for a relative POSIX path that stays inside its folder: no empty, '.' or '..' part, no '\\' or NUL."""
-    return bool(path) and "\\" not in path and "\0" not in path and all(p not in ("", ".", "..") for p in path.split("/"))
 
 
 # -- decoding: check every type, then construct ----------------------------------------------
@@ -287,8 +282,8 @@ def _derived(v: Any) -> Derived:
     key = _digest(v["key"], "the views key", empty_ok=True)
     sources, source_digests, view_digests = _table(v["views"], (S, S, S), "view digests")
     views = {s: (_digest(d, "a source digest"), _digest(w, "a view digest")) for s, d, w in zip(sources, source_digests, view_digests)}
-    columns = _table(v["parts"], (S, S, S, S, S), "feed parts")
-    parts = {s: (_digest(w, "a view digest"), EntryParts(f, m, q)) for s, w, f, m, q in zip(*columns)}
+    columns = _table(v["parts"], (S, S, S, S), "feed parts")
+    parts = {s: (_digest(w, "a view digest"), EntryParts(f, m)) for s, w, f, m in zip(*columns)}
     related_sources, lists = _table(v["related"], (S, L), "related articles")
     related = {s: _texts(others, "related sources") for s, others in zip(related_sources, lists)}
     if not all(map(_source_path, (*views, *parts, *related, *(x for xs in related.values() for x in xs)))):
@@ -299,12 +294,12 @@ def _derived(v: Any) -> Derived:
 
 def _stored_derived(d: Derived) -> dict:
     views = [(s, *record) for s, record in sorted(d.views.items())]
-    parts = [(s, w, p.feed, p.sitemap, p.search) for s, (w, p) in sorted(d.parts.items())]
+    parts = [(s, w, p.feed, p.sitemap) for s, (w, p) in sorted(d.parts.items())]
     related = sorted(d.related.by_source.items())
     return {
         "key": d.views_key,
         "views": [list(column) for column in zip(*views)] if views else [[], [], []],
-        "parts": [list(column) for column in zip(*parts)] if parts else [[], [], [], [], []],
+        "parts": [list(column) for column in zip(*parts)] if parts else [[], [], [], []],
         "related_key": d.related.key,
         "related": [[s for s, _ in related], [list(others) for _, others in related]],
     }

@@ -13,6 +13,7 @@ import hashlib
 import os
 import shutil
 import stat
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,6 +24,7 @@ from nichesite.files import read_regular, write_atomic
 from nichesite.output import KEEP, MARKER, StagedOutput, UnsafeOutput, pause_point
 from nichesite.plan import RenderJob
 from nichesite.render import PageRenderer
+from nichesite.search import BUNDLE, SearchPlan, make_bundle
 from nichesite.state import OutputRecord
 from nichesite.theme import template_problem
 
@@ -43,6 +45,7 @@ class Plan:
     dirty_statics: Sequence[StaticFile]
     fingerprints: Mapping[str, str]  # output → fingerprint, jobs and static files alike
     previous: Mapping[str, OutputRecord]
+    search: SearchPlan | None = None  # None: no search index (a site without articles)
 
 
 Accept = Callable[[list[Problem]], bool]  # given every output's problems (in plan order): publish?
@@ -56,6 +59,7 @@ class Written:
     errors: tuple[Problem, ...] = ()  # template errors (then `accept` was not asked)
     rendered: tuple[str, ...] = ()
     written: tuple[str, ...] = ()
+    search_seconds: float = 0.0  # the time making the search index took (0: none was made)
 
 
 def _problems(plan: Plan, fresh: Mapping[str, Sequence[Problem]]) -> list[Problem]:
@@ -73,11 +77,15 @@ def write_staged(
     """A new output folder built aside and swapped in when every dirty output rendered and
     `accept` says the problems allow it. When nothing is dirty and the folder holds exactly the
     site's files, it is already what a new folder would be: nothing is staged or swapped."""
-    if not plan.dirty and not plan.dirty_statics and holds_exactly(out, [*(j.output for j in plan.jobs), *(o for o, _ in plan.statics)]):
+    search = plan.search
+    kept_search = search.kept if search is not None else ()
+    unchanged = not plan.dirty and not plan.dirty_statics and (search is None or not search.make_now)
+    if unchanged and holds_exactly(out, [*(j.output for j in plan.jobs), *(o for o, _ in plan.statics), *kept_search]):
         if not accept(_problems(plan, {})):
             return Written()
         records = {job.output: plan.previous[job.output] for job in plan.jobs}
         records |= {o: replace(plan.previous[o], fingerprint=plan.fingerprints[o]) for o, _ in plan.statics}
+        records |= {o: plan.previous[o] for o in kept_search}
         return Written(records)
     staged = StagedOutput.create(out)
     try:
@@ -85,9 +93,6 @@ def write_staged(
         if errors:
             staged.discard()
             return Written(errors=tuple(errors))
-        if not accept(_problems(plan, {output: record.problems for output, record in made.items()})):
-            staged.discard()
-            return Written()
         records: dict[str, OutputRecord] = {}
         for job in plan.jobs:
             if job.output in made:
@@ -104,13 +109,39 @@ def write_staged(
             else:
                 _link_or_copy(out / output, target)
                 records[output] = replace(plan.previous[output], fingerprint=plan.fingerprints[output])
+        started = time.perf_counter()
+        search_records, search_problems = _search_staged(out, plan, staged)
+        search_seconds = time.perf_counter() - started if plan.search is not None and plan.search.make_now else 0.0
+        records |= search_records
+        if not accept(_problems(plan, {output: record.problems for output, record in made.items()}) + search_problems):
+            staged.discard()
+            return Written(search_seconds=search_seconds)
         pause_point("before-publish")
         staged.publish()
     except BaseException:
         staged.discard()
         raise
-    written = sorted(made.keys() | dirty_statics | (plan.previous.keys() - records.keys()))
-    return Written(records, (), tuple(sorted(made)), tuple(written))
+    made_search = {o for o, r in search_records.items() if plan.previous.get(o) != r}
+    written = sorted(made.keys() | dirty_statics | made_search | (plan.previous.keys() - records.keys()))
+    return Written(records, (), tuple(sorted(made)), tuple(written), search_seconds)
+
+
+def _search_staged(out: Path, plan: Plan, staged: StagedOutput) -> tuple[dict[str, OutputRecord], list[Problem]]:
+    """The search bundle in the staging folder, which holds every page by now: the last one
+    linked when it stays, else a new one made from the pages."""
+    search = plan.search
+    if search is None:
+        return {}, []
+    if not search.make_now:
+        for output in search.kept:
+            _link_or_copy(out / output, staged.path_for(output))
+        return {output: search.previous[output] for output in search.kept}, []
+    files, problems = make_bundle(staged.staging, search.pages)
+    records = {}
+    for output, data in files.items():
+        staged.write(output, data)
+        records[output] = _file_record(search.fingerprint, staged.path_for(output))
+    return records, problems
 
 
 def write_in_place(out: Path, plan: Plan, renderer: PageRenderer, site_dir: Path, accept: Accept) -> Written:
@@ -133,6 +164,8 @@ def write_in_place(out: Path, plan: Plan, renderer: PageRenderer, site_dir: Path
     written: list[str] = []
     # Gone outputs first: a page that moved never shows at both URLs.
     current = {j.output for j in plan.jobs} | {output for output, _ in plan.statics}
+    if plan.search is not None:
+        current |= set(plan.search.previous)  # replaced below when a new index is made
     for output in sorted(records.keys() - current):
         del records[output]
         _prune(out, output)
@@ -154,7 +187,40 @@ def write_in_place(out: Path, plan: Plan, renderer: PageRenderer, site_dir: Path
         write_atomic(target, read_regular(path))
         records[output] = _file_record(plan.fingerprints[output], target)
         written.append(output)
-    return Written(records, (), tuple(j.output for j in plan.dirty), tuple(sorted(written)))
+    problems: tuple[Problem, ...] = ()
+    started = time.perf_counter()
+    if plan.search is not None and plan.search.make_now:
+        problems = tuple(_search_in_place(out, plan, records, written))
+    seconds = time.perf_counter() - started if plan.search is not None and plan.search.make_now else 0.0
+    return Written(records, problems, tuple(j.output for j in plan.dirty), tuple(sorted(written)), seconds)
+
+
+def _search_in_place(out: Path, plan: Plan, records: dict[str, OutputRecord], written: list[str]) -> list[Problem]:
+    """A new search bundle made from the pages in the folder: files it shares with the last
+    are kept, the entry file goes last, then the last one's others are removed. When it
+    cannot be made, the last one stays (and stays stale)."""
+    search = plan.search
+    assert search is not None
+    files, problems = make_bundle(out, search.pages)
+    if problems:
+        return problems
+    entry = f"{BUNDLE}/pagefind-entry.json"
+    for output in sorted(files, key=lambda o: o == entry):
+        data = files[output]
+        digest = hashlib.sha256(data).hexdigest()
+        target = inside(out, output)
+        old = plan.previous.get(output)
+        if old is None or old.digest != digest or is_stale(old, old.fingerprint, target):
+            _remove_if_not_file(target)
+            write_atomic(target, data)
+            written.append(output)
+        st = target.stat()
+        records[output] = OutputRecord(search.fingerprint, digest, st.st_size, st.st_mtime_ns)
+    for output in sorted(search.previous.keys() - files.keys()):
+        del records[output]
+        _prune(out, output)
+        written.append(output)
+    return []
 
 
 def is_stale(record: OutputRecord | None, fingerprint: str, path: Path | str) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -92,3 +94,15 @@ def site(tmp_path: Path):
         return write_site(tmp_path / name, files, config)
 
     return make
+
+
+def indexed_pages(out: Path) -> dict[str, dict]:
+    """What Pagefind indexed in a built site, by URL: each page's fragment (its text in
+    `content`, its `meta`), read from the bundle's gzipped fragment files."""
+    found = {}
+    for path in sorted((out / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        fragment = json.loads(data[len(b"pagefind_dcd") :])
+        found[fragment["url"]] = fragment
+    return found

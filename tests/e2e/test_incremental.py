@@ -272,6 +272,9 @@ def check_equivalence(tmp: Path, steps: list[tuple]) -> None:
         if edit is not None:
             model.apply(edit)
         served = serve_builder.build()
+        if served.search_pending:  # serve keeps the last search index until the site is quiet, then:
+            indexed = serve_builder.build(search_now=True)
+            assert (indexed.ok, problems(indexed), indexed.search_pending) == (served.ok, problems(served), False), (step, edit)
         built = Builder(BuildOptions(site, tmp / "public")).build()  # reads the state from disk
         strict = Builder(BuildOptions(site, tmp / "public", strict=True)).build()  # reuses every output
         expected_preview = clean_build(site, clean_preview, preview=True)

@@ -265,10 +265,10 @@ def test_a_full_disk_is_said_in_words_and_keeps_the_old_site(tmp_path):
     result = _in_namespace(
         tmp_path,
         f"""
-        mount -t tmpfs -o size=400k tmpfs {disk}
+        mount -t tmpfs -o size=1000k tmpfs {disk}
         $NICHESITE build {site} -o {disk}/public || exit 10
         cp -a {disk}/public {tmp_path}/before
-        head -c 600000 /dev/urandom > {site}/static/big.bin
+        head -c 1200000 /dev/urandom > {site}/static/big.bin
         $NICHESITE build {site} -o {disk}/public
         echo "exit=$?"
         diff -r {tmp_path}/before {disk}/public && echo same

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import png, run_nichesite, write_site
+from conftest import indexed_pages, png, run_nichesite, write_site
 
 CONFIG = """\
 title: Shrimp Tank Fixes
@@ -332,15 +332,17 @@ def test_404_helps_from_any_depth(out: Path) -> None:
 # -- search ---------------------------------------------------------------------------------
 
 
-def test_search_index_lists_articles_only_newest_first(out: Path) -> None:
-    records = json.loads((out / "search-index.json").read_text(encoding="utf-8"))
-    assert [r["url"] for r in records] == [
-        "/shrimp-water-change/",
-        "/what-tds-should-a-shrimp-tank-have/",
-        "/how-much-should-i-feed-shrimp/",
-    ]
-    assert set(records[0]) == {"title", "url", "summary", "category", "tags"}
-    assert records[0]["tags"] == ["water change", "tds"] and records[0]["category"] == "Water"
+def test_search_index_holds_each_articles_title_and_text_and_nothing_else(out: Path) -> None:
+    pages = indexed_pages(out)
+    assert sorted(pages) == ["/how-much-should-i-feed-shrimp/", "/shrimp-water-change/", "/what-tds-should-a-shrimp-tank-have/"]
+    page = pages["/shrimp-water-change/"]
+    assert page["meta"]["title"] == "Why are my shrimp dying after a water change?"
+    text = page["content"]
+    assert "Use a thermometer in the bucket" in text and "Weekly, 10%." in text  # the body and its FAQ
+    assert "Related articles" not in text and "Advertisement" not in text  # not the blocks around it
+    assert "Published" not in text and "min read" not in text
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["en"] and entry["languages"]["en"]["page_count"] == 3
 
 
 def test_search_page_uses_local_script_and_says_what_to_do_without_javascript(out: Path) -> None:
@@ -349,7 +351,8 @@ def test_search_page_uses_local_script_and_says_what_to_do_without_javascript(ou
     assert scripts == ["/js/search.js"]
     assert (out / "js" / "search.js").is_file()
     assert "<noscript>" in page.text
-    assert page.find("form", id="search-form")[0]["data-index"] == "/search-index.json"
+    assert page.find("form", id="search-form")[0]["data-bundle"] == "/pagefind/"
+    assert (out / "pagefind" / "pagefind.js").is_file() and not (out / "pagefind" / "pagefind-ui.js").exists()
     # indexable (its ?q= variants share the canonical /search/), with one search landmark only
     assert page.meta("robots") == ""
     assert 'rel="canonical" href="https://shrimpfixes.example/search/"' in page.text
@@ -408,8 +411,9 @@ def test_drafts_stay_out_of_feed_sitemap_and_search_even_with_drafts_flag(tmp_pa
     assert result.returncode == 0, result.stderr
     out = root / "public"
     assert (out / "a-draft-about-algae-wafers" / "index.html").is_file()
-    for name in ("feed.xml", "sitemap.xml", "search-index.json"):
+    for name in ("feed.xml", "sitemap.xml"):
         assert "draft" not in (out / name).read_text(encoding="utf-8"), name
+    assert not any("draft" in url for url in indexed_pages(out))
 
 
 def test_base_url_with_a_path_prefixes_every_link_and_generated_url(tmp_path: Path) -> None:
@@ -422,8 +426,8 @@ def test_base_url_with_a_path_prefixes_every_link_and_generated_url(tmp_path: Pa
     assert 'href="/shrimp/category/water/"' in page.text
     assert "Sitemap: https://example.org/shrimp/sitemap.xml" in (out / "robots.txt").read_text()
     assert "<loc>https://example.org/shrimp/</loc>" in (out / "sitemap.xml").read_text()
-    records = json.loads((out / "search-index.json").read_text())
-    assert records[0]["url"] == "/shrimp/shrimp-water-change/"
+    assert read(out, "search/index.html").find("form", id="search-form")[0]["data-base"] == "/shrimp/"
+    assert "/shrimp-water-change/" in indexed_pages(out)  # the script puts the base path in front
     assert 'action="/shrimp/search/"' in read(out, "404.html").text
 
 

@@ -160,7 +160,7 @@ def test_a_title_edit_renders_the_article_and_every_page_that_shows_its_card(tmp
     source.write_text(source.read_text().replace("title: Shrimp problem 1", "title: Shrimp trouble one", 1))
     result = builder.build()
     rendered = set(result.rendered)
-    assert {"shrimp-problem-1/index.html", "index.html", "category/water/index.html", "feed.xml", "search-index.json"} <= rendered
+    assert {"shrimp-problem-1/index.html", "index.html", "category/water/index.html", "feed.xml"} <= rendered
     assert "search/index.html" not in rendered and "404.html" not in rendered
 
 

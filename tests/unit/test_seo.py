@@ -38,9 +38,9 @@ def jobs_by_name(site) -> dict[str, bytes]:
     return {job.output: feeds.render_file(job, site.index, site.config, parts) for job in feeds.feed_jobs()}
 
 
-def test_feed_jobs_render_the_four_search_engine_files(tmp_path: Path) -> None:
+def test_feed_jobs_render_the_three_search_engine_files(tmp_path: Path) -> None:
     jobs = jobs_by_name(load(tmp_path, FILES))
-    assert sorted(jobs) == ["feed.xml", "robots.txt", "search-index.json", "sitemap.xml"]
+    assert sorted(jobs) == ["feed.xml", "robots.txt", "sitemap.xml"]
     assert all(isinstance(data, bytes) and data for data in jobs.values())
 
 
@@ -76,19 +76,6 @@ def test_robots_txt_names_the_sitemap_and_disallows_redirects_only_when_cloaking
     assert "Disallow" not in plain
     cloaked = jobs_by_name(load(tmp_path / "b", FILES, BASIC_CONFIG + "affiliate: {cloak: true}\n"))["robots.txt"].decode()
     assert "Disallow: /go/" in cloaked
-
-
-def test_search_index_records_are_articles_in_order_with_the_fields_search_needs(tmp_path: Path) -> None:
-    records = json.loads(jobs_by_name(load(tmp_path, FILES))["search-index.json"])
-    assert [r["title"] for r in records] == ["Newer article", "Older article"]
-    assert records[1] == {
-        "title": "Older article",
-        "url": "/older-article/",
-        "summary": records[1]["summary"],
-        "category": "Water",
-        "tags": ["tds"],
-    }
-    assert records[1]["summary"]
 
 
 def test_json_ld_escapes_closing_tags_and_keeps_unicode() -> None:

@@ -88,7 +88,7 @@ def realistic_state() -> BuildState:
     derived = Derived(
         "e" * 64,
         MappingProxyType({ARTICLE: ("1" * 64, "2" * 64)}),
-        MappingProxyType({ARTICLE: ("2" * 64, EntryParts("  <entry>…</entry>", "  <url>…</url>", '{"title":"Мътна вода"}'))}),
+        MappingProxyType({ARTICLE: ("2" * 64, EntryParts("  <entry>…</entry>", "  <url>…</url>"))}),
         RelatedArticles("3" * 64, {ARTICLE: (BROKEN,), BROKEN: ()}),
     )
     return BuildState(SETTINGS, MappingProxyType(sources), MappingProxyType(outputs), derived)

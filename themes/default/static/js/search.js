@@ -1,4 +1,6 @@
-// Client-side search over /search-index.json. No library, no third party.
+// The search page: Pagefind's index of the site (/pagefind/, built with the site), queried in
+// the browser. Nothing is loaded from anyone else; without JavaScript the form still submits
+// here and the page says how to browse instead.
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
@@ -6,24 +8,8 @@
   var input = document.getElementById("search-q");
   var status = document.getElementById("search-status");
   var results = document.getElementById("search-results");
-  var index = null;
-
-  function norm(s) {
-    return (s || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-  }
-
-  function score(item, words) {
-    var title = norm(item.title), rest = norm(item.summary + " " + item.category + " " + item.tags.join(" "));
-    var total = 0;
-    for (var i = 0; i < words.length; i++) {
-      var w = words[i], s = 0;
-      if (title.indexOf(w) >= 0) s += 3;
-      if (rest.indexOf(w) >= 0) s += 1;
-      if (!s) return 0;
-      total += s;
-    }
-    return total;
-  }
+  var pagefind = null;
+  var latest = 0;
 
   // "N results" in the page's language: the theme word's plural forms (data-results, JSON)
   // chosen by the browser's CLDR rules, the same ones the build uses; a plain text works too.
@@ -45,35 +31,55 @@
     return node;
   }
 
-  function show(query) {
-    results.textContent = "";
-    var words = norm(query).split(/\s+/).filter(Boolean);
-    if (!words.length) { status.textContent = ""; return; }
-    var found = [];
-    index.forEach(function (item, n) {
-      var s = score(item, words);
-      if (s) found.push({ item: item, s: s, n: n });
+  // Pagefind's excerpt is HTML with <mark> around the words found: only its text and marks
+  // are copied, so nothing in an article's text can become markup here.
+  function excerpt(html) {
+    var box = el("p", "card-summary");
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    template.content.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") box.appendChild(el("mark", "", node.textContent));
+      else box.appendChild(document.createTextNode(node.textContent));
     });
-    found.sort(function (a, b) { return b.s - a.s || a.n - b.n; });
-    status.textContent = found.length ? resultsText(found.length) : form.dataset.none;
-    found.slice(0, 50).forEach(function (f) {
+    return box;
+  }
+
+  function load() {
+    if (!pagefind) {
+      pagefind = import(form.dataset.bundle + "pagefind.js").then(function (module) {
+        return module.options({ baseUrl: form.dataset.base, excerptLength: 24 }).then(function () { return module; });
+      });
+    }
+    return pagefind;
+  }
+
+  function show(found, count) {
+    results.textContent = "";
+    status.textContent = count ? resultsText(count) : form.dataset.none;
+    found.forEach(function (item) {
       var card = el("article", "card");
-      var h = el("h2", "card-title");
-      var a = el("a", "", f.item.title);
-      a.href = f.item.url;
-      h.appendChild(a);
-      card.appendChild(h);
-      if (f.item.category) card.appendChild(el("p", "card-meta", f.item.category));
-      card.appendChild(el("p", "card-summary", f.item.summary));
+      var heading = el("h2", "card-title");
+      var link = el("a", "", (item.meta && item.meta.title) || item.url);
+      link.href = item.url;
+      heading.appendChild(link);
+      card.appendChild(heading);
+      card.appendChild(excerpt(item.excerpt || ""));
       results.appendChild(card);
     });
   }
 
   function run(query) {
-    if (index) { show(query); return; }
-    fetch(form.dataset.index).then(function (r) { return r.json(); }).then(function (data) {
-      index = data;
-      show(query);
+    var ticket = ++latest;
+    if (!query.trim()) { results.textContent = ""; status.textContent = ""; return; }
+    load().then(function (module) {
+      return module.search(query);
+    }).then(function (search) {
+      if (!search || ticket !== latest) return null;
+      return Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); })).then(function (found) {
+        if (ticket === latest) show(found, search.results.length);
+      });
+    }).catch(function () {
+      if (ticket === latest) show([], 0);  // no index (a site without articles yet), or offline
     });
   }
 
