@@ -21,6 +21,7 @@ from nichesite.imagecheck import check_images
 from nichesite.linkcheck import LinkAudit
 from nichesite.pipeline import BuildOptions, Session, Site, build
 from nichesite.plan import RenderJob, output_for
+from nichesite.share import NETWORKS
 from nichesite.slugs import slugify
 from nichesite.sources import MAX_SOURCE_BYTES
 from nichesite.state import EMPTY_STATE, BuildState
@@ -98,6 +99,8 @@ def audit(site_dir: Path, base_url: str | None = None) -> Report:
 # How to fix a build problem, by its code; any other code gets the generic advice.
 _FIXES = {
     "unknown-product": "add the product to data/products.yaml or correct the id",
+    "unknown-author": "add the author to data/authors.yaml or correct the id",
+    "unknown-network": f"write one of {', '.join(NETWORKS)}",
     "amazon-price-rating": "remove the line: show no price or rating for Amazon products",
     "problem-solution": "add 'problem:' and 'solution:' to the front matter",
     "ad-density": "write more, or remove this {{< ad >}}: a page shows at most one ad per 150 words",

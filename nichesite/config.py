@@ -18,8 +18,9 @@ from nichesite.body import unsafe_url
 from nichesite.errors import Problems
 from nichesite.files import read_text
 from nichesite.schema import Field, Validator
+from nichesite.share import networks_from
 from nichesite.urls import site_path
-from nichesite.yamlutil import load_yaml
+from nichesite.yamlutil import YamlList, load_yaml
 
 CONFIG_FILE = "site.yaml"
 PLACEMENTS = ("after_intro", "in_content", "after_content", "sidebar", "in_list")
@@ -155,10 +156,11 @@ SCHEMA: dict[str, Field] = {
     "language": Field("str", default="en", check=_check_language),
     "description": Field("str", default=""),
     "audience": Field("str", default=""),
-    "author": Field(
-        "map",
+    "author": Field(  # the site's author, or the id of one in data/authors.yaml
+        "str_or_map",
         schema={"name": Field("str", default=""), "url": Field("str", default="", check=_check_link), "email": Field("str", default="")},
     ),
+    "share": Field("bool_or_str_list"),
     "theme": Field("str", default="default", check=_check_theme),
     "permalink": Field("str", default="/{slug}/", check=_check_permalink),
     "paginate": Field("int", default=10, minimum=1),
@@ -205,9 +207,12 @@ SCHEMA: dict[str, Field] = {
 
 @dataclass(frozen=True, slots=True)
 class Author:
+    """`author:` of site.yaml: a name (and where it links), or `id`, an author of data/authors.yaml."""
+
     name: str = ""
     url: str = ""
     email: str = ""
+    id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +278,7 @@ class SiteConfig:
     description: str = ""
     audience: str = ""
     author: Author = Author()
+    share: tuple[str, ...] = ()  # the networks of the share links under each article, in order
     theme: str = "default"
     permalink: str = "/{slug}/"
     paginate: int = 10
@@ -326,6 +332,10 @@ def load_config(site_dir: Path, base_url: str | None = None) -> tuple[SiteConfig
     lines = _flat_lines(data)
     if "base_url" not in (data or {}) and not override:
         problems.warning(CONFIG_FILE, 1, "base_url is not set: canonical URLs, the sitemap and the feed use http://localhost:8000")
+    shared = data.get("share") if isinstance(data, dict) else None
+    item_lines = [shared.line_of(i) for i in range(len(shared))] if isinstance(shared, YamlList) else [lines.get("share", 1)]
+    values["share"], found = networks_from(values["share"], item_lines, normal_language(values["language"]), CONFIG_FILE)
+    problems.extend(found)
     return _to_config(site_dir, values, lines), problems
 
 
@@ -356,7 +366,10 @@ def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> Site
                     height=p["height"] or DEFAULT_AD_HEIGHTS[name],
                 )
         ads = AdsConfig(a["client"], a["auto_ads"], a["min_words"], a["head_html"], MappingProxyType(placements))
-    author = Author(**v["author"]) if v["author"] else Author()
+    if isinstance(v["author"], str):
+        author = Author(id=v["author"].strip())
+    else:
+        author = Author(**v["author"]) if v["author"] else Author()
     affiliate = AffiliateConfig()
     if v["affiliate"]:
         domains = tuple(idna.encode(d.strip().rstrip("."), uts46=True).decode("ascii") for d in v["affiliate"]["domains"] or ())
@@ -376,6 +389,7 @@ def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> Site
         description=v["description"],
         audience=v["audience"],
         author=author,
+        share=v["share"],
         theme=v["theme"],
         permalink=v["permalink"],
         paginate=v["paginate"],

@@ -11,12 +11,13 @@ from types import MappingProxyType
 from typing import Any
 
 from nichesite import placeholders, shortcodes
+from nichesite.authors import AUTHORS_FILE, unknown_author
 from nichesite.body import FOOTNOTE_BACKLINK, BodyRenderer, Heading, prefix_root_links, unsafe_url
-from nichesite.errors import Problem, Problems
+from nichesite.errors import Problem, Problems, error
 from nichesite.files import NAME_MAX, long_part
 from nichesite.frontmatter import FRONT_MATTER, folder_category, is_page, parse_date, parse_faq, permalink
 from nichesite.frontmatter import PAGES_DIR as PAGES_DIR  # re-exported: still importable from here
-from nichesite.schema import Validator
+from nichesite.schema import Validator, describe
 from nichesite.slugs import slugify
 from nichesite.urls import site_path
 from nichesite.yamlutil import YamlList, YamlMap, load_yaml
@@ -154,6 +155,8 @@ def check_entry(
         if rules.unknown_product(product_id):
             problems.error(rel, line, f"unknown product '{product_id}' (not in data/products.yaml)", "unknown-product")
     entry = parsed.entry
+    if entry is not None:
+        problems.extend(_author_problems(entry, rules.author_ids, rel))
     if problems.errors:
         return None, problems.items
     if entry is not None and entry.is_article and (drafts or not entry.draft):
@@ -166,6 +169,18 @@ def check_entry(
                 "problem-solution",
             )
     return entry, problems.items
+
+
+def _author_problems(entry: Entry, known: frozenset[str] | None, rel: str) -> list[Problem]:
+    """`author:` names an author of data/authors.yaml by id; anything else is an error at its line."""
+    if "author" not in entry.extra or known is None:
+        return []
+    value, line = entry.extra["author"], entry.lines.get("author", 1)
+    if not isinstance(value, str) or not value.strip():
+        return [error(rel, line, f"author: expected the id of an author in {AUTHORS_FILE}, got {describe(value)}", "unknown-author")]
+    if value.strip() in known:
+        return []
+    return [error(rel, line, unknown_author(value.strip(), known), "unknown-author")]
 
 
 def _placeholders(data: YamlMap, body: str, body_line: int, rel: str, problems: Problems) -> None:

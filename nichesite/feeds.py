@@ -67,7 +67,8 @@ def render_file(job: RenderJob, index: SiteIndex, config: SiteConfig, parts: Map
     """The bytes of one of the files of `feed_jobs`; `parts` holds every entry's `entry_parts`."""
     articles = [a for a in index.articles if not a.draft]
     if job.kind == "feed":
-        return atom_feed(articles, config, parts)
+        default = next((a.name for a in index.authors if a.slug == index.default_author), "")
+        return atom_feed(articles, config, parts, config.author.name or default)
     if job.kind == "sitemap":
         return sitemap(index, config, parts)
     return robots_txt(config)
@@ -82,8 +83,9 @@ def _timestamp(day: dt.date | None) -> str:
     return f"{day.isoformat()}T00:00:00Z" if day else "1970-01-01T00:00:00Z"
 
 
-def atom_feed(articles: Iterable[Entry], config: SiteConfig, parts: Mapping[str, EntryParts]) -> bytes:
-    """An Atom 1.0 feed of the articles, newest first, with their summaries."""
+def atom_feed(articles: Iterable[Entry], config: SiteConfig, parts: Mapping[str, EntryParts], author: str = "") -> bytes:
+    """An Atom 1.0 feed of the articles, newest first, with their summaries; `author` is the
+    site's (each entry names its own too)."""
     articles = list(articles)
     home = config.absolute(config.base_path + "/")
     updated = max((a.lastmod for a in articles if a.lastmod), default=None)
@@ -99,7 +101,7 @@ def atom_feed(articles: Iterable[Entry], config: SiteConfig, parts: Mapping[str,
         f'  <link href={quoteattr(home)} rel="alternate" type="text/html"/>',
         f"  <id>{escape(home)}</id>",
         f"  <updated>{_timestamp(updated)}</updated>",
-        f"  <author><name>{escape(config.author.name or config.title)}</name></author>",
+        f"  <author><name>{escape(author or config.title)}</name></author>",
         "  <generator>nichesite</generator>",
     ]
     lines += [parts[article.source].feed for article in articles]
@@ -116,6 +118,8 @@ def _feed_entry(view: EntryView) -> str:
         f"    <published>{_timestamp(view.date)}</published>",
         f"    <updated>{_timestamp(view.lastmod)}</updated>",
     ]
+    if view.author and view.author.name:
+        lines.append(f"    <author><name>{escape(view.author.name)}</name></author>")
     if view.category:
         lines.append(f"    <category term={quoteattr(view.category.name)}/>")
     lines.append(f"    <summary>{escape(view.description)}</summary>")
@@ -124,7 +128,7 @@ def _feed_entry(view: EntryView) -> str:
 
 
 def sitemap(index: SiteIndex, config: SiteConfig, parts: Mapping[str, EntryParts]) -> bytes:
-    """sitemap.xml: home, articles, pages, categories and tags (all list pages) with lastmod.
+    """sitemap.xml: home, articles, pages, categories, tags and authors (all list pages) with lastmod.
 
     Drafts, noindex pages, the search page, 404 and redirect pages are left out."""
     articles = [a for a in index.articles if not a.draft and not is_noindex(a)]
@@ -135,7 +139,7 @@ def sitemap(index: SiteIndex, config: SiteConfig, parts: Mapping[str, EntryParts
 
     for entry in (*articles, *(p for p in index.pages if not p.draft and not is_noindex(p))):
         lines.append(parts[entry.source].sitemap)
-    for taxonomy in (*index.categories, *index.tags):
+    for taxonomy in (*index.categories, *index.tags, *index.authors):
         last = max((a.lastmod for a in taxonomy.articles if a.lastmod), default=None)
         for path in paginated_paths(taxonomy.path, page_count(len(taxonomy.articles), config.paginate)):
             lines.append(_sitemap_url(config, config.base_path + path, last))

@@ -8,9 +8,10 @@ Templates see only views (`views.py`), so the views a job is given are what its 
   numbers kept for messages), the catalog, the build switches, and the site view every
   template gets (categories and tags with their counts, the standalone pages);
 - the job part: an article or page → the digest of its source (its body) and the views of
-  itself, its related articles and its newer and older neighbours; a list page → its number,
-  page count, taxonomy view and the views of the articles on it; the feed, the sitemap and the
-  search index → the views of every entry; a file with ready bytes → its bytes.
+  itself, its author (the whole of them, for the author box), its related articles and its
+  newer and older neighbours; a list page → its number, page count, taxonomy view (and, for an
+  author's page, the author's view) and the views of the articles on it; the feed, the sitemap
+  and the search index → the views of every entry; a file with ready bytes → its bytes.
 
 A view's digest covers every field of it, so a template that starts showing a field no
 shipped template shows is rebuilt correctly with no rule to edit. There are no "if X changed
@@ -24,6 +25,7 @@ import hashlib
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 import babel
 import jinja2
@@ -75,9 +77,10 @@ def job_fingerprints(
     sources: Mapping[str, str],
     views: Mapping[str, str],
     per_page: int,
+    authors: Mapping[str, str] = MappingProxyType({}),
 ) -> dict[str, str]:
     """output → fingerprint for every job. `sources` maps an entry's source to its digest,
-    `views` to the digest of its view."""
+    `views` to the digest of its view, `authors` an author's id to the digest of their view."""
     out: dict[str, str] = {}
     every_entry = ""
 
@@ -92,12 +95,16 @@ def job_fingerprints(
             source = job.entry.source
             related = [view(e) for e in index.related.get(source, ())]
             newer, older = index.neighbours.get(source, (None, None))
-            out[job.output] = _joined(*head, "entry", sources[source], view(job.entry), view(newer), view(older), *related)
+            writer = index.author_of(job.entry)
+            author = authors.get(writer.slug, "") if writer is not None else ""
+            out[job.output] = _joined(*head, "entry", sources[source], view(job.entry), author, view(newer), view(older), *related)
         elif job.kind in LIST_KINDS:
             articles = job.taxonomy.articles if job.taxonomy else index.articles
             items = [view(e) for e in articles[(job.number - 1) * per_page : job.number * per_page]]
-            taxonomy = f"{job.taxonomy.kind}\0{job.taxonomy.slug}" if job.taxonomy else ""
-            out[job.output] = _joined(*head, "list", str(job.number), str(job.count), taxonomy, *items)
+            t = job.taxonomy
+            taxonomy = f"{t.kind}\0{t.slug}\0{t.name}\0{len(t.articles)}" if t else ""  # its view
+            author = authors.get(job.taxonomy.slug, "") if job.kind == "author" and job.taxonomy else ""
+            out[job.output] = _joined(*head, "list", str(job.number), str(job.count), taxonomy, author, *items)
         elif job.kind in feeds.KINDS:
             if not every_entry:
                 every_entry = _joined(*map(view, index.articles), "pages", *map(view, index.pages))

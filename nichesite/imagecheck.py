@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from nichesite.authors import AUTHORS_FILE
 from nichesite.pictures import body_image_sources, resolve
 from nichesite.pipeline import Site
 from nichesite.products import PRODUCTS_FILE
@@ -27,6 +28,7 @@ def check_images(site: Site, pages: Iterable[Path], add: Add) -> None:
     wanted.append(("site.yaml", config.lines.get("images.share_cards.logo", 1), config.share_cards.logo))
     wanted += [(e.source, e.lines.get("image", 1), e.image) for e in entries]
     wanted += [(PRODUCTS_FILE, p.line, p.image) for p in site.catalog.products.values()]
+    wanted += [(AUTHORS_FILE, a.photo_line, a.photo) for a in site.authors.authors.values()]
     for where, line, image in sorted(w for w in wanted if w[2]):
         path = unquote(image.split("?", 1)[0].split("#", 1)[0])
         if path.startswith("/") and not path.startswith("//") and path[1:] not in files:
@@ -58,6 +60,7 @@ def _used(site: Site, pages: Iterable[Path], catalog) -> set[str]:
     base = site.config.base_path
     used = {resolve(u, "/", base) or "" for u in (site.config.image, site.config.share_cards.logo)}
     used |= {resolve(p.image, "/", base) or "" for p in site.catalog.products.values() if p.image}
+    used |= {resolve(a.photo, "/", base) or "" for a in site.authors.authors.values() if a.photo}
     for entry in (*site.index.articles, *site.index.pages):
         url = base + entry.path
         used |= {resolve(src, url, base) or "" for src in (entry.image, *body_image_sources(entry.body_html)) if src}

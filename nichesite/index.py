@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import compress
+from types import MappingProxyType
 
 from nichesite.content import Entry
 from nichesite.slugs import slugify
@@ -48,9 +49,16 @@ class SiteIndex:
     neighbours: Mapping[str, tuple[Entry | None, Entry | None]]  # source -> (newer, older)
     ranked: RelatedArticles = RelatedArticles()  # `related` by source, for the next build to reuse
     language: str = "en"  # slugs are made in it (Bulgarian х is h, not kh)
+    authors: tuple[Taxonomy, ...] = ()  # the authors of data/authors.yaml who wrote an article, by name; slug = id
+    default_author: str = ""  # the author of an article whose front matter names none (site.yaml's `author: <id>`)
 
     def category_of(self, entry: Entry) -> Taxonomy | None:
         return self._by_slug(self.categories, _slug(entry.category, self.language)) if entry.category else None
+
+    def author_of(self, entry: Entry) -> Taxonomy | None:
+        """The author (of data/authors.yaml) of an article; None for a page, or when the article
+        has the site's author of site.yaml."""
+        return self._by_slug(self.authors, author_id(entry, self.default_author)) if entry.is_article and self.authors else None
 
     def tag(self, name: str) -> Taxonomy | None:
         return self._by_slug(self.tags, _slug(name, self.language))
@@ -61,6 +69,12 @@ class SiteIndex:
             if item.slug == slug:
                 return item
         return None
+
+
+def author_id(entry: Entry, default: str) -> str:
+    """The author id an entry names with `author:`, else `default`."""
+    named = entry.extra.get("author")
+    return named.strip() if isinstance(named, str) and named.strip() else default
 
 
 def article_order(entry: Entry) -> tuple:
@@ -84,10 +98,13 @@ def build_index(
     include_drafts: bool = False,
     previous: RelatedArticles = RelatedArticles(),
     today: dt.date | None = None,
+    authors: Mapping[str, str] = MappingProxyType({}),
+    default_author: str = "",
 ) -> SiteIndex:
     """The index of the visible entries (drafts only with `include_drafts`; with `today`, no
     article dated after it); the related articles of `previous` (the last build's `ranked`)
-    are reused when they were ranked from the same articles."""
+    are reused when they were ranked from the same articles. `authors` maps the ids of
+    data/authors.yaml to names; `default_author` is the id of an article that names none."""
     visible = [e for e in entries if (include_drafts or not e.draft) and not held_back(e, today)]
     articles = tuple(sorted((e for e in visible if e.is_article), key=article_order))
     pages = tuple(sorted((e for e in visible if not e.is_article), key=lambda e: (e.title.casefold(), e.source)))
@@ -104,7 +121,18 @@ def build_index(
     else:
         related = _related(articles, language)
         ranked = RelatedArticles(key, {source: tuple(a.source for a in others) for source, others in related.items()})
-    return SiteIndex(articles, pages, categories, tags, related, neighbours, ranked, language)
+    by_author: dict[str, list[Entry]] = defaultdict(list)
+    for article in articles:
+        found = author_id(article, default_author)
+        if found in authors:
+            by_author[found].append(article)
+    writers = tuple(
+        sorted(
+            (Taxonomy("author", authors[a], a, f"/author/{a}/", tuple(members)) for a, members in by_author.items()),
+            key=lambda t: (t.name.casefold(), t.slug),
+        )
+    )
+    return SiteIndex(articles, pages, categories, tags, related, neighbours, ranked, language, writers, default_author)
 
 
 def _taxonomies(kind: str, pairs, language: str) -> tuple[Taxonomy, ...]:

@@ -23,11 +23,12 @@ from pathlib import Path
 from types import MappingProxyType
 
 from nichesite import ads, affiliate, feeds
+from nichesite.authors import EMPTY_AUTHORS, AuthorCatalog, load_authors, photo_problems, unknown_author
 from nichesite.body import FOOTNOTE_BACKLINK
 from nichesite.cards import share_cards
 from nichesite.config import PLACEMENTS, SiteConfig, load_config
 from nichesite.content import Entry, ParseSettings
-from nichesite.errors import Problem, note, warning
+from nichesite.errors import Problem, error, note, warning
 from nichesite.fingerprint import digest, job_fingerprints, site_digest, static_fingerprint, template_digest
 from nichesite.i18n import Translations, load_translations
 from nichesite.images import Images, headers_job, process_images
@@ -105,6 +106,7 @@ class Site:
     index: SiteIndex
     static_files: tuple[tuple[str, Path], ...]  # (output path, source file)
     images: Images | None = None  # after the image stage
+    authors: AuthorCatalog = EMPTY_AUTHORS
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +160,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         return stop()
     with timer("Fingerprinting"):
         source_fps = {e.source: sources.records[e.source].digest for e in sources.entries}
-        derived, views = _entry_views(config, index, source_fps, previous.derived, site.images)
+        derived, views = _entry_views(config, index, source_fps, previous.derived, site.images, site.authors)
         derived = replace(derived, related=index.ranked, checks=sources.checks)
         view_fps = {source: view for source, (_, view) in derived.views.items()}
         shown = site_view(config, index, views)
@@ -166,7 +168,8 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         site_fp = site_digest(
             config, (catalog, product_images), template_digest(theme), (options.drafts, options.preview, options.future), shown
         )
-        fingerprints = job_fingerprints(jobs, index, site_fp, source_fps, view_fps, config.paginate)
+        author_fps = {a.slug: digest(views.author(a.slug)) for a in index.authors}
+        fingerprints = job_fingerprints(jobs, index, site_fp, source_fps, view_fps, config.paginate, author_fps)
         out = str(options.output)  # plain strings: a Path per output costs more than the lstat
         known = previous.outputs
         static_fps, dirty_statics = _static_fingerprints(statics, known, out)
@@ -224,16 +227,18 @@ def read_site(
     inputs, problems = load_inputs(options)
     if inputs is None:
         return None, None, problems
-    config, theme, translations, catalog, settings = inputs
+    config, theme, translations, catalog, authors, settings = inputs
     sources = read_sources(options.site_dir, settings, previous, options.drafts, workers, report or (lambda done, total: None))
     problems += sources.problems
     statics, found = static_files(options.site_dir, theme)
     problems += found
     problems += template_problems(theme)
     today = options.today
-    index = build_index(list(sources.entries), config.language, options.drafts, previous.derived.related, today)
+    names = {a.id: a.name for a in authors.authors.values()}
+    default_author = config.author.id if config.author.id in names else ""
+    index = build_index(list(sources.entries), config.language, options.drafts, previous.derived.related, today, names, default_author)
     problems += held_back_note(sources.entries, options.drafts, today)
-    return Site(config, theme, translations, catalog, sources.entries, index, statics), sources, problems
+    return Site(config, theme, translations, catalog, sources.entries, index, statics, authors=authors), sources, problems
 
 
 def held_back_note(entries: Sequence[Entry], drafts: bool, today: dt.date | None) -> list[Problem]:
@@ -269,8 +274,9 @@ def theme_language_problems(config: SiteConfig, theme: Theme) -> list[Problem]:
 
 def load_inputs(
     options: BuildOptions,
-) -> tuple[tuple[SiteConfig, Theme, Translations, ProductCatalog, ParseSettings] | None, list[Problem]]:
-    """site.yaml, the theme and its words, the product catalog, and the parse settings they make."""
+) -> tuple[tuple[SiteConfig, Theme, Translations, ProductCatalog, AuthorCatalog, ParseSettings] | None, list[Problem]]:
+    """site.yaml, the theme and its words, the product catalog, the authors, and the parse
+    settings they make."""
     config, found = load_config(options.site_dir, options.base_url)
     problems = list(found.items)
     if config is None:
@@ -281,6 +287,9 @@ def load_inputs(
         problems += theme_language_problems(config, theme)
     catalog, found = load_catalog(options.site_dir)
     problems += found.items
+    authors, found = load_authors(options.site_dir)
+    problems += found.items
+    problems += site_author_problems(config, authors)
     if theme is None:
         return None, problems
     translations, found_words = load_translations(theme.i18n_dirs, config.language, options.site_dir)
@@ -294,9 +303,18 @@ def load_inputs(
         ads_enabled=config.ads is not None,
         all_placements=PLACEMENTS,
         options=shortcode_options(shortcode_templates),
+        author_ids=authors.known,
     )
     settings = ParseSettings(config.language, config.permalink, config.base_path, rules, footnote_backlink(translations))
-    return (config, theme, translations, catalog, settings), problems
+    return (config, theme, translations, catalog, authors, settings), problems
+
+
+def site_author_problems(config: SiteConfig, authors: AuthorCatalog) -> list[Problem]:
+    """site.yaml's `author: <id>` names an author of data/authors.yaml."""
+    known = authors.known
+    if not config.author.id or known is None or config.author.id in known:
+        return []
+    return [error("site.yaml", config.lines.get("author", 1), unknown_author(config.author.id, known), "unknown-author")]
 
 
 def footnote_backlink(translations: Translations) -> str:
@@ -315,6 +333,7 @@ def with_images(site: Site, site_dir: Path, session: Session, report: Callable[[
     problems = list(images.problems)
     outputs = {output for output, _ in site.static_files}
     problems += reference_problems((*index.articles, *index.pages), images.catalog, outputs, site_dir, config.base_path, config.base_url)
+    problems += photo_problems(site.authors, images.catalog, outputs, config.base_path)
 
     def category(entry: Entry) -> str:
         taxonomy = index.category_of(entry)
@@ -348,20 +367,20 @@ def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem
 
 
 def _entry_views(
-    config: SiteConfig, index: SiteIndex, sources: dict[str, str], previous: Derived, images: Images | None
+    config: SiteConfig, index: SiteIndex, sources: dict[str, str], previous: Derived, images: Images | None, authors: AuthorCatalog
 ) -> tuple[Derived, ViewFactory]:
     """Every entry's view digest, and the factory that makes views for rendering. A view is made
-    from its entry (its source's digest), the configuration and the taxonomies it links to, so
-    the digest the last build recorded under the same three is reused, and so is its view when
-    this session made it; only the others are made and hashed."""
-    taxonomies = [(t.kind, t.name, t.slug, t.path, len(t.articles)) for t in (*index.categories, *index.tags)]
+    from its entry (its source's digest), the configuration and the taxonomies it links to (its
+    author's among them), so the digest the last build recorded under the same three is reused,
+    and so is its view when this session made it; only the others are made and hashed."""
+    taxonomies = [(t.kind, t.name, t.slug, t.path, len(t.articles)) for t in (*index.categories, *index.tags, *index.authors)]
     key = digest(repr(config), taxonomies, images.digest if images else "")
     cards = images.cards if images else {}
     sources = {s: digest(d, cards[s].output) if s in cards else d for s, d in sources.items()}  # a view shows its card
     known = previous.views if previous.views_key == key else {}
     reused = {s: record for s, record in known.items() if record[0] == sources.get(s)}
     catalog = images.catalog if images else {}
-    views = ViewFactory(config, index, {s: previous.made[s] for s in reused if s in previous.made}, catalog, cards)
+    views = ViewFactory(config, index, {s: previous.made[s] for s in reused if s in previous.made}, catalog, cards, authors.authors)
     digests, made = {}, {}
     for entry in (*index.articles, *index.pages):
         found = reused.get(entry.source)

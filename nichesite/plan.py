@@ -9,7 +9,7 @@ from nichesite.content import Entry
 from nichesite.errors import Problem, error
 from nichesite.index import SiteIndex, Taxonomy
 
-LIST_KINDS = ("home", "category", "tag")  # the paginated lists of articles
+LIST_KINDS = ("home", "category", "tag", "author")  # the paginated lists of articles
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +63,12 @@ def plan_pages(index: SiteIndex, config: SiteConfig) -> list[RenderJob]:
     count = page_count(len(index.articles), config.paginate)
     for number, path in enumerate(paginated_paths("/", count), 1):
         jobs.append(RenderJob(output_for(path), "home", "list.html", "home page", number=number, count=count))
-    for taxonomy in (*index.categories, *index.tags):
+    for taxonomy in (*index.categories, *index.tags, *index.authors):
         count = page_count(len(taxonomy.articles), config.paginate)
+        template = "author.html" if taxonomy.kind == "author" else "list.html"
         for number, path in enumerate(paginated_paths(taxonomy.path, count), 1):
             source = f"{taxonomy.kind} '{taxonomy.name}'"
-            jobs.append(RenderJob(output_for(path), taxonomy.kind, "list.html", source, taxonomy=taxonomy, number=number, count=count))
+            jobs.append(RenderJob(output_for(path), taxonomy.kind, template, source, taxonomy=taxonomy, number=number, count=count))
     jobs.append(RenderJob("search/index.html", "search", "search.html", "search page"))
     jobs.append(RenderJob("404.html", "404", "404.html", "404 page"))
     return jobs

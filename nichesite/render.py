@@ -14,7 +14,7 @@ from nichesite import feeds, seo
 from nichesite.adplan import PageAdPlan, plan_page_ads
 from nichesite.ads import AdRenderer, AdUnit
 from nichesite.affiliate import Affiliate
-from nichesite.config import SiteConfig
+from nichesite.config import Author, SiteConfig
 from nichesite.content import Entry
 from nichesite.errors import Problem
 from nichesite.i18n import Translations
@@ -45,7 +45,12 @@ class SiteView:
 
 
 def site_view(config: SiteConfig, index: SiteIndex, views: ViewFactory) -> SiteView:
-    """The `site` every template gets."""
+    """The `site` every template gets. Its `author` is site.yaml's, with the name and page of
+    the author of data/authors.yaml it names, if it names one."""
+    author = config.author
+    if author.id:
+        profile = views.authors.get(author.id)
+        author = Author(profile.name, views.url(profile.path), id=author.id) if profile else Author(id=author.id)
     return SiteView(
         title=config.title,
         description=config.description,
@@ -53,7 +58,7 @@ def site_view(config: SiteConfig, index: SiteIndex, views: ViewFactory) -> SiteV
         language=config.language,
         base_url=config.base_url,
         url=config.base_path + "/",
-        author=config.author,
+        author=author,
         image=config.image,
         categories=tuple(views.taxonomy(x) for x in index.categories),
         tags=tuple(views.taxonomy(x) for x in index.tags),
@@ -136,6 +141,7 @@ class PageRenderer:
             "taxonomy": None,
             "breadcrumbs": [Link(self.t("Home"), self.site.url)],
             "ad_plan": ad_plan,
+            "author": None,  # the whole view of an article's author, or of an author page's
         }
         if job.entry is not None:
             entry = job.entry
@@ -143,6 +149,7 @@ class PageRenderer:
             newer, older = self.index.neighbours.get(entry.source, (None, None))
             context.update(
                 page=view,
+                author=self.views.author_of(entry),
                 content=self.body_html(entry, view, ad_plan),
                 related=self.views.entries(self.index.related.get(entry.source, ())),
                 newer=self.views.entry(newer) if newer else None,
@@ -162,6 +169,8 @@ class PageRenderer:
                 view = self.views.taxonomy(job.taxonomy)
                 context["taxonomy"] = view
                 context["breadcrumbs"].append(Link(view.name, view.url))
+                if job.kind == "author":
+                    context["author"] = self.views.author(job.taxonomy.slug)
         elif job.kind == "go":
             context.update(self.affiliate.redirect_context(job.output))
         return context

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nichesite.errors import Problems
@@ -25,7 +25,7 @@ KNOWN_EXTRA = frozenset(("faq", "noindex", "image_alt", "author", "aliases", "tr
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    kind: str  # "str", "int", "number", "bool", "str_list", "int_list", "map", "any_map", "str_or_map"
+    kind: str  # "str", "int", "number", "bool", "str_list", "int_list", "map", "any_map", "str_or_map", "bool_or_str_list"
     required: bool = False
     default: Any = None
     minimum: float | None = None
@@ -154,6 +154,16 @@ class Validator:
             return tuple(numbers)
         if kind == "map":
             return self.mapping(value, spec.schema or {}, name, line, extra_ok=spec.allow_extra)
+        if kind == "str_or_map":  # `author: ana` or `author: {name: Ana, url: /about/}`
+            if isinstance(value, dict):
+                return self.mapping(value, spec.schema or {}, name, line, extra_ok=spec.allow_extra)
+            if isinstance(value, list):
+                return self._wrong(name, line, "text or a mapping", value)
+            return self._convert(value, raw, replace(spec, kind="str"), name, line)
+        if kind == "bool_or_str_list":  # `share: false` or `share: [facebook, x]`
+            if isinstance(value, bool):
+                return value
+            return self._convert(value, raw, replace(spec, kind="str_list"), name, line)
         if kind == "any_map":
             if not isinstance(value, dict):
                 return self._wrong(name, line, "a mapping", value)

@@ -11,7 +11,7 @@ from babel.core import get_global
 from markupsafe import Markup
 
 from nichesite.body import plain_text
-from nichesite.views import EntryView, Link, meta_description
+from nichesite.views import AuthorView, EntryView, Link, meta_description
 
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
@@ -29,7 +29,27 @@ def json_ld(data: dict[str, Any]) -> Markup:
     return Markup(f'<script type="application/ld+json">{text}</script>')
 
 
-def blog_posting(page: EntryView, site: Any, absolute: Any) -> dict[str, Any]:
+def person(author: AuthorView, absolute: Any) -> dict[str, Any]:
+    """schema.org `Person` for an author of data/authors.yaml: their page, their profiles
+    elsewhere (`sameAs`), what they do and their photo."""
+    data: dict[str, Any] = {"@type": "Person", "name": author.name, "url": author.permalink}
+    if author.credentials:
+        data["jobTitle"] = author.credentials
+    if author.bio:
+        data["description"] = author.bio
+    if author.photo:
+        data["image"] = absolute(author.photo.large[0])
+    if author.links:
+        data["sameAs"] = [link.url for link in author.links]
+    return data
+
+
+def profile_page(author: AuthorView, absolute: Any) -> dict[str, Any]:
+    """schema.org `ProfilePage`: an author's page, about them."""
+    return {"@context": "https://schema.org", "@type": "ProfilePage", "url": author.permalink, "mainEntity": person(author, absolute)}
+
+
+def blog_posting(page: EntryView, site: Any, absolute: Any, author: AuthorView | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
@@ -45,12 +65,12 @@ def blog_posting(page: EntryView, site: Any, absolute: Any) -> dict[str, Any]:
     image = page.share.large[0] if page.share else page.image or site.image
     if image:
         data["image"] = absolute(image)
-    author = site.author
-    if author.name:
-        person: dict[str, Any] = {"@type": "Person", "name": author.name}
-        if author.url:
-            person["url"] = absolute(author.url)
-        data["author"] = person
+    if author is not None:
+        data["author"] = person(author, absolute)
+    elif page.author and page.author.name:
+        data["author"] = {"@type": "Person", "name": page.author.name}
+        if page.author.url:
+            data["author"]["url"] = absolute(page.author.url)
     data["publisher"] = {"@type": "Organization", "name": site.title, "url": absolute(site.url)}
     if page.category:
         data["articleSection"] = page.category.name
@@ -125,8 +145,10 @@ class StructuredData:
         """A 50-160 character meta description from the first candidates that are long enough."""
         return meta_description(*candidates)
 
-    def article(self, page: EntryView, breadcrumbs: Iterable[Link]) -> Markup:
-        parts = [json_ld(blog_posting(page, self.site, self.absolute)), json_ld(breadcrumb_list(breadcrumbs, self.absolute))]
+    def article(self, page: EntryView, breadcrumbs: Iterable[Link], author: AuthorView | None = None) -> Markup:
+        """BlogPosting (with `author`, the whole view of the article's author, as its Person),
+        BreadcrumbList and, with questions, FAQPage."""
+        parts = [json_ld(blog_posting(page, self.site, self.absolute, author)), json_ld(breadcrumb_list(breadcrumbs, self.absolute))]
         if page.faq:
             parts.append(json_ld(faq_page(page.faq)))
         return Markup("\n").join(parts)
@@ -139,6 +161,10 @@ class StructuredData:
 
     def home(self) -> Markup:
         return json_ld(website(self.site, self.absolute, self.site.url + "search/"))
+
+    def author(self, author: AuthorView, breadcrumbs: Iterable[Link]) -> Markup:
+        """An author page: ProfilePage about their Person, and BreadcrumbList."""
+        return Markup("\n").join([json_ld(profile_page(author, self.absolute)), json_ld(breadcrumb_list(breadcrumbs, self.absolute))])
 
     def breadcrumbs(self, breadcrumbs: Iterable[Link]) -> Markup:
         return json_ld(breadcrumb_list(breadcrumbs, self.absolute))

@@ -43,6 +43,7 @@ class ShortcodeRules:
     ads_enabled: bool = False
     all_placements: tuple[str, ...] = ()
     options: tuple[tuple[str, tuple[str, ...] | None], ...] = ()  # name → the key="value" options its template reads
+    author_ids: frozenset[str] | None = frozenset()  # what front matter's `author:` may name; None: anything (authors.yaml unreadable)
     extra: Mapping[str, object] = field(default_factory=dict)
 
     def unknown_product(self, product_id: str) -> bool:

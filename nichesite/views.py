@@ -6,13 +6,16 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
+from nichesite.authors import AuthorProfile
 from nichesite.body import plain_text
 from nichesite.config import SiteConfig
 from nichesite.content import Entry
 from nichesite.imagefile import ImageInfo
 from nichesite.index import SiteIndex, Taxonomy
 from nichesite.pictures import ImageView, body_image_sources, image_view, resolve
+from nichesite.share import ShareLink, share_links
 
 WORDS_PER_MINUTE = 220
 
@@ -49,6 +52,40 @@ class TaxonomyView:
 
 
 @dataclass(frozen=True, slots=True)
+class AuthorLink:
+    """Who wrote an article, as its byline, its cards and the feed show it. `url` is their
+    author page (or, for the site's author of site.yaml, its `url`, as written)."""
+
+    id: str  # "" for the site's author of site.yaml
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileLink:
+    """One of an author's profiles elsewhere: the address, and the host name to show."""
+
+    url: str
+    label: str  # instagram.com
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorView:
+    """An author of data/authors.yaml as their author box and page show them. Only the pages
+    that show the whole of it get it (their articles and their page), so an edit of a bio
+    renders those and nothing else."""
+
+    id: str
+    name: str
+    url: str  # their author page, base_url's path included
+    permalink: str  # the same, absolute
+    bio: str
+    credentials: str
+    photo: ImageView | None
+    links: tuple[ProfileLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class EntryView:
     """An article or page as templates see it. URLs already include base_url's path."""
 
@@ -80,6 +117,8 @@ class EntryView:
     products: tuple[str, ...]
     extra: Mapping[str, Any]
     ads: bool | None
+    author: AuthorLink | None  # an article's author (None: a page, or a site without an author)
+    share_links: tuple[ShareLink, ...]  # an article's links of site.yaml's `share:`, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +146,10 @@ class ViewFactory:
     known: Mapping[str, EntryView] = field(default_factory=dict)
     images: Mapping[str, ImageInfo] = field(default_factory=dict)  # output path → image (images.py)
     cards: Mapping[str, ImageInfo] = field(default_factory=dict)  # source → its generated share card
+    authors: Mapping[str, AuthorProfile] = field(default_factory=dict)  # data/authors.yaml by id
     _entries: dict[str, EntryView] = field(init=False)
     _taxonomies: dict[tuple[str, str], TaxonomyView] = field(default_factory=dict)
+    _authors: dict[str, AuthorView] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._entries = dict(self.known)
@@ -134,13 +175,15 @@ class ViewFactory:
         featured = self.image(resolve(entry.image, url, self.config.base_path) if entry.image else None)
         card = self.cards.get(entry.source)
         card = image_view(card, self.config.base_path) if card else None
+        share = featured if featured and featured.kind != "svg" else card
+        permalink = self.config.absolute(url)
         view = EntryView(
             kind=entry.kind,
             source=entry.source,
             title=entry.title,
             slug=entry.slug,
             url=url,
-            permalink=self.config.absolute(url),
+            permalink=permalink,
             date=entry.date,
             updated=entry.updated,
             lastmod=entry.lastmod,
@@ -156,7 +199,7 @@ class ViewFactory:
             image_alt=str(entry.extra.get("image_alt") or "").strip(),
             featured=featured,
             body_images=self.body_images(entry, url),
-            share=featured if featured and featured.kind != "svg" else card,
+            share=share,
             draft=entry.draft,
             word_count=entry.word_count,
             reading_time=max(1, math.ceil(entry.word_count / WORDS_PER_MINUTE)),
@@ -165,9 +208,55 @@ class ViewFactory:
             products=entry.products,
             extra=entry.extra,
             ads=entry.ads,
+            author=self.author_link(entry),
+            share_links=self.share_links(entry, permalink, share) if entry.is_article else (),
         )
         self._entries[entry.source] = view
         return view
+
+    def author_link(self, entry: Entry) -> AuthorLink | None:
+        if not entry.is_article:
+            return None
+        taxonomy = self.index.author_of(entry)
+        if taxonomy is not None:
+            return AuthorLink(taxonomy.slug, taxonomy.name, self.url(taxonomy.path))
+        site = self.config.author
+        return AuthorLink("", site.name, site.url) if site.name else None
+
+    def share_links(self, entry: Entry, permalink: str, share: ImageView | None) -> tuple[ShareLink, ...]:
+        """The article's share links; Pinterest pins its social card (or the site's image)."""
+        if not self.config.share:
+            return ()
+        image = share.large[0] if share else self.config.image
+        if image and not image.startswith(("http://", "https://")):
+            image = self.config.absolute(image if image.startswith(self.config.base_path + "/") else self.config.base_path + image)
+        return share_links(self.config.share, permalink, entry.title, image)
+
+    def author(self, author_id: str) -> AuthorView | None:
+        """The whole view of an author of data/authors.yaml (None: no such author)."""
+        view = self._authors.get(author_id)
+        if view is None:
+            profile = self.authors.get(author_id)
+            if profile is None:
+                return None
+            url = self.url(profile.path)
+            view = AuthorView(
+                id=profile.id,
+                name=profile.name,
+                url=url,
+                permalink=self.config.absolute(url),
+                bio=profile.bio,
+                credentials=profile.credentials,
+                photo=self.image_at(profile.photo) if profile.photo else None,
+                links=tuple(ProfileLink(link, _host(link)) for link in profile.links),
+            )
+            self._authors[author_id] = view
+        return view
+
+    def author_of(self, entry: Entry) -> AuthorView | None:
+        """The whole view of an article's author, when data/authors.yaml describes them."""
+        taxonomy = self.index.author_of(entry)
+        return self.author(taxonomy.slug) if taxonomy is not None else None
 
     def image(self, output: str | None) -> ImageView | None:
         info = self.images.get(output) if output else None
@@ -190,3 +279,9 @@ class ViewFactory:
 
     def summary_text(self, html_fragment: str) -> str:
         return plain_text(html_fragment)
+
+
+def _host(url: str) -> str:
+    """A profile's host name to show for it: `https://www.instagram.com/ana` → `instagram.com`."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")

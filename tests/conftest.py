@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,55 @@ def indexed_pages(out: Path) -> dict[str, dict]:
         fragment = json.loads(data[len(b"pagefind_dcd") :])
         found[fragment["url"]] = fragment
     return found
+
+
+class Page(HTMLParser):
+    """A built page: its links (attributes and text), the text of each element by class, its JSON-LD."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.html = text
+        self.links: list[tuple[dict[str, str], str]] = []
+        self.json_ld: list[dict] = []
+        self._open: list[tuple[str, dict[str, str], list[str]]] = []
+        self.texts: dict[str, list[str]] = {}
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("img", "source", "meta", "link", "br", "input"):
+            return
+        self._open.append((tag, {k: v or "" for k, v in attrs}, []))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self._open:
+            name, attrs, text = self._open.pop()
+            joined = " ".join("".join(text).split())
+            if self._open:  # a block's text stands apart from its neighbours', as a browser shows it
+                inline = name in ("a", "span", "time", "strong", "em", "b", "i", "code")
+                self._open[-1][2].append("".join(text) if inline else f" {''.join(text)} ")
+            if name == "a":
+                self.links.append((attrs, joined))
+            if name == "script" and attrs.get("type") == "application/ld+json":
+                self.json_ld.append(json.loads("".join(text)))
+            for cls in attrs.get("class", "").split():
+                self.texts.setdefault(cls, []).append(joined)
+            if name == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self._open[-1][2].append(data)
+
+    def text(self, cls: str) -> str:
+        found = self.texts.get(cls)
+        assert found, f"no element of class {cls}"
+        return found[0]
+
+    def links_in(self, fragment_class: str) -> list[tuple[str, str]]:
+        start = self.html.index(f'class="{fragment_class}"')
+        end = self.html.index("</section>", start) if "<section" in self.html[start - 20 : start] else len(self.html)
+        part = Page(self.html[self.html.rfind("<", 0, start) : end])
+        return [(a.get("href", ""), text) for a, text in part.links]
+
+    def ld(self, kind: str) -> dict:
+        return next(d for d in self.json_ld if d.get("@type") == kind)

@@ -2,10 +2,10 @@
 same exit codes.
 
 A property test applies random sequences of edits (body, title, tags, category, slug, delete,
-add, product change, template override change, site.yaml change and comment-only change, static
-file add/delete, ad shortcodes (two in a row, more than the page allows), edits that make and
-clear warnings, a site template that starts showing a field no shipped template shows) to a
-small site. After each edit it builds three ways and compares the trees and the problems:
+add, product change, an author's bio or name, an article's author, template override change,
+site.yaml change and comment-only change, static file add/delete, ad shortcodes (two in a
+row, more than the page allows), edits that make and clear warnings, a site template that
+starts showing a field no shipped template shows) to a small site. After each edit it builds three ways and compares the trees and the problems:
 
 - serve's way: one Builder kept across all steps, writing changed files in place;
 - `nichesite build`'s way: a fresh Builder per step reading the build state from disk and
@@ -37,6 +37,7 @@ language: en
 description: Fixes for freshwater shrimp keepers who lose shrimp and want calm, clear tanks.
 audience: Hobbyists keeping Neocaridina shrimp in small tanks
 paginate: {paginate}
+author: ana
 ads:
   client: ca-pub-1234567890123456
   min_words: 20
@@ -62,6 +63,15 @@ heater:
   name: Tiny Heater
   url: https://heaters.example/tiny?ref=fix
   merchant: Heaters
+"""
+
+AUTHORS = """\
+ana:
+  name: Ana Petrova
+  bio: {bio}
+  links: [https://mastodon.example/@ana]
+ben:
+  name: {ben}
 """
 
 WORDS = ["water", "shrimp", "moss", "filter", "heater", "molt", "tank", "algae", "snail", "cycle"]
@@ -103,6 +113,8 @@ def article_text(a: dict) -> str:
     lines.append(f"tags: [{', '.join(a['tags'])}]")
     if a.get("products"):
         lines.append(f"products: [{', '.join(a['products'])}]")
+    if a.get("author"):
+        lines.append(f"author: {a['author']}")
     lines += ["---", a["body"]]
     return "\n".join(lines)
 
@@ -123,11 +135,14 @@ class SiteModel:
                 "products": ["heater"] if i % 3 == 0 else [],
             }
         self.meter = "HM Digital TDS-3 Meter"
+        self.bio, self.ben = "Ana keeps shrimp.", "Ben Ortiz"
+        self.articles["content/water/article-0.md"]["author"] = "ben"
         self.paginate = 3
         self.next_id = 100
         files = {rel: article_text(a) for rel, a in self.articles.items()}
         files["content/pages/about.md"] = "---\ntitle: About\n---\nWho writes this site and why.\n"
         files["data/products.yaml"] = PRODUCTS.format(meter=self.meter)
+        files["data/authors.yaml"] = AUTHORS.format(bio=self.bio, ben=self.ben)
         files["static/images/logo.svg"] = "<svg xmlns='http://www.w3.org/2000/svg'/>"
         write_site(root, files, CONFIG.format(paginate=self.paginate))
 
@@ -209,6 +224,18 @@ class SiteModel:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(CARD_NEW_FIELDS, encoding="utf-8")
             return
+        elif kind == "author_bio":  # renders that author's articles and page, nothing else
+            self.bio = f"Ana keeps shrimp in {m} tanks."
+            (self.root / "data/authors.yaml").write_text(AUTHORS.format(bio=self.bio, ben=self.ben), encoding="utf-8")
+            return
+        elif kind == "author_name":  # the byline of every article of his, his page, the feed
+            self.ben = f"Ben Ortiz {m}"
+            (self.root / "data/authors.yaml").write_text(AUTHORS.format(bio=self.bio, ben=self.ben), encoding="utf-8")
+            return
+        elif kind == "author_pick":  # an article by Ben, by Ana, or by the site's author (Ana)
+            if rel is None:
+                return
+            self.articles[rel]["author"] = ["ben", "ana", None][m % 3]
         elif kind == "config":
             self.paginate = 2 + m % 3
             (self.root / "site.yaml").write_text(CONFIG.format(paginate=self.paginate), encoding="utf-8")
@@ -248,6 +275,9 @@ EDIT_KINDS = [
     "ads",
     "warning",
     "template_fields",
+    "author_bio",
+    "author_name",
+    "author_pick",
 ]
 edits = st.tuples(st.sampled_from(EDIT_KINDS), st.integers(0, 20), st.integers(0, 50))
 
@@ -320,6 +350,8 @@ def test_incremental_builds_equal_a_clean_build_long(tmp_path_factory, steps):
         [("ads", 1, 0), ("title", 2, 2), ("ads", 1, 1), ("config_comment", 0, 3), ("ads", 1, 2), ("ads", 1, 3)],
         # a card template that starts showing headings, questions and a front-matter field
         [("template_fields", 0, 0), ("body", 0, 3), ("warning", 0, 2), ("warning", 0, 3), ("config_comment", 0, 1)],
+        # an author's bio, name and articles change; an author's last article goes to another
+        [("author_bio", 0, 1), ("author_name", 0, 2), ("author_pick", 0, 1), ("author_pick", 1, 0), ("author_bio", 0, 3)],
     ],
 )
 def test_known_edit_sequences_equal_a_clean_build(tmp_path, steps):

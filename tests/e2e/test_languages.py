@@ -13,7 +13,7 @@ I18N = REPO / "themes" / "default" / "i18n"
 LANGUAGES = ("en", "bg", "ru", "pl", "de", "fr", "es", "uk", "it", "pt", "nl", "cs", "tr", "ro")
 # Words a language rightly writes as English does (loanwords, names); every other word is translated.
 SAME_AS_ENGLISH = {
-    "": {"Problem", "Pagination", "Feed", "Product", "Comparison", "label"},
+    "": {"Problem", "Pagination", "Feed", "Product", "Comparison", "label", "E-mail"},
     "fr": {"articles_count"},
     "it": {"Home"},
     "nl": {"Home", "Tags", "Product"},

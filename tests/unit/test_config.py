@@ -131,3 +131,26 @@ def test_base_url_is_written_in_one_safe_form(value, expected):
 def test_a_base_url_that_could_break_a_page_is_refused(value):
     url, message = parse_base_url(value)
     assert url == "" and message
+
+
+def test_author_is_a_name_and_url_or_the_id_of_an_author_of_authors_yaml(tmp_path):
+    config, problems = load_config(write(tmp_path, "title: T\nbase_url: https://t.example\nauthor: ana-petrova\n"))
+    assert not problems.items and config.author.id == "ana-petrova" and config.author.name == ""
+    config, problems = load_config(write(tmp_path, "title: T\nbase_url: https://t.example\nauthor: {name: Ana, url: /about/}\n"))
+    assert config.author.name == "Ana" and config.author.id == ""
+    config, problems = load_config(write(tmp_path, "title: T\nbase_url: https://t.example\nauthor: [ana, ben]\n"))
+    assert config is None and [str(p) for p in problems.items] == ["site.yaml:3: error: author: expected text or a mapping, got a list"]
+
+
+def test_share_lists_networks_in_order_turns_off_and_warns_about_a_typo_at_its_line(tmp_path):
+    config, problems = load_config(write(tmp_path, "title: T\nbase_url: https://t.example\nshare:\n  - telegram\n  - facebok\n  - x\n"))
+    assert config.share == ("telegram", "x")
+    assert [str(p) for p in problems.items] == [
+        "site.yaml:5: warning: share: unknown network 'facebok' (did you mean 'facebook'?): left out"
+    ]
+    config, problems = load_config(write(tmp_path, "title: T\nbase_url: https://t.example\nshare: false\n"))
+    assert config.share == () and not problems.items
+    config, _ = load_config(write(tmp_path, "title: T\nbase_url: https://t.example\nlanguage: ru\n"))
+    assert config.share == ("vk", "telegram", "whatsapp", "email")
+    config, problems = load_config(write(tmp_path, "title: T\nbase_url: https://t.example\nshare: 5\n"))
+    assert config is None and [str(p) for p in problems.items] == ["site.yaml:3: error: share: expected a list of text, got the number 5"]

@@ -171,3 +171,13 @@ def test_a_word_can_list_its_forms_for_a_script():
     words, _ = load_translations([I18N], "ru", I18N)
     assert words.forms("search_results")["many"] == "Найдено {count} статей"
     assert words.forms("Search") == {"other": "Поиск"}
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_each_share_links_name_holds_the_word_it_shows(language):
+    """A share link shows the network's name (or the word for e-mail) and is named "Share on
+    Facebook": the name holds what is shown, so a reader who says what they see finds it."""
+    words, _ = load_translations([I18N], language, I18N)
+    for network in ("Facebook", "X", "LinkedIn", "Pinterest", "Telegram", "WhatsApp", "VK"):
+        assert network in words("share_on", network=network), (language, network)
+    assert words("E-mail").casefold() in words("share_by_email").casefold(), language
