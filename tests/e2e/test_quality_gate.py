@@ -155,6 +155,10 @@ def test_pick_pages_finds_article_with_products_and_ads(tmp_path: Path) -> None:
         (tmp_path / extra / "index.html").write_text(_PAGE.format(title=extra, extra=""), encoding="utf-8")
     pages, notes = gate.pick_pages(tmp_path)
     assert pages == ["/", "/article/", "/category/alpha/", "/search/"], notes
+    (tmp_path / "author" / "ana").mkdir(parents=True)  # a site with authors: an author page too
+    (tmp_path / "author" / "ana" / "index.html").write_text(_PAGE.format(title="Ana", extra=""), encoding="utf-8")
+    pages, notes = gate.pick_pages(tmp_path)
+    assert pages == ["/", "/article/", "/category/alpha/", "/author/ana/", "/search/"], notes
 
 
 @pytest.mark.browser

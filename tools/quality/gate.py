@@ -572,7 +572,8 @@ def _is_product_class(cls: str) -> bool:
 
 def pick_pages(root: Path) -> tuple[list[str], list[str]]:
     """Choose the gate's pages in a built site: home, an article with ads and
-    products, the first category page and the search page.
+    products, the first category page, the first author page (when the site
+    has authors) and the search page.
 
     Returns (pages, notes). The article is the first page in path order
     (outside /category/, /search/, /tag/ and /page/) ranked by: a
@@ -590,7 +591,7 @@ def pick_pages(root: Path) -> tuple[list[str], list[str]]:
     best: tuple[int, str] | None = None
     for path in html_files(root):
         page = page_for_file(root, path)
-        if page == "/" or path.name == "404.html" or re.match(r"^/(category|categories|search|tag|tags|page)/", page):
+        if page == "/" or path.name == "404.html" or re.match(r"^/(category|categories|search|tag|tags|page|author)/", page):
             continue
         classes = _classes(path)
         has_ad = any(_is_ad_class(c) for c in classes)
@@ -625,6 +626,9 @@ def pick_pages(root: Path) -> tuple[list[str], list[str]]:
         pages.append(page_for_file(root, categories[0]))
     else:
         notes.append("no /category/*/index.html found")
+    authors = sorted((root / "author").glob("*/index.html")) if (root / "author").is_dir() else []
+    if authors:  # a site with data/authors.yaml: an author's page (photo, profile, their articles)
+        pages.append(page_for_file(root, authors[0]))
     if (root / "search" / "index.html").is_file():
         pages.append("/search/")
     else:
@@ -636,7 +640,7 @@ def _page_with_photos(root: Path) -> str | None:
     """The first article (in path order) with a featured photo and at least one more picture."""
     for path in html_files(root):
         page = page_for_file(root, path)
-        if page == "/" or re.match(r"^/(category|categories|search|tag|tags|page)/", page):
+        if page == "/" or re.match(r"^/(category|categories|search|tag|tags|page|author)/", page):
             continue
         html = path.read_text(encoding="utf-8", errors="replace").split('class="related"')[0]
         if 'class="featured"' in html and html.count("<picture>") >= 2:
