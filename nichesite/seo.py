@@ -81,7 +81,9 @@ def faq_page(faq: Iterable[Any]) -> dict[str, Any]:
     }
 
 
-def website(site: Any, absolute: Any, search_url: str) -> dict[str, Any]:
+def website(site: Any, absolute: Any) -> dict[str, Any]:
+    """The home page's WebSite: the site's name, address and language. No SearchAction: it fed
+    Google's sitelinks search box, which Google retired in November 2024."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "WebSite",
@@ -91,11 +93,6 @@ def website(site: Any, absolute: Any, search_url: str) -> dict[str, Any]:
     }
     if site.description:
         data["description"] = site.description
-    data["potentialAction"] = {
-        "@type": "SearchAction",
-        "target": {"@type": "EntryPoint", "urlTemplate": absolute(search_url) + "?q={search_term_string}"},
-        "query-input": "required name=search_term_string",
-    }
     return data
 
 
@@ -138,7 +135,7 @@ class StructuredData:
         return Markup("\n").join(parts)
 
     def home(self) -> Markup:
-        return json_ld(website(self.site, self.absolute, self.site.url + "search/"))
+        return json_ld(website(self.site, self.absolute))
 
     def breadcrumbs(self, breadcrumbs: Iterable[Link]) -> Markup:
         return json_ld(breadcrumb_list(breadcrumbs, self.absolute))
