@@ -14,10 +14,12 @@ from urllib.parse import quote, urlsplit
 
 import idna
 
+from nichesite import subids
 from nichesite.body import unsafe_url
 from nichesite.errors import Problems
 from nichesite.files import read_text
 from nichesite.schema import Field, Validator
+from nichesite.subids import SubIds
 from nichesite.urls import site_path
 from nichesite.yamlutil import load_yaml
 
@@ -198,6 +200,7 @@ SCHEMA: dict[str, Field] = {
             "disclosure": Field("str", default=""),
             "cloak": Field("bool", default=False),
             "domains": Field("str_list", default=(), check=_check_domains),
+            "subid": subids.FIELD,
         },
     ),
 }
@@ -240,6 +243,7 @@ class AffiliateConfig:
     disclosure: str = ""
     cloak: bool = False
     domains: tuple[str, ...] = ()  # hosts whose links are affiliate links, beyond the known networks
+    subid: SubIds = SubIds()  # sub-IDs on network links (subids.py); off by default
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,7 +364,7 @@ def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> Site
     affiliate = AffiliateConfig()
     if v["affiliate"]:
         domains = tuple(idna.encode(d.strip().rstrip("."), uts46=True).decode("ascii") for d in v["affiliate"]["domains"] or ())
-        affiliate = AffiliateConfig(v["affiliate"]["disclosure"], v["affiliate"]["cloak"], domains)
+        affiliate = AffiliateConfig(v["affiliate"]["disclosure"], v["affiliate"]["cloak"], domains, subids.subids(v["affiliate"]["subid"]))
     images, share_cards = ImageSettings(), ShareCards()
     if v["images"]:
         i = v["images"]

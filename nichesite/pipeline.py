@@ -330,7 +330,7 @@ def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem
     """One job per output file, and the problems of the plan (two sources on one URL...)."""
     config, catalog = site.config, site.catalog
     jobs = plan_pages(site.index, config) + feeds.feed_jobs() + affiliate.redirect_jobs(config, catalog)
-    problems = affiliate.cloak_problems(config, catalog)
+    problems = affiliate.cloak_problems(config, catalog) + affiliate.subid_problems(config, catalog, site.index)
     ads_jobs, found = ads.ads_txt_jobs(config, dict(site.static_files))
     jobs += ads_jobs
     problems += found

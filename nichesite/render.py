@@ -174,7 +174,7 @@ class PageRenderer:
         def expand(match, ad: AdUnit | None = None) -> str:
             call = calls[int(match.group(1))]
             template = self.env.get_template(f"shortcodes/{call.name}.html")
-            return template.render(
+            html = template.render(
                 args=call.args,
                 kwargs=dict(call.kwargs),
                 page=view,
@@ -182,8 +182,10 @@ class PageRenderer:
                 shortcode=call,
                 ad=ad,
             ).strip()
+            return self.affiliate.tag_links(html, view, call.name)
 
         html = self.affiliate.mark_links(self.ads.body(entry, ad_plan, expand))
+        html = self.affiliate.tag_links(html, view, "text")
         return rewrite_body(html, dict(view.body_images), first=view.featured is None)
 
 
