@@ -144,6 +144,20 @@ def _check_slot(value: str) -> str | None:
     return None if value.isdigit() else f"an AdSense slot id is digits only, got {value!r}"
 
 
+VERIFIERS = {"google": "google-site-verification", "bing": "msvalidate.01", "yandex": "yandex-verification"}
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_=+/.:-]{1,200}")
+_CONTENT_RE = re.compile(r"""content\s*=\s*["']([^"']*)["']""")
+
+
+def _check_token(value: str) -> str | None:
+    if _TOKEN_RE.fullmatch(value.strip()):
+        return None
+    pasted = _CONTENT_RE.search(value)
+    if pasted:
+        return f"write only the token, {pasted.group(1)!r}, not the whole meta tag"
+    return f"expected the verification token (letters, digits, - _ = + / . :), got {value!r}"
+
+
 _PLACEMENT = {
     "slot": Field("str", required=True, check=_check_slot),
     "every": Field("int", minimum=1),
@@ -203,6 +217,7 @@ SCHEMA: dict[str, Field] = {
             "subid": subids.FIELD,
         },
     ),
+    "verify": Field("map", schema={name: Field("str", default="", check=_check_token) for name in VERIFIERS}),
 }
 
 
@@ -286,6 +301,7 @@ class SiteConfig:
     affiliate: AffiliateConfig = AffiliateConfig()
     images: ImageSettings = ImageSettings()
     share_cards: ShareCards = ShareCards()
+    verify: tuple[tuple[str, str], ...] = ()  # (meta name, token) of each search engine's verification
     # Where each key was written, for messages only: a comment added to site.yaml changes no
     # fingerprint, so it re-renders nothing.
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
@@ -389,5 +405,6 @@ def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> Site
         affiliate=affiliate,
         images=images,
         share_cards=share_cards,
+        verify=tuple((VERIFIERS[k], t.strip()) for k, t in (v["verify"] or {}).items() if t and t.strip()),
         lines=MappingProxyType(lines),
     )

@@ -42,6 +42,7 @@ class SiteView:
     pages: tuple
     extra: Any
     config: SiteConfig
+    verification: tuple[tuple[str, str], ...]  # (meta name, token): the home page's search engine verification
 
 
 def site_view(config: SiteConfig, index: SiteIndex, views: ViewFactory) -> SiteView:
@@ -60,6 +61,7 @@ def site_view(config: SiteConfig, index: SiteIndex, views: ViewFactory) -> SiteV
         pages=views.entries(index.pages),
         extra=config.extra,
         config=config,
+        verification=config.verify,
     )
 
 
