@@ -14,10 +14,11 @@ from urllib.parse import quote, urlsplit
 
 import idna
 
-from nichesite import subids
+from nichesite import readers, subids
 from nichesite.body import unsafe_url
 from nichesite.errors import Problems
 from nichesite.files import read_text
+from nichesite.readers import ReaderForms
 from nichesite.schema import Field, Validator
 from nichesite.subids import SubIds
 from nichesite.urls import site_path
@@ -218,6 +219,9 @@ SCHEMA: dict[str, Field] = {
         },
     ),
     "verify": Field("map", schema={name: Field("str", default="", check=_check_token) for name in VERIFIERS}),
+    "questions": readers.FORM_FIELD,
+    "survey": readers.FORM_FIELD,
+    "helpful": readers.HELPFUL_FIELD,
 }
 
 
@@ -302,6 +306,7 @@ class SiteConfig:
     images: ImageSettings = ImageSettings()
     share_cards: ShareCards = ShareCards()
     verify: tuple[tuple[str, str], ...] = ()  # (meta name, token) of each search engine's verification
+    readers: ReaderForms = ReaderForms()  # where readers' questions and answers go (readers.py)
     # Where each key was written, for messages only: a comment added to site.yaml changes no
     # fingerprint, so it re-renders nothing.
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
@@ -406,5 +411,6 @@ def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> Site
         images=images,
         share_cards=share_cards,
         verify=tuple((VERIFIERS[k], t.strip()) for k, t in (v["verify"] or {}).items() if t and t.strip()),
+        readers=readers.reader_forms(v["questions"], v["survey"], v["helpful"]),
         lines=MappingProxyType(lines),
     )

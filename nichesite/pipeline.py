@@ -294,6 +294,7 @@ def load_inputs(
         ads_enabled=config.ads is not None,
         all_placements=PLACEMENTS,
         options=shortcode_options(shortcode_templates),
+        survey=config.readers.survey_kind,
     )
     settings = ParseSettings(config.language, config.permalink, config.base_path, rules, footnote_backlink(translations))
     return (config, theme, translations, catalog, settings), problems

@@ -22,6 +22,7 @@ from nichesite.index import SiteIndex
 from nichesite.pictures import BODY_SIZES, ImageView, picture_html, rewrite_body
 from nichesite.plan import LIST_KINDS, RenderJob, paginated_paths, url_for
 from nichesite.products import ProductCatalog
+from nichesite.readers import ReaderForms
 from nichesite.views import Link, Paginator, ViewFactory
 
 
@@ -43,6 +44,7 @@ class SiteView:
     extra: Any
     config: SiteConfig
     verification: tuple[tuple[str, str], ...]  # (meta name, token): the home page's search engine verification
+    readers: ReaderForms  # where readers' questions, survey answers and "Was this helpful?" go
 
 
 def site_view(config: SiteConfig, index: SiteIndex, views: ViewFactory) -> SiteView:
@@ -62,6 +64,7 @@ def site_view(config: SiteConfig, index: SiteIndex, views: ViewFactory) -> SiteV
         extra=config.extra,
         config=config,
         verification=config.verify,
+        readers=config.readers,
     )
 
 
