@@ -14,7 +14,8 @@ from urllib.parse import quote, urlsplit
 
 import idna
 
-from nichesite import readers, subids
+from nichesite import analytics, readers, subids
+from nichesite.analytics import Analytics
 from nichesite.body import unsafe_url
 from nichesite.errors import Problems
 from nichesite.files import read_text
@@ -219,6 +220,7 @@ SCHEMA: dict[str, Field] = {
         },
     ),
     "verify": Field("map", schema={name: Field("str", default="", check=_check_token) for name in VERIFIERS}),
+    "analytics": analytics.FIELD,
     "questions": readers.FORM_FIELD,
     "survey": readers.FORM_FIELD,
     "helpful": readers.HELPFUL_FIELD,
@@ -306,6 +308,7 @@ class SiteConfig:
     images: ImageSettings = ImageSettings()
     share_cards: ShareCards = ShareCards()
     verify: tuple[tuple[str, str], ...] = ()  # (meta name, token) of each search engine's verification
+    analytics: Analytics | None = None  # production builds only (analytics.py)
     readers: ReaderForms = ReaderForms()  # where readers' questions and answers go (readers.py)
     # Where each key was written, for messages only: a comment added to site.yaml changes no
     # fingerprint, so it re-renders nothing.
@@ -411,6 +414,7 @@ def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> Site
         images=images,
         share_cards=share_cards,
         verify=tuple((VERIFIERS[k], t.strip()) for k, t in (v["verify"] or {}).items() if t and t.strip()),
+        analytics=analytics.analytics(v["analytics"]),
         readers=readers.reader_forms(v["questions"], v["survey"], v["helpful"]),
         lines=MappingProxyType(lines),
     )

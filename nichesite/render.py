@@ -44,6 +44,7 @@ class SiteView:
     extra: Any
     config: SiteConfig
     verification: tuple[tuple[str, str], ...]  # (meta name, token): the home page's search engine verification
+    analytics: Any  # the Analytics service (analytics.py) or None: the privacy page names it
     readers: ReaderForms  # where readers' questions, survey answers and "Was this helpful?" go
 
 
@@ -64,6 +65,7 @@ def site_view(config: SiteConfig, index: SiteIndex, views: ViewFactory) -> SiteV
         extra=config.extra,
         config=config,
         verification=config.verify,
+        analytics=config.analytics,
         readers=config.readers,
     )
 
@@ -96,6 +98,13 @@ class PageRenderer:
         self.env.globals["affiliate_products"] = self.affiliate.views
         self.ads = AdRenderer(self.config, self.env, self.preview)
         self.ads.register()
+        self.env.globals["analytics_script"] = self.analytics_script
+
+    def analytics_script(self) -> Markup:
+        """`analytics_script()` in the page head: the analytics service's script, in production
+        builds only (never in serve's preview: the author's own visits are not counted)."""
+        analytics = self.config.analytics
+        return Markup("") if analytics is None or self.preview else Markup(analytics.script())
 
     def compile_templates(self) -> None:
         """Compile every template before worker processes fork: once, not once per worker. A

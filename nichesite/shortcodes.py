@@ -177,6 +177,10 @@ def validate(calls: list[Shortcode], rules: ShortcodeRules, path: str) -> list[P
         elif call.name == "survey":
             problems.extend(_validate_survey(call, rules, path))
             continue
+        elif call.name == "privacy_services":
+            if call.args:
+                problems.append(error(path, call.line, "privacy_services takes no arguments: {{< privacy_services >}}"))
+            continue
         else:
             continue
         for product_id in call.args:

@@ -14,6 +14,7 @@ FAQ = '[{q: "How often?", a: "Weekly."}]'
 FILES = {
     "content/water/a.md": article("Why do shrimp die", body="A paragraph of text.\n", faq=FAQ),
     "content/pages/about.md": "---\ntitle: About\n---\nWho writes this.\n",
+    "content/pages/privacy.md": "---\ntitle: Privacy\n---\n{{< privacy_services >}}\n",
 }
 
 
@@ -163,3 +164,10 @@ def test_the_words_are_in_the_sites_language(site) -> None:
     for words in ("Posez votre question", "Votre question", "Envoyer", "Cet article vous a-t-il été utile ?", ">Oui</a>", ">Non</a>"):
         assert words in page, words
     assert "Quel problème le prochain article devrait-il résoudre ?" in page
+
+
+def test_forms_without_a_page_that_lists_them_are_a_warning(site) -> None:
+    files = FILES | {"content/pages/privacy.md": "---\ntitle: Privacy\n---\nNothing.\n"}
+    result = run_nichesite("build", site(files, config=BASIC_CONFIG + FORMSPREE), "--strict")
+    assert result.returncode == 1
+    assert "site.yaml:7: warning: questions sends readers' data to another service, but no page says so" in result.stderr
