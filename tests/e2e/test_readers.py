@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BASIC_CONFIG, article, run_nichesite
+from conftest import BASIC_CONFIG, REPO, article, run_nichesite
 
 FORMSPREE = "questions:\n  action: https://formspree.io/f/abcd\n"
 FAQ = '[{q: "How often?", a: "Weekly."}]'
@@ -171,3 +171,21 @@ def test_forms_without_a_page_that_lists_them_are_a_warning(site) -> None:
     result = run_nichesite("build", site(files, config=BASIC_CONFIG + FORMSPREE), "--strict")
     assert result.returncode == 1
     assert "site.yaml:7: warning: questions sends readers' data to another service, but no page says so" in result.stderr
+
+
+def test_the_example_site_shows_each_reach_feature(tmp_path: Path) -> None:
+    """site_example carries a survey on one article, the question block and "Was this helpful?",
+    a tracking id for one category, verification tags, analytics and the privacy list."""
+    out = tmp_path / "out"
+    result = run_nichesite("build", REPO / "site_example", "-o", out, "--strict")
+    assert result.returncode == 0, result.stderr
+    guide = main(out / "best-cast-iron-skillet-for-beginners/index.html")
+    assert '<legend class="reader-title">What do you cook most often in cast iron?</legend>' in guide
+    assert '<form action="https://forms.example/f/castironrescue-survey" method="post">' in guide
+    assert '<form action="https://forms.example/f/castironrescue-questions" method="post">' in guide
+    assert 'href="https://forms.example/castironrescue/helpful?page=' in guide
+    assert "tag=castironrescue-clean-20" in main(out / "clean-burnt-food-off-cast-iron/index.html")
+    assert "tag=castironrescue-clean-20" not in guide and "tag=castironrescue-20" in guide
+    home = (out / "index.html").read_text(encoding="utf-8").split("</head>", 1)[0]
+    assert 'name="google-site-verification"' in home and 'data-domain="castironrescue.example"' in home
+    assert "Visits are counted with Plausible Analytics" in main(out / "privacy/index.html")
