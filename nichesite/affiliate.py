@@ -23,6 +23,7 @@ from nichesite.errors import Problem, note, warning
 from nichesite.i18n import Translations
 from nichesite.plan import RenderJob
 from nichesite.products import PRODUCTS_FILE, Product, ProductCatalog, is_affiliate_url, is_amazon_affiliate_url
+from nichesite.subids import network_of
 
 REL = "sponsored nofollow noopener"
 GO_DIR = "go"
@@ -172,6 +173,26 @@ class Affiliate:
             position = end
         return "".join(parts) + fragment[position:]
 
+    def tag_links(self, fragment: str, page: Any, placement: str) -> str:
+        """The fragment with the page's sub-ID on each link to a network that takes one
+        (`affiliate.subid`, subids.py); `placement` names where on the page the fragment is.
+        The same string when sub-IDs are off or no link changes."""
+        subid = self.config.affiliate.subid
+        if not subid.on or page is None or "<a" not in fragment.lower():
+            return fragment
+        category = page.category.slug if page.category is not None else ""
+        parts, position = [], 0
+        for start, end in _anchor_tags(fragment):
+            href = _HREF.search(fragment, start, end)
+            if href is None:
+                continue
+            url = html.unescape(next(g for g in href.groups()[1:] if g is not None))
+            tagged = subid.tagged(url, page.slug, category, placement)
+            if tagged != url:
+                parts += [fragment[position : href.start()], f'{href.group(1)}"{html.escape(tagged)}"']
+                position = href.end()
+        return "".join(parts) + fragment[position:] if parts else fragment
+
     def _link_urls(self, fragment: str):
         for start, end in _anchor_tags(fragment or ""):
             href = _HREF.search(fragment, start, end)
@@ -215,7 +236,8 @@ class Affiliate:
         disclosure = self.disclosure_text(amazon_on_page=self.has_amazon_links(content))
         parts = [env.get_template(DISCLOSURE_TEMPLATE).render(disclosure=disclosure, page=page).strip()]
         if recommended:
-            parts.append(env.get_template(RECOMMENDED_TEMPLATE).render(products=recommended, page=page).strip())
+            block = env.get_template(RECOMMENDED_TEMPLATE).render(products=recommended, page=page).strip()
+            parts.append(self.tag_links(block, page, "recommended"))
         return Markup("\n".join(parts))
 
     def redirect_context(self, output: str) -> dict[str, Any]:
@@ -266,6 +288,35 @@ def cloak_problems(config: SiteConfig, catalog: ProductCatalog) -> list[Problem]
                 PRODUCTS_FILE,
                 1,
                 f"{count} cloaked products: Cloudflare Pages reads only the first {CLOUDFLARE_STATIC_REDIRECTS} lines of _redirects; the /go/ pages still redirect",
+            )
+        )
+    return problems
+
+
+def subid_problems(config: SiteConfig, catalog: ProductCatalog, index: Any) -> list[Problem]:
+    """With `affiliate.subid`: a warning for an Amazon tracking id mapped to no category, and
+    a note that cloaked links carry no per-page sub-ID (a /go/ page is one per product)."""
+    subid = config.affiliate.subid
+    problems: list[Problem] = []
+    slugs = {c.slug for c in index.categories}
+    for slug, _ in subid.amazon:
+        if slug not in slugs:
+            line = config.lines.get(f"affiliate.subid.amazon.{slug}") or config.lines.get("affiliate.subid", 1)
+            known = ", ".join(sorted(slugs)) or "none"
+            message = (
+                f"affiliate.subid.amazon: no category has the slug '{slug}' (the categories are: {known}), so its tracking id is never used"
+            )
+            problems.append(warning("site.yaml", line, message, "subid-category"))
+    cloaked = sorted(p.id for p in catalog.products.values() if is_cloaked(config, p) and network_of(p.url) in subid.networks)
+    if cloaked:
+        line = config.lines.get("affiliate.subid") or 1
+        problems.append(
+            note(
+                "site.yaml",
+                line,
+                f"cloaked links carry no sub-ID (a /go/ page is one per product, not per article): {len(cloaked)} product"
+                f"{'s' if len(cloaked) != 1 else ''} on a sub-ID network link through /go/ ({', '.join(cloaked[:5])}"
+                f"{', ...' if len(cloaked) > 5 else ''}); set cloak: false for sub-IDs on every link",
             )
         )
     return problems

@@ -14,11 +14,15 @@ from urllib.parse import quote, urlsplit
 
 import idna
 
+from nichesite import analytics, readers, subids
+from nichesite.analytics import Analytics
 from nichesite.body import unsafe_url
 from nichesite.errors import Problems
 from nichesite.files import read_text
+from nichesite.readers import ReaderForms
 from nichesite.schema import Field, Validator
 from nichesite.share import networks_from
+from nichesite.subids import SubIds
 from nichesite.urls import site_path
 from nichesite.yamlutil import YamlList, load_yaml
 
@@ -143,6 +147,20 @@ def _check_slot(value: str) -> str | None:
     return None if value.isdigit() else f"an AdSense slot id is digits only, got {value!r}"
 
 
+VERIFIERS = {"google": "google-site-verification", "bing": "msvalidate.01", "yandex": "yandex-verification"}
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_=+/.:-]{1,200}")
+_CONTENT_RE = re.compile(r"""content\s*=\s*["']([^"']*)["']""")
+
+
+def _check_token(value: str) -> str | None:
+    if _TOKEN_RE.fullmatch(value.strip()):
+        return None
+    pasted = _CONTENT_RE.search(value)
+    if pasted:
+        return f"write only the token, {pasted.group(1)!r}, not the whole meta tag"
+    return f"expected the verification token (letters, digits, - _ = + / . :), got {value!r}"
+
+
 _PLACEMENT = {
     "slot": Field("str", required=True, check=_check_slot),
     "every": Field("int", minimum=1),
@@ -200,8 +218,14 @@ SCHEMA: dict[str, Field] = {
             "disclosure": Field("str", default=""),
             "cloak": Field("bool", default=False),
             "domains": Field("str_list", default=(), check=_check_domains),
+            "subid": subids.FIELD,
         },
     ),
+    "verify": Field("map", schema={name: Field("str", default="", check=_check_token) for name in VERIFIERS}),
+    "analytics": analytics.FIELD,
+    "questions": readers.FORM_FIELD,
+    "survey": readers.FORM_FIELD,
+    "helpful": readers.HELPFUL_FIELD,
 }
 
 
@@ -245,6 +269,7 @@ class AffiliateConfig:
     disclosure: str = ""
     cloak: bool = False
     domains: tuple[str, ...] = ()  # hosts whose links are affiliate links, beyond the known networks
+    subid: SubIds = SubIds()  # sub-IDs on network links (subids.py); off by default
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +313,9 @@ class SiteConfig:
     affiliate: AffiliateConfig = AffiliateConfig()
     images: ImageSettings = ImageSettings()
     share_cards: ShareCards = ShareCards()
+    verify: tuple[tuple[str, str], ...] = ()  # (meta name, token) of each search engine's verification
+    analytics: Analytics | None = None  # production builds only (analytics.py)
+    readers: ReaderForms = ReaderForms()  # where readers' questions and answers go (readers.py)
     # Where each key was written, for messages only: a comment added to site.yaml changes no
     # fingerprint, so it re-renders nothing.
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
@@ -373,7 +401,7 @@ def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> Site
     affiliate = AffiliateConfig()
     if v["affiliate"]:
         domains = tuple(idna.encode(d.strip().rstrip("."), uts46=True).decode("ascii") for d in v["affiliate"]["domains"] or ())
-        affiliate = AffiliateConfig(v["affiliate"]["disclosure"], v["affiliate"]["cloak"], domains)
+        affiliate = AffiliateConfig(v["affiliate"]["disclosure"], v["affiliate"]["cloak"], domains, subids.subids(v["affiliate"]["subid"]))
     images, share_cards = ImageSettings(), ShareCards()
     if v["images"]:
         i = v["images"]
@@ -399,5 +427,8 @@ def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> Site
         affiliate=affiliate,
         images=images,
         share_cards=share_cards,
+        verify=tuple((VERIFIERS[k], t.strip()) for k, t in (v["verify"] or {}).items() if t and t.strip()),
+        analytics=analytics.analytics(v["analytics"]),
+        readers=readers.reader_forms(v["questions"], v["survey"], v["helpful"]),
         lines=MappingProxyType(lines),
     )

@@ -26,7 +26,7 @@ from nichesite import ads, affiliate, feeds
 from nichesite.authors import EMPTY_AUTHORS, AuthorCatalog, load_authors, photo_problems, unknown_author
 from nichesite.body import FOOTNOTE_BACKLINK
 from nichesite.cards import share_cards
-from nichesite.config import PLACEMENTS, SiteConfig, load_config
+from nichesite.config import CONFIG_FILE, PLACEMENTS, SiteConfig, load_config
 from nichesite.content import Entry, ParseSettings
 from nichesite.errors import Problem, error, note, warning
 from nichesite.fingerprint import digest, job_fingerprints, site_digest, static_fingerprint, template_digest
@@ -304,6 +304,7 @@ def load_inputs(
         all_placements=PLACEMENTS,
         options=shortcode_options(shortcode_templates),
         author_ids=authors.known,
+        survey=config.readers.survey_kind,
     )
     settings = ParseSettings(config.language, config.permalink, config.base_path, rules, footnote_backlink(translations))
     return (config, theme, translations, catalog, authors, settings), problems
@@ -345,11 +346,28 @@ def with_images(site: Site, site_dir: Path, session: Session, report: Callable[[
     return replace(site, static_files=images.files, images=images), problems
 
 
+def privacy_notice_problems(config: SiteConfig, index: SiteIndex) -> list[Problem]:
+    """A warning when site.yaml sends readers' data to a service (analytics, a form) and no
+    page lists it with `{{< privacy_services >}}`: the privacy page would not say so."""
+    readers = config.readers
+    own_survey = readers.survey if readers.survey != readers.questions else None
+    settings = (("analytics", config.analytics), ("questions", readers.questions), ("survey", own_survey), ("helpful", readers.helpful))
+    services = [name for name, value in settings if value is not None]
+    if not services or any(call.name == "privacy_services" for e in index.pages + index.articles for call in e.shortcodes):
+        return []
+    message = (
+        f"{' and '.join(services)} send{'s' if len(services) == 1 else ''} readers' data to another service, but no page says so: "
+        "put {{< privacy_services >}} in your privacy page (content/pages/privacy.md), where it lists them in the site's language"
+    )
+    return [warning(CONFIG_FILE, config.lines.get(services[0], 1), message, "privacy-notice")]
+
+
 def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem]]:
     """One job per output file, and the problems of the plan (two sources on one URL...)."""
     config, catalog = site.config, site.catalog
     jobs = plan_pages(site.index, config) + feeds.feed_jobs() + affiliate.redirect_jobs(config, catalog)
-    problems = affiliate.cloak_problems(config, catalog)
+    problems = affiliate.cloak_problems(config, catalog) + affiliate.subid_problems(config, catalog, site.index)
+    problems += privacy_notice_problems(config, site.index)
     ads_jobs, found = ads.ads_txt_jobs(config, dict(site.static_files))
     jobs += ads_jobs
     problems += found

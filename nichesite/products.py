@@ -107,6 +107,10 @@ AFFILIATE_HOSTS = frozenset(
         "7eer.net",
         "evyy.net",
         "ojrq.net",
+        "eqjw.net",
+        "audw.net",
+        "pvxt.net",
+        "snlv.net",
         "click.linksynergy.com",  # Rakuten Advertising
         "rover.ebay.com",  # eBay Partner Network
         "ad.admitad.com",  # Admitad (Ozon, AliExpress and many more in Russia and the CIS)

@@ -22,6 +22,7 @@ from nichesite.index import SiteIndex
 from nichesite.pictures import BODY_SIZES, ImageView, picture_html, rewrite_body
 from nichesite.plan import LIST_KINDS, RenderJob, paginated_paths, url_for
 from nichesite.products import ProductCatalog
+from nichesite.readers import ReaderForms
 from nichesite.views import Link, Paginator, ViewFactory
 
 
@@ -42,6 +43,9 @@ class SiteView:
     pages: tuple
     extra: Any
     config: SiteConfig
+    verification: tuple[tuple[str, str], ...]  # (meta name, token): the home page's search engine verification
+    analytics: Any  # the Analytics service (analytics.py) or None: the privacy page names it
+    readers: ReaderForms  # where readers' questions, survey answers and "Was this helpful?" go
 
 
 def site_view(config: SiteConfig, index: SiteIndex, views: ViewFactory) -> SiteView:
@@ -65,6 +69,9 @@ def site_view(config: SiteConfig, index: SiteIndex, views: ViewFactory) -> SiteV
         pages=views.entries(index.pages),
         extra=config.extra,
         config=config,
+        verification=config.verify,
+        analytics=config.analytics,
+        readers=config.readers,
     )
 
 
@@ -96,6 +103,13 @@ class PageRenderer:
         self.env.globals["affiliate_products"] = self.affiliate.views
         self.ads = AdRenderer(self.config, self.env, self.preview)
         self.ads.register()
+        self.env.globals["analytics_script"] = self.analytics_script
+
+    def analytics_script(self) -> Markup:
+        """`analytics_script()` in the page head: the analytics service's script, in production
+        builds only (never in serve's preview: the author's own visits are not counted)."""
+        analytics = self.config.analytics
+        return Markup("") if analytics is None or self.preview else Markup(analytics.script())
 
     def compile_templates(self) -> None:
         """Compile every template before worker processes fork: once, not once per worker. A
@@ -183,7 +197,7 @@ class PageRenderer:
         def expand(match, ad: AdUnit | None = None) -> str:
             call = calls[int(match.group(1))]
             template = self.env.get_template(f"shortcodes/{call.name}.html")
-            return template.render(
+            html = template.render(
                 args=call.args,
                 kwargs=dict(call.kwargs),
                 page=view,
@@ -191,8 +205,10 @@ class PageRenderer:
                 shortcode=call,
                 ad=ad,
             ).strip()
+            return self.affiliate.tag_links(html, view, call.name)
 
         html = self.affiliate.mark_links(self.ads.body(entry, ad_plan, expand))
+        html = self.affiliate.tag_links(html, view, "text")
         return rewrite_body(html, dict(view.body_images), first=view.featured is None)
 
 

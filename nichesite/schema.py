@@ -82,10 +82,12 @@ class Validator:
         return out
 
     def value(self, value: Any, raw: Any, spec: Field, name: str, line: int) -> Any:
+        before = len(self.problems.items)
         result = self._convert(value, raw, spec, name, line)
         if result is _INVALID:
             return spec.default
-        if spec.check is not None:
+        # A mapping is checked as a whole only when its own keys were right: one mistake, one message.
+        if spec.check is not None and not any(p.is_error for p in self.problems.items[before:]):
             message = spec.check(result)
             if message:
                 self.problems.error(self.path, line, f"{name}: {message}")

@@ -101,7 +101,9 @@ def faq_page(faq: Iterable[Any]) -> dict[str, Any]:
     }
 
 
-def website(site: Any, absolute: Any, search_url: str) -> dict[str, Any]:
+def website(site: Any, absolute: Any) -> dict[str, Any]:
+    """The home page's WebSite: the site's name, address and language. No SearchAction: it fed
+    Google's sitelinks search box, which Google retired in November 2024."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "WebSite",
@@ -111,11 +113,6 @@ def website(site: Any, absolute: Any, search_url: str) -> dict[str, Any]:
     }
     if site.description:
         data["description"] = site.description
-    data["potentialAction"] = {
-        "@type": "SearchAction",
-        "target": {"@type": "EntryPoint", "urlTemplate": absolute(search_url) + "?q={search_term_string}"},
-        "query-input": "required name=search_term_string",
-    }
     return data
 
 
@@ -160,7 +157,7 @@ class StructuredData:
         return Markup("\n").join(parts)
 
     def home(self) -> Markup:
-        return json_ld(website(self.site, self.absolute, self.site.url + "search/"))
+        return json_ld(website(self.site, self.absolute))
 
     def author(self, author: AuthorView, breadcrumbs: Iterable[Link]) -> Markup:
         """An author page: ProfilePage about their Person, and BreadcrumbList."""

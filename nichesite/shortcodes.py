@@ -44,6 +44,7 @@ class ShortcodeRules:
     all_placements: tuple[str, ...] = ()
     options: tuple[tuple[str, tuple[str, ...] | None], ...] = ()  # name → the key="value" options its template reads
     author_ids: frozenset[str] | None = frozenset()  # what front matter's `author:` may name; None: anything (authors.yaml unreadable)
+    survey: str = ""  # where {{< survey >}} answers go: "form" (an endpoint), "link" (a hosted form), "" nowhere
     extra: Mapping[str, object] = field(default_factory=dict)
 
     def unknown_product(self, product_id: str) -> bool:
@@ -174,6 +175,13 @@ def validate(calls: list[Shortcode], rules: ShortcodeRules, path: str) -> list[P
         elif call.name == "ad":
             problems.extend(_validate_ad(call, rules, path))
             continue
+        elif call.name == "survey":
+            problems.extend(_validate_survey(call, rules, path))
+            continue
+        elif call.name == "privacy_services":
+            if call.args:
+                problems.append(error(path, call.line, "privacy_services takes no arguments: {{< privacy_services >}}"))
+            continue
         else:
             continue
         for product_id in call.args:
@@ -206,6 +214,23 @@ def _validate_ad(call: Shortcode, rules: ShortcodeRules, path: str) -> list[Prob
         return [error(path, call.line, f"unknown ad placement '{name}' (use one of {', '.join(rules.all_placements)})")]
     if rules.ads_enabled and name not in rules.ad_placements:
         return [error(path, call.line, f"ad placement '{name}' has no slot in site.yaml ads.placements")]
+    return []
+
+
+def _validate_survey(call: Shortcode, rules: ShortcodeRules, path: str) -> list[Problem]:
+    if len(call.args) > 1:
+        return [error(path, call.line, 'survey takes at most one question, in quotes: {{< survey "Which tank do you keep?" >}}')]
+    if not rules.survey:
+        return [error(path, call.line, "survey needs an address for the answers: set survey: (or questions:) in site.yaml")]
+    choices = call.kwargs.get("choices")
+    if choices is None:
+        return []
+    if rules.survey != "form":
+        message = "choices need a form endpoint (survey: {action: ...} in site.yaml); a hosted form page asks its own questions"
+        return [error(path, call.line, message)]
+    items = [c.strip() for c in choices.split("|")]
+    if len(items) < 2 or not all(items):
+        return [error(path, call.line, 'choices are two or more answers separated by |: choices="Nano|Medium|Large"')]
     return []
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 
 def site_path(url: str) -> str:
@@ -29,3 +29,21 @@ def url_forms(url: str, base_path: str, base_url: str) -> list[str]:
     forms.append(url.replace("&", "&amp;"))
     forms.append(unquote(url))
     return [f for f in dict.fromkeys(forms) if f]
+
+
+def https_problem(value: str) -> str | None:
+    """Why a URL written in site.yaml cannot be an address readers' browsers are sent to (a
+    form service, an analytics script), or None: https, a host, no spaces, quotes or `< >`."""
+    example = "an https:// address such as https://forms.example/f/abc"
+    if any(c.isspace() or c in "\"'<>`\\" for c in value):
+        return f"must be {example}, without spaces, quotes or < >; got {value!r}"
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        return f"must be {example}; got {value!r}"
+    if parts.scheme != "https" or not host:
+        return f"must be {example}; got {value!r}"
+    if "@" in parts.netloc:
+        return f"must not hold a user name or password; got {value!r}"
+    return None

@@ -434,3 +434,145 @@ def test_an_option_a_shortcode_does_not_take_is_an_error_naming_those_it_takes(s
     (root / "templates/shortcodes").mkdir(parents=True)
     (root / "templates/shortcodes/product.html").write_text("{% for k, v in kwargs.items() %}{{ k }}={{ v }}{% endfor %}")
     assert "has no option 'button'" not in build(root).stderr
+
+
+# -- sub-IDs: which article earned, in the networks' own reports ------------------------------
+
+NETWORK_PRODUCTS = """\
+awin-meter:
+  name: Awin Meter
+  url: https://www.awin1.com/cread.php?awinmid=1&awinaffid=2&ued=https%3A%2F%2Fshop.example%2Fmeter
+cj-heater:
+  name: CJ Heater
+  url: https://www.anrdoezrs.net/click-100-200
+cj-deep:
+  name: CJ Deep Link
+  url: https://www.jdoqocy.com/links/100/type/dlg/https://shop.example/deep
+impact-food:
+  name: Impact Food
+  url: https://brand.sjv.io/c/1/2/3?u=https%3A%2F%2Fshop.example%2Ffood
+sas-moss:
+  name: ShareASale Moss
+  url: https://shareasale.com/r.cfm?b=1&u=2&m=3&urllink=&afftrack=
+plain-shop:
+  name: Plain Shop Net
+  url: https://nets.example/net?ref=shrimp
+prime:
+  name: Seachem Prime
+  url: https://www.amazon.com/dp/B0EXAMPLE1?tag=shrimp-20
+"""
+
+SUBID_BODY = """Moss from [this shop](https://shareasale.com/r.cfm?b=1&u=2&m=3&urllink=&afftrack=), and
+[a typed Awin link](https://www.awin1.com/cread.php?awinmid=9&awinaffid=2&clickref=mine) keeps its own clickref.
+
+{{< product awin-meter >}}
+
+{{< compare cj-heater impact-food prime >}}
+"""
+
+SUBID_CONFIG = """affiliate:
+  subid:
+    awin: true
+    cj: true
+    impact: true
+    shareasale: true
+    amazon:
+      water: shrimp-water-20
+"""
+
+
+def subid_site(site, config: str = SUBID_CONFIG, cloak: bool = False) -> Path:
+    files = {
+        "data/products.yaml": NETWORK_PRODUCTS,
+        "content/water/meters.md": article("Which TDS meter should I buy", body=SUBID_BODY, products="[cj-deep, plain-shop]"),
+        "content/food/feeding.md": article("How often to feed shrimp", date="2026-10-01", body="{{< product prime >}}\n"),
+    }
+    config = config.replace("affiliate:\n", "affiliate:\n  cloak: true\n") if cloak else config
+    return site(files, config=BASIC_CONFIG + config)
+
+
+def hrefs(page: str) -> list[str]:
+    """The page's links to other sites."""
+    return [a["href"] for a in anchors(body(page)) if a["href"].startswith("https://") and "shrimpfixes.example" not in a["href"]]
+
+
+def test_network_links_carry_the_articles_slug_and_amazon_links_the_categorys_tracking_id(site) -> None:
+    root = subid_site(site)
+    result = build(root, "--strict")
+    assert result.returncode == 0, result.stderr
+    out = root / "public"
+    page = hrefs((out / "which-tds-meter-should-i-buy/index.html").read_text())
+    slug = "which-tds-meter-should-i-buy"
+    assert f"https://www.awin1.com/cread.php?awinmid=1&awinaffid=2&clickref={slug}&ued=https%3A%2F%2Fshop.example%2Fmeter" in page
+    assert f"https://www.anrdoezrs.net/click-100-200?sid={slug}" in page
+    assert f"https://www.jdoqocy.com/links/100/type/dlg/sid/{slug}/https://shop.example/deep" in page  # the recommended block
+    assert f"https://brand.sjv.io/c/1/2/3?subId1={slug}&u=https%3A%2F%2Fshop.example%2Ffood" in page
+    assert f"https://shareasale.com/r.cfm?b=1&u=2&m=3&urllink=&afftrack={slug}" in page  # a link typed in the text
+    assert "https://www.awin1.com/cread.php?awinmid=9&awinaffid=2&clickref=mine" in page  # the author's own wins
+    assert "https://nets.example/net?ref=shrimp" in page  # not a sub-ID network: as it is
+    assert "https://www.amazon.com/dp/B0EXAMPLE1?tag=shrimp-water-20" in page  # Water's tracking id
+    # Another category, with no tracking id of its own: the catalog's tag
+    other = hrefs((out / "how-often-to-feed-shrimp/index.html").read_text())
+    assert other == ["https://www.amazon.com/dp/B0EXAMPLE1?tag=shrimp-20"]
+    for link in affiliate_links_with_subids(out / "which-tds-meter-should-i-buy/index.html"):
+        assert link["rel"] == "sponsored nofollow noopener", link
+
+
+def affiliate_links_with_subids(path: Path) -> list[dict[str, str]]:
+    return [
+        a for a in anchors(body(path.read_text())) if any(h in a["href"] for h in ("awin1", "anrdoezrs", "jdoqocy", "sjv.io", "shareasale"))
+    ]
+
+
+def test_with_placement_each_link_says_where_on_the_page_it_is(site) -> None:
+    root = subid_site(site, SUBID_CONFIG.replace("    awin: true\n", "    awin: true\n    placement: true\n"))
+    assert build(root).returncode == 0
+    page = hrefs((root / "public/which-tds-meter-should-i-buy/index.html").read_text())
+    slug = "which-tds-meter-should-i-buy"
+    assert f"https://www.awin1.com/cread.php?awinmid=1&awinaffid=2&clickref={slug}-product&ued=https%3A%2F%2Fshop.example%2Fmeter" in page
+    assert f"https://www.anrdoezrs.net/click-100-200?sid={slug}-compare" in page
+    assert f"https://www.jdoqocy.com/links/100/type/dlg/sid/{slug}-recommended/https://shop.example/deep" in page
+    assert f"https://shareasale.com/r.cfm?b=1&u=2&m=3&urllink=&afftrack={slug}-text" in page
+
+
+def test_without_subid_settings_every_link_is_the_catalogs_url_as_written(site) -> None:
+    root = subid_site(site, config="")
+    assert build(root).returncode == 0
+    page = (root / "public/which-tds-meter-should-i-buy/index.html").read_text()
+    catalog = {line.split("url: ", 1)[1] for line in NETWORK_PRODUCTS.splitlines() if "url: " in line}
+    shown = set(hrefs(page))
+    assert shown == catalog - {"https://www.amazon.com/dp/B0EXAMPLE1?tag=shrimp-20"} | {
+        "https://www.amazon.com/dp/B0EXAMPLE1?tag=shrimp-20",
+        "https://www.awin1.com/cread.php?awinmid=9&awinaffid=2&clickref=mine",
+    }
+    assert "clickref=which" not in page and "sid=which" not in page and "shrimp-water-20" not in page
+
+
+def test_cloaked_links_carry_no_sub_id_and_the_build_says_why(site) -> None:
+    root = subid_site(site, cloak=True)
+    result = build(root, "--strict")
+    assert result.returncode == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if "carry no sub-ID" in line]
+    assert len(notes) == 1 and ": note: " in notes[0] and "awin-meter" in notes[0]
+    out = root / "public"
+    page = (out / "which-tds-meter-should-i-buy/index.html").read_text()
+    assert 'href="/go/awin-meter/"' in page and "clickref=which" not in page
+    go = (out / "go/awin-meter/index.html").read_text()
+    assert "clickref" not in go and "which-tds-meter" not in go
+    assert "clickref" not in (out / "_redirects").read_text()
+    # A typed link to a catalog URL is cloaked too; a typed network link is not, and keeps its sub-ID rule
+    assert 'href="/go/sas-moss/"' in page and "clickref=mine" in page
+    assert "tag=shrimp-water-20" in page  # Amazon is never cloaked
+
+
+def test_subid_mistakes_are_reported_at_their_site_yaml_line(site) -> None:
+    config = SUBID_CONFIG.replace("      water: shrimp-water-20\n", "      water: shrimp water\n")
+    root = subid_site(site, config)
+    result = build(root)
+    assert result.returncode == 1
+    amazon = BASIC_CONFIG.count("\n") + 7  # the line of `amazon:`
+    assert f"site.yaml:{amazon}: error: affiliate.subid.amazon: water: expected an Amazon tracking id" in result.stderr
+    root = subid_site(site, SUBID_CONFIG + "      plants: shrimp-plants-20\n")
+    result = build(root, "--strict")
+    assert result.returncode == 1
+    assert f"site.yaml:{amazon + 2}: warning: affiliate.subid.amazon: no category has the slug 'plants'" in result.stderr

@@ -5,7 +5,9 @@ A property test applies random sequences of edits (body, title, tags, category, 
 add, product change, an author's bio or name, an article's author, template override change,
 site.yaml change and comment-only change, static file add/delete, ad shortcodes (two in a
 row, more than the page allows), edits that make and clear warnings, a site template that
-starts showing a field no shipped template shows) to a small site. After each edit it builds three ways and compares the trees and the problems:
+starts showing a field no shipped template shows) to a small site with ads, cloaked products,
+sub-IDs (which follow an article's slug and category) and readers' forms. After each edit it
+builds three ways and compares the trees and the problems:
 
 - serve's way: one Builder kept across all steps, writing changed files in place;
 - `nichesite build`'s way: a fresh Builder per step reading the build state from disk and
@@ -47,6 +49,15 @@ ads:
     in_list: {{slot: "5555555555", every: 2}}
 affiliate:
   cloak: true
+  subid:
+    awin: true
+    placement: true
+    amazon:
+      water: shrimpfix-water-20
+questions:
+  action: https://forms.example/f/questions
+helpful:
+  url: https://forms.example/helpful
 """
 
 PRODUCTS = """\
@@ -95,7 +106,9 @@ def body(seed: int, words: int = 40) -> str:
     text = " ".join(WORDS[(seed + i * 7) % len(WORDS)] for i in range(words))
     heading = f"## About the {WORDS[seed % len(WORDS)]}\n\n" if seed % 3 == 0 else ""
     return (
-        f"{text.capitalize()}.\n\nSecond paragraph about {WORDS[seed % len(WORDS)]} and the tank.\n\n{heading}"
+        f"{text.capitalize()}.\n\nSecond paragraph about {WORDS[seed % len(WORDS)]} and the tank, with [moss]"
+        f"(https://www.awin1.com/cread.php?awinmid={seed}) and [a conditioner](https://www.amazon.com/dp/B00025694O?tag=shrimpfix-20)."
+        f"\n\n{heading}"
         f"{{{{< product tds-meter >}}}}\n\nThird paragraph: {text}.\n"
     )
 
@@ -141,6 +154,7 @@ class SiteModel:
         self.next_id = 100
         files = {rel: article_text(a) for rel, a in self.articles.items()}
         files["content/pages/about.md"] = "---\ntitle: About\n---\nWho writes this site and why.\n"
+        files["content/pages/privacy.md"] = "---\ntitle: Privacy\n---\n{{< privacy_services >}}\n"
         files["data/products.yaml"] = PRODUCTS.format(meter=self.meter)
         files["data/authors.yaml"] = AUTHORS.format(bio=self.bio, ben=self.ben)
         files["static/images/logo.svg"] = "<svg xmlns='http://www.w3.org/2000/svg'/>"

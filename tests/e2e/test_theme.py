@@ -297,6 +297,7 @@ def test_home_shows_the_niche_latest_articles_categories_and_website_json_ld(out
     assert 'href="/category/food/"' in page.text and 'href="/category/water/"' in page.text
     site = page.ld("WebSite")
     assert site["url"] == "https://shrimpfixes.example/" and site["name"] == "Shrimp Tank Fixes"
+    assert "potentialAction" not in site, "Google retired the sitelinks search box the SearchAction fed (2024)"
     assert 'href="/page/2/" rel="next"' in page.text
     assert "Page 1 of 2" in page.text
 

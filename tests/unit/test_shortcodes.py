@@ -90,6 +90,21 @@ def test_product_and_compare_need_the_right_number_of_ids() -> None:
     ]
 
 
+def test_survey_needs_an_address_and_choices_need_a_form_endpoint() -> None:
+    body = '{{< survey >}}\n{{< survey "Tank?" choices="A|B" >}}\n{{< survey "Tank?" choices="A||B" >}}\n{{< privacy_services x >}}'
+    _, calls, _ = extract(body, 1)
+    templates = frozenset({"survey", "privacy_services"})
+    nowhere = [p.message for p in validate(calls[:1], ShortcodeRules(templates=templates), "c.md")]
+    assert nowhere == ["survey needs an address for the answers: set survey: (or questions:) in site.yaml"]
+    link = [p.message for p in validate(calls[1:2], ShortcodeRules(templates=templates, survey="link"), "c.md")]
+    assert link[0].startswith("choices need a form endpoint")
+    form = [str(p) for p in validate(calls, ShortcodeRules(templates=templates, survey="form"), "c.md")]
+    assert form == [
+        'c.md:3: error: choices are two or more answers separated by |: choices="Nano|Medium|Large"',
+        "c.md:4: error: privacy_services takes no arguments: {{< privacy_services >}}",
+    ]
+
+
 # Hostile lines. Sizes: the patterns these replaced took cubic time on such lines (a line of
 # 4,000 characters: over 10 seconds); a linear pass reads them in milliseconds. Nothing here
 # measures time: a quadratic regression makes these tests run for hours, and fail by timeout.
