@@ -149,6 +149,8 @@ def test_product_boxes_compare_table_and_recommended_block(site) -> None:
     assert 'role="region"' in table and 'tabindex="0"' in table and "<caption>Meters and more</caption>" in table
     headers = re.findall(r'<span class="aff-name">(.*?)</span>', table)
     assert headers == ["HM Digital TDS-3 Meter", "Seachem Prime", "Nano Heater 25 W"]
+    # a product's picture above its name says nothing the name does not (axe: image-redundant-alt)
+    assert re.findall(r'<img [^>]*alt="([^"]*)"', table) and set(re.findall(r'<img [^>]*alt="([^"]*)"', table)) == {""}
     rating_row = re.search(r"<th scope=\"row\">Rating</th>(.*?)</tr>", table, re.S).group(1)
     assert re.findall(r"<td>(.*?)</td>", rating_row)[1] == "–"  # no Amazon rating
     assert "4.1 out of 5" in rating_row
