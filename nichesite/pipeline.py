@@ -164,19 +164,24 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         problems += found
         # The record is the one file of the site a build writes: before rendering, so that
         # the lines of its problems are those of the file the author then opens.
-        record = session.record_urls and urls.text is not None and not urls.has_errors and not any(p.is_error for p in problems)
-        problems += urls.problems(written=record)
-        if record and urls.changed:
-            try:
-                write_atomic(options.site_dir / RECORD_FILE, urls.text)
-            except OSError as exc:  # a URL published but not recorded could be lost later: nothing is published
-                problems.append(error(RECORD_FILE, 1, f"cannot write the record of published URLs: {why_unreadable(exc)}", "url-record"))
+        if session.record_urls and urls.entries is not None and not urls.has_errors and not any(p.is_error for p in problems):
+            data, lines = urls.record_file()
+            problems += urls.problems(lines)
+            if data is not None:
+                try:
+                    write_atomic(options.site_dir / RECORD_FILE, data)
+                except OSError as exc:  # a URL published but not recorded could be lost later: nothing is published
+                    problems.append(
+                        error(RECORD_FILE, 1, f"cannot write the record of published URLs: {why_unreadable(exc)}", "url-record")
+                    )
+        else:
+            problems += urls.problems()
     if failed():
         return stop()
     with timer("Fingerprinting"):
         source_fps = {e.source: sources.records[e.source].digest for e in sources.entries}
         derived, views = _entry_views(config, index, source_fps, previous.derived, site.images)
-        derived = replace(derived, related=index.ranked, checks=sources.checks)
+        derived = replace(derived, related=index.ranked, checks=sources.checks, record=site.record)
         view_fps = {source: view for source, (_, view) in derived.views.items()}
         shown = site_view(config, index, views)
         product_images = [views.image_at(p.image) for p in catalog.products.values() if p.image]  # boxes show them
@@ -250,7 +255,7 @@ def read_site(
     today = options.today
     index = build_index(list(sources.entries), config.language, options.drafts, previous.derived.related, today)
     problems += held_back_note(sources.entries, options.drafts, today)
-    record, found = load_record(options.site_dir)
+    record, found = load_record(options.site_dir, previous.derived.record)
     problems += found.items
     existing = frozenset(sources.records) | {p.location.path for p in sources.problems if p.location.path.startswith("content/")}
     return Site(config, theme, translations, catalog, sources.entries, index, statics, record=record, existing=existing), sources, problems

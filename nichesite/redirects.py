@@ -82,36 +82,40 @@ class _Found:
 
 @dataclass(frozen=True, slots=True)
 class RedirectPlan:
-    """The redirects of a build, their outputs, and the record it leaves (`text`: None when the
-    record it read has errors, so that it is neither used nor written)."""
+    """The redirects of a build, their outputs, and the record it leaves: `entries`, None when
+    the record it read has errors, so that it is neither used nor written."""
 
     redirects: tuple[Redirect, ...]
     jobs: tuple[RenderJob, ...]
     found: tuple[_Found, ...]
     record: UrlRecord
-    text: bytes | None
-    new_lines: Mapping[Anchor, int]
+    entries: Mapping[str, RecordEntry] | None
     moved: Mapping[str, str]  # a source that moved: new path → its path in the record read
 
     @property
     def has_errors(self) -> bool:
         return any(f.severity == "error" for f in self.found)
 
-    @property
-    def changed(self) -> bool:
-        return self.text is not None and self.text != self.record.data
+    def record_file(self) -> tuple[bytes | None, Mapping[Anchor, int]]:
+        """The record's new bytes, None when there is nothing to write (the same bytes, or no
+        file and nothing published), and the line of each thing in it."""
+        if self.entries is None:
+            return None, {}
+        data, lines = serialize(self.entries)
+        unchanged = data == self.record.data or (self.record.data is None and not self.entries)
+        return (None if unchanged else data), lines
 
-    def problems(self, written: bool) -> list[Problem]:
-        """The problems, at the lines of the record this build leaves: the one it wrote when
-        `written`, else the one it read."""
+    def problems(self, new_lines: Mapping[Anchor, int] | None = None) -> list[Problem]:
+        """The problems, at the lines of the record this build leaves: the one it writes
+        (`new_lines`), else the one it read."""
         make = {"error": error, "warning": warning, "note": note}
         out = []
         for found in self.found:
             if found.anchor is None:
                 out.append(make[found.severity](found.path, found.line, found.message, found.code))
                 continue
-            if written:
-                line = self.new_lines.get(found.anchor) or self.new_lines.get((found.anchor[0], "")) or 1
+            if new_lines is not None:
+                line = new_lines.get(found.anchor) or new_lines.get((found.anchor[0], "")) or 1
             else:
                 source, what = found.anchor
                 line = self.record.line((self.moved.get(source, source), what))
@@ -150,7 +154,6 @@ def plan_redirects(
     `outputs`: every output of the build (casefolded) → the title of what it shows."""
     published = {e.source: e.path for e in live if not e.draft}
     entries, moved = merge(record.entries, published, existing) if record.readable else ({}, {})
-    text, new_lines = serialize(entries) if record.readable and (entries or record.data is not None) else (None, {})
     planner = _Planner(config, {e.source: e.path for e in live}, {e.source: e for e in parsed}, existing, outputs)
     for entry in sorted(live, key=lambda e: e.source):
         planner.aliases(entry)
@@ -158,7 +161,7 @@ def plan_redirects(
         planner.recorded(source, kept)
     redirects = planner.resolve()
     jobs = _pages(config, redirects, outputs)
-    return RedirectPlan(tuple(redirects), tuple(jobs), tuple(planner.found), record, text, new_lines, moved)
+    return RedirectPlan(tuple(redirects), tuple(jobs), tuple(planner.found), record, entries if record.readable else None, moved)
 
 
 class _Planner:

@@ -98,8 +98,9 @@ def target_problem(target: str) -> str | None:
     return path_problem(target)
 
 
-def load_record(site_dir: Path) -> tuple[UrlRecord, Problems]:
-    """data/urls.yaml if the site has one; every problem at its line."""
+def load_record(site_dir: Path, known: UrlRecord | None = None) -> tuple[UrlRecord, Problems]:
+    """data/urls.yaml if the site has one; every problem at its line. `known` (the record a
+    long-lived session read last) is taken again when the file holds the same bytes."""
     problems = Problems()
     path = site_dir / RECORD_FILE
     if not os.path.lexists(path):
@@ -109,6 +110,8 @@ def load_record(site_dir: Path) -> tuple[UrlRecord, Problems]:
     except OSError as exc:
         problems.error(RECORD_FILE, 1, f"cannot read file: {why_unreadable(exc)}", "url-record")
         return UrlRecord(readable=False), problems
+    if known is not None and known.readable and known.data == raw:
+        return known, problems
     text, found = decode_text(raw, RECORD_FILE)
     problems.extend(found)
     if text is None:

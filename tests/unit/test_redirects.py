@@ -40,7 +40,7 @@ def plan(rec: UrlRecord, live: list[Entry], parsed: list[Entry] | None = None, e
 
 
 def found(result, written: bool = False) -> list[str]:
-    return [str(p) for p in result.problems(written)]
+    return [str(p) for p in result.problems(result.record_file()[1] if written else None)]
 
 
 def test_where_a_redirect_page_can_go() -> None:
@@ -101,7 +101,7 @@ def test_lost_urls_are_a_warning_unless_the_source_has_errors_of_its_own() -> No
         "data/urls.yaml:21: warning: /dr/ answers 404 (Not Found): content/draft.md, published there, is a draft now. Under it here,"
         " add `redirect: /another-page/` (a permanent redirect to that page) or `gone: true` (410 Gone)",
     ]
-    assert [p.code for p in result.problems(False)] == ["url-lost", "url-lost"]
+    assert [p.code for p in result.problems()] == ["url-lost", "url-lost"]
 
 
 def test_a_live_page_is_never_redirected() -> None:
@@ -115,14 +115,14 @@ def test_a_url_another_article_now_has_moves_to_it_in_the_record_it_writes() -> 
     rec = record(a_md=RecordEntry(("/a/", "/x/")))
     result = plan(rec, [entry("content/a.md", "/a/"), entry("content/b.md", "/x/")])
     assert result.redirects == () and found(result) == []
-    assert b"content/a.md:\n  - /a/\ncontent/b.md:\n  - /x/\n" in result.text and result.changed
+    assert b"content/a.md:\n  - /a/\ncontent/b.md:\n  - /x/\n" in result.record_file()[0]
 
 
 def test_problems_are_at_the_lines_of_the_record_the_build_leaves() -> None:
     rec = record(z_md=RecordEntry(("/z/",)))  # deleted; the build adds a.md above it
     result = plan(rec, [entry("content/a.md", "/a/")])
     assert found(result, written=False)[0].startswith("data/urls.yaml:1: warning: /z/ answers 404")
-    line = result.text.decode().splitlines().index("content/z.md:") + 1
+    line = result.record_file()[0].decode().splitlines().index("content/z.md:") + 1
     assert found(result, written=True)[0].startswith(f"data/urls.yaml:{line}: warning: /z/ answers 404")
 
 
@@ -141,9 +141,20 @@ def test_aliases_redirect_and_their_mistakes_are_at_their_lines() -> None:
     ]
 
 
+def test_a_record_that_holds_every_url_is_not_written_again_and_no_site_gets_an_empty_one() -> None:
+    first = plan(record(), [entry("content/a.md", "/a/")]).record_file()[0]
+    assert first is not None
+    again = plan(
+        UrlRecord(MappingProxyType({"content/a.md": RecordEntry(("/a/",))}), MappingProxyType({}), first), [entry("content/a.md", "/a/")]
+    )
+    assert again.record_file()[0] is None
+    assert plan(UrlRecord(), []).record_file()[0] is None  # no file and nothing published: none is written
+
+
 def test_drafts_are_not_recorded() -> None:
     result = plan(record(), [entry("content/a.md", "/a/"), entry("content/d.md", "/d/", draft=True)])
-    assert b"content/a.md" in result.text and b"content/d.md" not in result.text
+    data = result.record_file()[0]
+    assert b"content/a.md" in data and b"content/d.md" not in data
 
 
 def test_the_redirects_file_keeps_the_go_lines_as_they_are_and_sorts_everything() -> None:

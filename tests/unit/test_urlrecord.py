@@ -62,6 +62,14 @@ def test_every_mistake_is_an_error_at_its_line(tmp_path: Path) -> None:
     ]
 
 
+def test_a_session_reads_an_unchanged_record_once(tmp_path: Path) -> None:
+    first, _ = load(tmp_path, "content/a.md:\n  - /a/\n")
+    again, problems = load_record(tmp_path, first)
+    assert again is first and not problems.items
+    changed, _ = load(tmp_path, "content/a.md:\n  - /b/\n")
+    assert load_record(tmp_path, first)[0] is not first and changed.entries["content/a.md"].urls == ("/b/",)
+
+
 def test_invalid_yaml_is_an_error_and_the_record_is_not_used(tmp_path: Path) -> None:
     record, problems = load(tmp_path, "content/a.md:\n  - /a/\n - /b/\n")
     assert not record.readable and messages(problems)[0].startswith("data/urls.yaml:3: error: invalid YAML")
