@@ -257,7 +257,7 @@ class _Planner:
                 loop = chain[chain.index(target) :]
                 key, message = (
                     frozenset(loop),
-                    f"{old} redirects to itself" if len(loop) == 1 else "a redirect loop: " + " → ".join([*loop, target]),
+                    f"{target} redirects to itself" if len(loop) == 1 else "a redirect loop: " + " → ".join([*loop, target]),
                 )
             else:
                 key, message = (source, target), f"{target} is no page of this site, so {old} would end at a 404 page"

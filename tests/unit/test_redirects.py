@@ -82,6 +82,7 @@ def test_a_loop_a_self_redirect_and_a_redirect_to_nothing_are_errors_at_their_re
         b_md=RecordEntry(("/b/",), redirect="/a/"),
         c_md=RecordEntry(("/c/",), redirect="/c/"),
         d_md=RecordEntry(("/d/",), redirect="/nowhere/"),
+        e_md=RecordEntry(("/e/",), redirect="/c/"),  # into a loop: said once, at the loop
     )
     result = plan(rec, [])
     assert result.redirects == () and result.has_errors
