@@ -178,7 +178,8 @@ def parse_aliases(data: YamlMap, rel: str, problems: Problems) -> tuple[tuple[st
     items = [value] if isinstance(value, str) else value if isinstance(value, list) else None
     if items is None:
         if value is not None:
-            problems.error(rel, data.line_of("aliases"), f"aliases: expected a list of old URLs such as [/old-url/], got {describe(value)}")
+            message = f"aliases: expected a list of old URLs such as [/old-url/], got {describe(value)}"
+            problems.error(rel, data.line_of("aliases"), message, "url-alias")
         return (), {}
     aliases: list[str] = []
     lines: dict[str, int] = {}
@@ -189,7 +190,7 @@ def parse_aliases(data: YamlMap, rel: str, problems: Problems) -> tuple[tuple[st
         if message is None and ("?" in url or "#" in url):
             message = f"'{url}' holds a query or a fragment; an alias is a path only"
         if message is not None:
-            problems.error(rel, line, f"aliases: {message}")
+            problems.error(rel, line, f"aliases: {message}", "url-alias")
             continue
         if url not in aliases:
             lines[f"aliases.{len(aliases)}"] = line
