@@ -27,6 +27,7 @@ def make_site(root: Path) -> Path:
             "content/water/water-change.md": article("Why do shrimp die after a water change", body=BODY, category="Water"),
             "content/water/tds.md": article("What TDS do shrimp need", "2026-10-01", body=BODY, category="Water"),
             "content/food/feeding.md": article("How often to feed shrimp", "2026-09-30", body=BODY, category="Food"),
+            "content/water/moss.md": article("Does moss help shrimp", "2026-09-29", body=BODY),  # its category: its folder's
         },
         CONFIG,
     )
@@ -129,15 +130,19 @@ def test_renamed_recategorized_moved_and_deleted_articles_keep_their_urls(tmp_pa
     # another category under the {category} permalink
     edit(root / "content/water/tds.md", "category: Water", "category: Food")
     assert build(root).returncode == 0
-    tds = {"/water/what-tds-do-shrimp-need/": "/food/what-tds-do-shrimp-need/"}
-    check_redirects(root, {first: third, second: third, **tds}, clones)
+    others = {"/water/what-tds-do-shrimp-need/": "/food/what-tds-do-shrimp-need/"}
+    check_redirects(root, {first: third, second: third, **others}, clones)
 
-    # the file moved to another folder (its category is its front matter's): the record follows it
+    # files moved to other folders: the record follows them; the URL of one whose category is
+    # its folder's changes, the other's (its category in its front matter) does not
     (root / "content/basics").mkdir()
     (root / "content/water/water-change.md").rename(root / "content/basics/water-change.md")
+    (root / "content/water/moss.md").rename(root / "content/food/moss.md")
     assert build(root).returncode == 0
-    check_redirects(root, {first: third, second: third, **tds}, clones)
+    others["/water/does-moss-help-shrimp/"] = "/food/does-moss-help-shrimp/"
+    check_redirects(root, {first: third, second: third, **others}, clones)
     record = (root / RECORD_FILE).read_text(encoding="utf-8")
+    assert "content/food/moss.md:\n  - /food/does-moss-help-shrimp/\n  - /water/does-moss-help-shrimp/\n" in record
     assert (
         "content/water/water-change.md" not in record
         and f"content/basics/water-change.md:\n  - {third}\n  - {second}\n  - {first}\n" in record
@@ -161,10 +166,10 @@ def test_renamed_recategorized_moved_and_deleted_articles_keep_their_urls(tmp_pa
     )
     result = build(root, "--strict")
     assert result.returncode == 0, result.stderr
-    check_redirects(root, {first: third, second: third, **tds, "/food/how-often-to-feed-shrimp/": third}, clones)
+    check_redirects(root, {first: third, second: third, **others, "/food/how-often-to-feed-shrimp/": third}, clones)
     edit(root / RECORD_FILE, "redirect: /water/dead-shrimp-after-a-water-change/", "gone: true")
     assert build(root, "--strict").returncode == 0
-    check_redirects(root, {first: third, second: third, **tds, "/food/how-often-to-feed-shrimp/": "410"}, clones)
+    check_redirects(root, {first: third, second: third, **others, "/food/how-often-to-feed-shrimp/": "410"}, clones)
     assert "/food/how-often-to-feed-shrimp/ /404.html 410" in (root / "public/_redirects").read_text(encoding="utf-8")
 
 
@@ -242,3 +247,17 @@ def test_a_malformed_record_is_an_error_at_its_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert f"{RECORD_FILE}:3: error: content/water/tds.md: 'water/old' is not a path from the site's root" in result.stderr
     assert f"{RECORD_FILE}:4: error: 'notes.txt' is not a source file" in result.stderr
+
+
+def test_a_new_permalink_pattern_redirects_every_old_url(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site")
+    clones = tmp_path / "clones"
+    clones.mkdir()
+    assert build(root).returncode == 0
+    edit(root / "site.yaml", 'permalink: "/{category}/{slug}/"', 'permalink: "/{slug}.html"')
+    assert build(root).returncode == 0
+    slugs = ["why-do-shrimp-die-after-a-water-change", "what-tds-do-shrimp-need", "does-moss-help-shrimp"]
+    expected = {f"/water/{slug}/": f"/{slug}.html" for slug in slugs} | {
+        "/food/how-often-to-feed-shrimp/": "/how-often-to-feed-shrimp.html"
+    }
+    check_redirects(root, expected, clones)
