@@ -3,8 +3,9 @@
 Every link to a catalog product gets `rel="sponsored nofollow noopener"`, whether a product box,
 a comparison table, the "Recommended products" block or a plain Markdown link typed by the
 author made it. With `affiliate.cloak: true` such links point to `/go/<id>/` (a static redirect
-page plus a `_redirects` line), except Amazon links: Amazon's operating agreement forbids
-redirects that hide the destination, so they always stay direct.
+page plus a `_redirects` line, which redirects.py writes with the moved URLs'), except Amazon
+links: Amazon's operating agreement forbids redirects that hide the destination, so they
+always stay direct.
 """
 
 from __future__ import annotations
@@ -27,11 +28,9 @@ from nichesite.subids import network_of
 
 REL = "sponsored nofollow noopener"
 GO_DIR = "go"
-REDIRECTS_FILE = "_redirects"
 GO_TEMPLATE = "partials/products/go.html"
 DISCLOSURE_TEMPLATE = "partials/products/disclosure.html"
 RECOMMENDED_TEMPLATE = "partials/products/recommended.html"
-CLOUDFLARE_STATIC_REDIRECTS = 2000  # Cloudflare Pages reads at most this many static rules
 
 _ANCHOR_START = re.compile(r"<a\b", re.I)
 _TAG_REST = re.compile(r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")  # possessive: no backtracking
@@ -248,49 +247,41 @@ class Affiliate:
 
 
 def redirect_jobs(config: SiteConfig, catalog: ProductCatalog) -> list[RenderJob]:
-    """With `cloak: true`: a `/go/<id>/` page per non-Amazon product and the `_redirects` file."""
+    """With `cloak: true`: a `/go/<id>/` page per non-Amazon product (its `_redirects` lines
+    are `go_rules`, written with the moved URLs' by redirects.py)."""
     if not config.affiliate.cloak:
         return []
-    cloaked = [p for p in catalog.products.values() if not p.is_amazon]
-    if not cloaked:
+    return [RenderJob(f"{GO_DIR}/{p.id}/index.html", "go", GO_TEMPLATE, f"{PRODUCTS_FILE} ({p.id})") for p in _cloaked(catalog)]
+
+
+def go_rules(config: SiteConfig, catalog: ProductCatalog) -> list[tuple[str, str]]:
+    """With `cloak: true`: the `_redirects` line of each cloaked product, `/go/<id>/ URL 302`,
+    as (path, line), sorted by id."""
+    if not config.affiliate.cloak:
         return []
-    jobs = [RenderJob(f"{GO_DIR}/{p.id}/index.html", "go", GO_TEMPLATE, f"{PRODUCTS_FILE} ({p.id})") for p in cloaked]
-    jobs.append(RenderJob(REDIRECTS_FILE, "redirects", source=f"{PRODUCTS_FILE} (_redirects)", data=redirects_file(config, catalog)))
-    return jobs
+    return [(go_path(config, p.id), f"{go_path(config, p.id)} {p.url} 302") for p in sorted(_cloaked(catalog), key=lambda p: p.id)]
 
 
-def redirects_file(config: SiteConfig, catalog: ProductCatalog) -> bytes:
-    """Netlify and Cloudflare Pages `_redirects`: `/go/<id>/ URL 302`, sorted by id."""
-    lines = [f"{go_path(config, p.id)} {p.url} 302" for p in sorted(catalog.products.values(), key=lambda p: p.id) if not p.is_amazon]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+def _cloaked(catalog: ProductCatalog) -> list[Product]:
+    return [p for p in catalog.products.values() if not p.is_amazon]
 
 
 def cloak_problems(config: SiteConfig, catalog: ProductCatalog) -> list[Problem]:
-    """The one note that Amazon links stay direct, and a warning past Cloudflare's rule limit."""
+    """The one note that Amazon links stay direct (Cloudflare's rule limit is redirects.py's)."""
     if not config.affiliate.cloak:
         return []
     line = config.lines.get("affiliate.cloak") or config.lines.get("affiliate") or 1
-    problems: list[Problem] = []
     amazon = sorted(p.id for p in catalog.products.values() if p.is_amazon)
-    if amazon:
-        problems.append(
-            note(
-                "site.yaml",
-                line,
-                f"Amazon links are never cloaked (Amazon's operating agreement forbids redirects that hide the destination): "
-                f"{len(amazon)} Amazon product{'s link' if len(amazon) != 1 else ' links'} directly ({', '.join(amazon)})",
-            )
+    if not amazon:
+        return []
+    return [
+        note(
+            "site.yaml",
+            line,
+            f"Amazon links are never cloaked (Amazon's operating agreement forbids redirects that hide the destination): "
+            f"{len(amazon)} Amazon product{'s link' if len(amazon) != 1 else ' links'} directly ({', '.join(amazon)})",
         )
-    count = len(catalog.products) - len(amazon)
-    if count > CLOUDFLARE_STATIC_REDIRECTS:
-        problems.append(
-            warning(
-                PRODUCTS_FILE,
-                1,
-                f"{count} cloaked products: Cloudflare Pages reads only the first {CLOUDFLARE_STATIC_REDIRECTS} lines of _redirects; the /go/ pages still redirect",
-            )
-        )
-    return problems
+    ]
 
 
 def subid_problems(config: SiteConfig, catalog: ProductCatalog, index: Any) -> list[Problem]:

@@ -62,7 +62,9 @@ class Builder:
     `in_place` (serve's preview) writes changed files into the output folder one by one
     instead of building a whole new folder aside. Each build holds the output's lock (see
     `lock.py`), waiting for another holder up to NICHESITE_LOCK_WAIT and telling `waiting`;
-    `lock_held` says the caller holds it for the whole session (serve)."""
+    `lock_held` says the caller holds it for the whole session (serve). `record_urls`: the
+    builds add the URLs they publish to the site's data/urls.yaml; serve's preview does not
+    (it reads the record, as `check` does)."""
 
     options: BuildOptions
     progress: Progress | None = None
@@ -74,6 +76,7 @@ class Builder:
     holder: str = "nichesite build"
     waiting: Callable[[str], None] | None = None
     lock_held: bool = False
+    record_urls: bool = True  # add the URLs it publishes to data/urls.yaml (serve's builder: False)
     _sources_saved: bool = False
     _saver: threading.Timer | None = None  # serve: the save of the latest state, when the site is quiet
     _pending: tuple[BuildState, bool] | None = None  # serve: (state, with its sources) not yet written
@@ -107,7 +110,7 @@ class Builder:
             if why:
                 notes.append(note(STATE_NOTE_PATH, 1, why, "cache-ignored"))
         search = "later" if self.in_place and not search_now else "now"
-        session = Session(self.in_place, self.workers, self.compiled, progress=self.progress, search=search)
+        session = Session(self.in_place, self.workers, self.compiled, progress=self.progress, search=search, record_urls=self.record_urls)
         outcome = build(opts, self.state, session)
         problems = Problems()
         problems.extend(notes)

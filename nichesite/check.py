@@ -104,6 +104,7 @@ _FIXES = {
     "amazon-price-rating": "remove the line: show no price or rating for Amazon products",
     "problem-solution": "add 'problem:' and 'solution:' to the front matter",
     "ad-density": "write more, or remove this {{< ad >}}: a page shows at most one ad per 150 words",
+    "url-lost": "under the source in data/urls.yaml, add 'redirect: /another-page/' or 'gone: true'",
 }
 _BUILD_FIX = "correct the source as the message says; `nichesite build` reports the same"
 

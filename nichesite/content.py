@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import unquote
 
 from nichesite import placeholders, shortcodes
 from nichesite.authors import AUTHORS_FILE, unknown_author
@@ -19,6 +20,7 @@ from nichesite.frontmatter import FRONT_MATTER, folder_category, is_page, parse_
 from nichesite.frontmatter import PAGES_DIR as PAGES_DIR  # re-exported: still importable from here
 from nichesite.schema import Validator, describe
 from nichesite.slugs import slugify
+from nichesite.urlrecord import path_problem
 from nichesite.urls import site_path
 from nichesite.yamlutil import YamlList, YamlMap, load_yaml
 
@@ -183,6 +185,34 @@ def _author_problems(entry: Entry, known: frozenset[str] | None, rel: str) -> li
     return [error(rel, line, unknown_author(value.strip(), known), "unknown-author")]
 
 
+def parse_aliases(data: YamlMap, rel: str, problems: Problems) -> tuple[tuple[str, ...], dict[str, int]]:
+    """`aliases:`, the old URLs that redirect to this page: paths from the site's root, as
+    the browser shows them (%-escapes decoded), with the line of each (`aliases.N` in
+    `Entry.lines`, N counting from 0)."""
+    value = data["aliases"]
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else None
+    if items is None:
+        if value is not None:
+            message = f"aliases: expected a list of old URLs such as [/old-url/], got {describe(value)}"
+            problems.error(rel, data.line_of("aliases"), message, "url-alias")
+        return (), {}
+    aliases: list[str] = []
+    lines: dict[str, int] = {}
+    for index, item in enumerate(items):
+        line = items.line_of(index) if isinstance(items, YamlList) else data.line_of("aliases")
+        url = unquote(item) if isinstance(item, str) else ""
+        message = path_problem(url) if isinstance(item, str) else f"expected a URL such as /old-url/, got {describe(item)}"
+        if message is None and ("?" in url or "#" in url):
+            message = f"'{url}' holds a query or a fragment; an alias is a path only"
+        if message is not None:
+            problems.error(rel, line, f"aliases: {message}", "url-alias")
+            continue
+        if url not in aliases:
+            lines[f"aliases.{len(aliases)}"] = line
+            aliases.append(url)
+    return tuple(aliases), lines
+
+
 def _placeholders(data: YamlMap, body: str, body_line: int, rel: str, problems: Problems) -> None:
     """A warning at each line that still holds a sentence `new-article` wrote as a placeholder
     (`check_entry` drops them for a draft)."""
@@ -235,6 +265,10 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
     validator = Validator(rel, problems)
     values = validator.mapping(data, FRONT_MATTER, "", 2, extra_ok=True)
     extra = {k: v for k, v in values.items() if k not in FRONT_MATTER and k != "faq"}
+    alias_lines = {}
+    if "aliases" in data:
+        aliases, alias_lines = parse_aliases(data, rel, problems)
+        extra["aliases"] = list(aliases)  # a list, as front matter's lists are (and as the state stores them)
     faq = tuple(
         FaqEntry(question, prefix_root_links(answer, settings.base_path)) for question, answer in parse_faq(data, rel, problems, renderer)
     )
@@ -322,6 +356,6 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         word_count=rendered.word_count,
         first_paragraph=rendered.first_paragraph,
         extra=MappingProxyType(extra),
-        lines=MappingProxyType({str(k): v for k, v in data.lines.items()} | {"": data.line}),
+        lines=MappingProxyType({str(k): v for k, v in data.lines.items()} | {"": data.line} | alias_lines),
     )
     return ParsedSource(entry, tuple(problems.items), tuple(calls), product_lines)

@@ -173,10 +173,11 @@ def warn_if_reachable(host: str) -> None:
 
 def make_builder(options: BuildOptions, full: bool) -> Builder:
     """The preview's builder: kept for the whole session, it re-reads only changed sources and
-    rewrites only changed pages in place. With --full: no cache, a whole new folder each time."""
+    rewrites only changed pages in place. With --full: no cache, a whole new folder each time.
+    A preview publishes nothing: it reads data/urls.yaml and never writes it."""
     if full:
-        return Builder(options, use_cache=False, lock_held=True)
-    return Builder(options, in_place=True, lock_held=True)
+        return Builder(options, use_cache=False, lock_held=True, record_urls=False)
+    return Builder(options, in_place=True, lock_held=True, record_urls=False)
 
 
 def report(result: BuildResult, state: PreviewState, out: Path) -> None:

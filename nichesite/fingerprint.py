@@ -11,7 +11,8 @@ Templates see only views (`views.py`), so the views a job is given are what its 
   itself, its author (the whole of them, for the author box), its related articles and its
   newer and older neighbours; a list page → its number, page count, taxonomy view (and, for an
   author's page, the author's view) and the views of the articles on it; the feed, the sitemap
-  and the search index → the views of every entry; a file with ready bytes → its bytes.
+  and the search index → the views of every entry; a file with ready bytes → its bytes; a moved
+  URL's redirect page → its view (where it goes, that page's title).
 
 A view's digest covers every field of it, so a template that starts showing a field no
 shipped template shows is rebuilt correctly with no rule to edit. There are no "if X changed
@@ -91,6 +92,8 @@ def job_fingerprints(
         head = (site, job.output, job.kind, job.template)
         if job.data is not None:
             out[job.output] = _joined(*head, "data", hashlib.sha256(job.data).hexdigest())
+        elif job.redirect is not None:
+            out[job.output] = _joined(*head, "redirect", digest(job.redirect))
         elif job.entry is not None:
             source = job.entry.source
             related = [view(e) for e in index.related.get(source, ())]

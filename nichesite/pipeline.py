@@ -1,13 +1,15 @@
 """The build pipeline, top to bottom: the previous state and the site's files in, an outcome out.
 
     config, theme and its words, catalog  →  sources (parsed, or taken from the state)  →  index
-      →  plan (one job per output)  →  views and fingerprints  →  render what changed
+      →  plan (one job per output, old URLs' redirects)  →  views and fingerprints  →  render what changed
       →  publish (a new folder swapped in, or serve's files in place)  →  new state
 
 Each stage is a function over frozen data that returns its problems; reading happens at the
-start, writing at the end. An output whose fingerprint did not change is not rendered again:
-its file is kept and the problems rendering it raised are reported again from the state, so a
-warm build, a clean build and serve's in-place build report the same problems and exit alike.
+start, writing at the end, but for data/urls.yaml, the record of published URLs, which
+`nichesite build` updates once the plan holds no error (urlrecord.py, redirects.py). An output
+whose fingerprint did not change is not rendered again: its file is kept and the problems
+rendering it raised are reported again from the state, so a warm build, a clean build and
+serve's in-place build report the same problems and exit alike.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from nichesite.cards import share_cards
 from nichesite.config import CONFIG_FILE, PLACEMENTS, SiteConfig, load_config
 from nichesite.content import Entry, ParseSettings
 from nichesite.errors import Problem, error, note, warning
+from nichesite.files import why_unreadable, write_atomic
 from nichesite.fingerprint import digest, job_fingerprints, site_digest, static_fingerprint, template_digest
 from nichesite.i18n import Translations, load_translations
 from nichesite.images import Images, headers_job, process_images
@@ -37,12 +40,14 @@ from nichesite.output import MARKER
 from nichesite.pictures import reference_problems
 from nichesite.plan import RenderJob, find_collisions, plan_pages
 from nichesite.products import ProductCatalog, load_catalog
+from nichesite.redirects import RedirectPlan, plan_redirects, redirects_job
 from nichesite.render import PageRenderer, site_view
 from nichesite.search import plan_search, reserved_problems
 from nichesite.shortcodes import ShortcodeRules
 from nichesite.sources import Sources, read_sources, static_files
 from nichesite.state import EMPTY_STATE, BuildState, Derived, OutputRecord
 from nichesite.theme import CompiledTemplates, Theme, make_environment, resolve_theme, shortcode_options, template_problems
+from nichesite.urlrecord import EMPTY_RECORD, RECORD_FILE, UrlRecord, load_record
 from nichesite.views import ViewFactory
 from nichesite.write import Plan, is_stale, write_in_place, write_staged
 
@@ -92,6 +97,7 @@ class Session:
     image_scratch: Path | None = None  # `check`: new image results go here, not into the site's cache
     progress: Progress | None = None
     search: str = "now"  # the search index: "now"; "later" (serve: the last one stays until the site is quiet); "off" (check)
+    record_urls: bool = False  # `nichesite build`: add the URLs it publishes to data/urls.yaml (serve and check only read it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +113,8 @@ class Site:
     static_files: tuple[tuple[str, Path], ...]  # (output path, source file)
     images: Images | None = None  # after the image stage
     authors: AuthorCatalog = EMPTY_AUTHORS
+    record: UrlRecord = EMPTY_RECORD  # data/urls.yaml: every URL published, by source
+    existing: frozenset[str] = frozenset()  # every source file found, parsed or not
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,14 +162,28 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
     if failed():
         return stop()
     with timer("Planning"):
-        jobs, found = plan_jobs(site, options.site_dir)
+        jobs, found, urls = plan_jobs(site, options.site_dir)
         problems += found
+        # The record is the one file of the site a build writes: before rendering, so that
+        # the lines of its problems are those of the file the author then opens.
+        if session.record_urls and urls.entries is not None and not urls.has_errors and not any(p.is_error for p in problems):
+            data, lines = urls.record_file()
+            problems += urls.problems(lines)
+            if data is not None:
+                try:
+                    write_atomic(options.site_dir / RECORD_FILE, data)
+                except OSError as exc:  # a URL published but not recorded could be lost later: nothing is published
+                    problems.append(
+                        error(RECORD_FILE, 1, f"cannot write the record of published URLs: {why_unreadable(exc)}", "url-record")
+                    )
+        else:
+            problems += urls.problems()
     if failed():
         return stop()
     with timer("Fingerprinting"):
         source_fps = {e.source: sources.records[e.source].digest for e in sources.entries}
         derived, views = _entry_views(config, index, source_fps, previous.derived, site.images, site.authors)
-        derived = replace(derived, related=index.ranked, checks=sources.checks)
+        derived = replace(derived, related=index.ranked, checks=sources.checks, record=site.record)
         view_fps = {source: view for source, (_, view) in derived.views.items()}
         shown = site_view(config, index, views)
         product_images = [views.image_at(p.image) for p in catalog.products.values() if p.image]  # boxes show them
@@ -238,7 +260,14 @@ def read_site(
     default_author = config.author.id if config.author.id in names else ""
     index = build_index(list(sources.entries), config.language, options.drafts, previous.derived.related, today, names, default_author)
     problems += held_back_note(sources.entries, options.drafts, today)
-    return Site(config, theme, translations, catalog, sources.entries, index, statics, authors=authors), sources, problems
+    record, found = load_record(options.site_dir, previous.derived.record)
+    problems += found.items
+    existing = frozenset(sources.records) | {p.location.path for p in sources.problems if p.location.path.startswith("content/")}
+    return (
+        Site(config, theme, translations, catalog, sources.entries, index, statics, authors=authors, record=record, existing=existing),
+        sources,
+        problems,
+    )
 
 
 def held_back_note(entries: Sequence[Entry], drafts: bool, today: dt.date | None) -> list[Problem]:
@@ -362,12 +391,13 @@ def privacy_notice_problems(config: SiteConfig, index: SiteIndex) -> list[Proble
     return [warning(CONFIG_FILE, config.lines.get(services[0], 1), message, "privacy-notice")]
 
 
-def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem]]:
-    """One job per output file, and the problems of the plan (two sources on one URL...)."""
-    config, catalog = site.config, site.catalog
-    jobs = plan_pages(site.index, config) + feeds.feed_jobs() + affiliate.redirect_jobs(config, catalog)
-    problems = affiliate.cloak_problems(config, catalog) + affiliate.subid_problems(config, catalog, site.index)
-    problems += privacy_notice_problems(config, site.index)
+def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem], RedirectPlan]:
+    """One job per output file, the problems of the plan (two sources on one URL...), and the
+    redirects of the old URLs with the record the build leaves."""
+    config, catalog, index = site.config, site.catalog, site.index
+    jobs = plan_pages(index, config) + feeds.feed_jobs() + affiliate.redirect_jobs(config, catalog)
+    problems = affiliate.cloak_problems(config, catalog) + affiliate.subid_problems(config, catalog, index)
+    problems += privacy_notice_problems(config, index)
     ads_jobs, found = ads.ads_txt_jobs(config, dict(site.static_files))
     jobs += ads_jobs
     problems += found
@@ -375,13 +405,29 @@ def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem
     jobs += headers
     problems += found
     problems += reserved_problems(site.static_files, site_dir)
+    titles = {output.casefold(): "" for output, _ in site.static_files}
+    titles |= {job.output.casefold(): _title(job, config) for job in jobs}
+    urls = plan_redirects(config, site.record, (*index.articles, *index.pages), site.entries, site.existing, titles)
+    jobs += urls.jobs
+    files, found = redirects_job(config, urls.redirects, affiliate.go_rules(config, catalog))
+    jobs += files
+    problems += found
     outputs = [(j.output, j.source, _slug_line(j)) for j in jobs]
     root = site_dir.resolve()
     taken = Counter(o.casefold() for o, _, _ in outputs) + Counter(o.casefold() for o, _ in site.static_files)
     # A file's name for a message costs a resolve: only for the few that collide (thousands of images do not).
     outputs += [(output, _rel_or_theme(path, root) if taken[output.casefold()] > 1 else "", 1) for output, path in site.static_files]
     problems += find_collisions(outputs)
-    return jobs, problems
+    return jobs, problems, urls
+
+
+def _title(job: RenderJob, config: SiteConfig) -> str:
+    """What a page is called, for the redirect pages that lead to it."""
+    if job.entry is not None:
+        return job.entry.title
+    if job.taxonomy is not None:
+        return job.taxonomy.name
+    return config.title if job.kind == "home" and job.number == 1 else ""
 
 
 def _entry_views(

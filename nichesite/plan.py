@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from nichesite.config import SiteConfig
 from nichesite.content import Entry
@@ -25,6 +26,7 @@ class RenderJob:
     number: int = 1  # page number for paginated lists
     count: int = 1  # page count for paginated lists
     data: bytes | None = None  # ready-made content for generated files (ads.txt, ...)
+    redirect: Any = None  # a moved URL's page: its RedirectView (redirects.py), its whole fingerprint
 
 
 def output_for(path: str) -> str:

@@ -187,6 +187,8 @@ class PageRenderer:
                     context["author"] = self.views.author(job.taxonomy.slug)
         elif job.kind == "go":
             context.update(self.affiliate.redirect_context(job.output))
+        elif job.redirect is not None:
+            context.update(redirect=job.redirect, canonical=job.redirect.canonical, noindex=True)
         return context
 
     def body_html(self, entry: Entry, view: Any, ad_plan: PageAdPlan) -> str:

@@ -23,6 +23,7 @@ from nichesite.content import ParsedSource, RuleChecks
 from nichesite.errors import Problem
 from nichesite.feeds import EntryParts
 from nichesite.index import RelatedArticles
+from nichesite.urlrecord import UrlRecord
 from nichesite.views import EntryView
 
 
@@ -69,7 +70,8 @@ class Derived:
     inputs changed. Valid under `views_key` (the digest of the configuration and of every
     taxonomy with its count): each entry's view digest and its parts of the feed, sitemap and
     search index; the related articles (under their own key). Stored with the output records.
-    In memory only: the view objects this session made, and each source's rule checks."""
+    In memory only: the view objects this session made, each source's rule checks, and the
+    record of published URLs as read."""
 
     views_key: str = ""
     views: Mapping[str, tuple[str, str]] = field(default_factory=_empty)  # source → (source digest, view digest)
@@ -77,6 +79,7 @@ class Derived:
     related: RelatedArticles = RelatedArticles()
     made: Mapping[str, EntryView] = field(default_factory=_empty)  # source → the view behind `views`
     checks: RuleChecks = RuleChecks()
+    record: UrlRecord | None = None  # data/urls.yaml as the last build read it (reused while its bytes are the same)
 
     def feed_parts(self) -> Mapping[str, EntryParts]:
         return {source: parts for source, (_, parts) in self.parts.items()}

@@ -45,7 +45,7 @@ from nichesite.index import RelatedArticles
 from nichesite.shortcodes import Shortcode
 from nichesite.state import EMPTY_STATE, BuildState, Derived, FileSignature, OutputRecord, SourceRecord
 
-STATE_FORMAT = 5  # 1 was cache.py's entries.pickle and outputs JSON; 3 stores the derived digests too; 4: sources are parsed with the URL-attribute and slow-Markdown checks; 5: no search records in the feed parts
+STATE_FORMAT = 6  # 1 was cache.py's entries.pickle and outputs JSON; 3 stores the derived digests too; 4: sources are parsed with the URL-attribute and slow-Markdown checks; 5: no search records in the feed parts; 6: aliases parsed, with their lines
 STATE_DIR = Path(".nichesite") / "cache"
 SOURCES_FILE = "sources.json"
 _LEGACY_FILE = "entries.pickle"  # cache.py's, 50 MB at 5,000 articles: removed when sources.json is written

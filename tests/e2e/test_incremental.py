@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,8 @@ from nichesite import sources, write
 from nichesite.build import Builder, BuildOptions
 from nichesite.output import MARKER
 from nichesite.pipeline import RACY_NS
+from nichesite.slugs import slugify
+from nichesite.urlrecord import RECORD_FILE, load_record, serialize
 
 CONFIG = """\
 title: Shrimp Tank Fixes
@@ -128,6 +131,8 @@ def article_text(a: dict) -> str:
         lines.append(f"products: [{', '.join(a['products'])}]")
     if a.get("author"):
         lines.append(f"author: {a['author']}")
+    if a.get("aliases"):
+        lines.append(f"aliases: [{', '.join(a['aliases'])}]")
     lines += ["---", a["body"]]
     return "\n".join(lines)
 
@@ -258,6 +263,25 @@ class SiteModel:
             comments = "".join(f"# note {i}\n" for i in range(m % 4))
             (self.root / "site.yaml").write_text(comments + CONFIG.format(paginate=self.paginate), encoding="utf-8")
             return
+        elif kind == "alias":  # an old URL by hand; two articles may claim one (an error)
+            if rel is None:
+                return
+            self.articles[rel]["aliases"] = [f"/old-{m % 4}/"] if m % 5 else []
+        elif kind == "record":  # a deleted article's URLs: redirected to a page, or gone
+            record, _ = load_record(self.root)
+            lost = sorted(source for source in record.entries if not (self.root / source).exists())
+            if not lost:
+                return
+            source = lost[m % len(lost)]
+            live = sorted(self.articles)
+            if m % 2 and live:
+                article = self.articles[live[m % len(live)]]
+                target = "/missing/" if m % 4 == 1 else f"/{article.get('slug') or slugify(article['title'], 'en')}/"  # none: an error
+                entry = replace(record.entries[source], redirect=target, gone=False)
+            else:
+                entry = replace(record.entries[source], redirect="", gone=True)
+            (self.root / RECORD_FILE).write_bytes(serialize({**record.entries, source: entry})[0])
+            return
         elif kind == "static":
             path = self.root / f"static/extra-{m % 3}.txt"
             if path.exists() and m % 2:
@@ -292,14 +316,21 @@ EDIT_KINDS = [
     "author_bio",
     "author_name",
     "author_pick",
+    "alias",
+    "record",
 ]
 edits = st.tuples(st.sampled_from(EDIT_KINDS), st.integers(0, 20), st.integers(0, 50))
 
 
-def clean_build(site: Path, out: Path, preview: bool):
+def clean_build(site: Path, out: Path, preview: bool, record_urls: bool = True):
     if out.exists():
         shutil.rmtree(out)
-    return Builder(BuildOptions(site, out, preview=preview), use_cache=False).build()
+    return Builder(BuildOptions(site, out, preview=preview), use_cache=False, record_urls=record_urls).build()
+
+
+def record_of(site: Path) -> bytes | None:
+    path = site / RECORD_FILE
+    return path.read_bytes() if path.exists() else None
 
 
 def problems(result) -> list[tuple]:
@@ -310,7 +341,7 @@ def problems(result) -> list[tuple]:
 def check_equivalence(tmp: Path, steps: list[tuple]) -> None:
     site = tmp / "site"
     model = SiteModel(site)
-    serve_builder = Builder(BuildOptions(site, tmp / "serve", preview=True), in_place=True)
+    serve_builder = Builder(BuildOptions(site, tmp / "serve", preview=True), in_place=True, record_urls=False)
     clean_preview, clean_public = tmp / "clean-preview", tmp / "clean-public"
     for step, edit in enumerate([None, *steps]):
         if edit is not None:
@@ -319,12 +350,14 @@ def check_equivalence(tmp: Path, steps: list[tuple]) -> None:
         if served.search_pending:  # serve keeps the last search index until the site is quiet, then:
             indexed = serve_builder.build(search_now=True)
             assert (indexed.ok, problems(indexed), indexed.search_pending) == (served.ok, problems(served), False), (step, edit)
-        built = Builder(BuildOptions(site, tmp / "public")).build()  # reads the state from disk
+        expected_preview = clean_build(site, clean_preview, preview=True, record_urls=False)  # the record serve read
+        built = Builder(BuildOptions(site, tmp / "public")).build()  # reads the state from disk; adds to the record
+        record = record_of(site)
         strict = Builder(BuildOptions(site, tmp / "public", strict=True)).build()  # reuses every output
-        expected_preview = clean_build(site, clean_preview, preview=True)
         expected_public = clean_build(site, clean_public, preview=False)
         expected_strict = Builder(BuildOptions(site, tmp / "clean-strict", strict=True), use_cache=False).build()
         where = (step, edit)
+        assert record_of(site) == record, where  # the record a build wrote is the one the next builds leave
         assert (served.ok, problems(served)) == (expected_preview.ok, problems(expected_preview)), where
         assert (built.ok, problems(built)) == (expected_public.ok, problems(expected_public)), where
         assert (strict.ok, problems(strict)) == (expected_strict.ok, problems(expected_strict)), where
@@ -366,6 +399,10 @@ def test_incremental_builds_equal_a_clean_build_long(tmp_path_factory, steps):
         [("template_fields", 0, 0), ("body", 0, 3), ("warning", 0, 2), ("warning", 0, 3), ("config_comment", 0, 1)],
         # an author's bio, name and articles change; an author's last article goes to another
         [("author_bio", 0, 1), ("author_name", 0, 2), ("author_pick", 0, 1), ("author_pick", 1, 0), ("author_bio", 0, 3)],
+        # renames chained, then the article deleted: its URLs lost, redirected to nothing, to a page, gone
+        [("slug", 1, 3), ("slug", 1, 4), ("delete", 1, 0), ("record", 0, 1), ("record", 0, 3), ("record", 0, 2)],
+        # aliases: one, the same on a second article (an error), removed; a new article on an old URL
+        [("alias", 0, 1), ("alias", 1, 1), ("alias", 1, 5), ("slug", 2, 0), ("slug", 3, 0), ("slug", 2, 1)],
     ],
 )
 def test_known_edit_sequences_equal_a_clean_build(tmp_path, steps):

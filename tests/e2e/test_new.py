@@ -55,6 +55,10 @@ def test_new_site_has_the_promised_files(tmp_path):
     cache = next(step["with"] for step in steps if str(step.get("uses", "")).startswith("actions/cache"))
     assert cache["path"] == ".nichesite/images"  # CI builds process only new photos
     assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    # a CI-only site keeps its record of published URLs: committed back before anything is deployed
+    names = [str(step.get("name") or step.get("run") or step.get("uses")) for step in steps]
+    record = next(i for i, step in enumerate(steps) if "git add data/urls.yaml" in str(step.get("run", "")))
+    assert workflow["permissions"]["contents"] == "write" and record < names.index("actions/upload-pages-artifact@v3")
     assert "NICHESITE_BASE_URL" in (site / ".github/workflows/deploy.yml").read_text(encoding="utf-8")
     # No ads until the user configures them: the section is there, commented out.
     config = (site / "site.yaml").read_text(encoding="utf-8")

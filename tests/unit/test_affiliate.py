@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import MappingProxyType
 
-from nichesite.affiliate import Affiliate, cloak_problems, redirect_jobs, redirects_file
+from nichesite.affiliate import Affiliate, cloak_problems, go_rules, redirect_jobs
 from nichesite.config import AffiliateConfig, SiteConfig
 from nichesite.errors import Problems, note, warning
 from nichesite.i18n import load_translations
@@ -108,15 +108,18 @@ def test_disclosure_default_and_amazon_sentence_are_localized() -> None:
 def test_redirects_file_lists_non_amazon_products_sorted_with_302() -> None:
     other = Product("a-first", "A", "https://a.example/x")
     catalog = ProductCatalog(MappingProxyType({"tds-meter": METER, "prime": PRIME, "a-first": other}))
-    assert redirects_file(config(True, base_url="https://s.example/blog"), catalog).decode() == (
-        "/blog/go/a-first/ https://a.example/x 302\n/blog/go/tds-meter/ https://shop.example/tds?aff=1&x=2 302\n"
-    )
+    rules = go_rules(config(True, base_url="https://s.example/blog"), catalog)
+    assert rules == [
+        ("/blog/go/a-first/", "/blog/go/a-first/ https://a.example/x 302"),
+        ("/blog/go/tds-meter/", "/blog/go/tds-meter/ https://shop.example/tds?aff=1&x=2 302"),
+    ]
+    assert go_rules(config(False), catalog) == []
 
 
 def test_redirect_jobs_only_with_cloak() -> None:
     assert redirect_jobs(config(False), CATALOG) == []
     jobs = redirect_jobs(config(True), CATALOG)
-    assert [j.output for j in jobs] == ["go/tds-meter/index.html", "_redirects"]
+    assert [j.output for j in jobs] == ["go/tds-meter/index.html"]  # _redirects is redirects.py's, with the moved URLs
 
 
 def test_the_amazon_note_is_a_note_not_a_warning() -> None:

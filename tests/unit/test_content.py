@@ -96,3 +96,29 @@ def test_site_base_path_prefixes_root_links():
         and 'href="https://x.example/"' in entry.body_html
         and 'href="//cdn.example/x"' in entry.body_html
     )
+
+
+def test_aliases_are_site_paths_with_the_line_of_each():
+    entry, problems = parse(
+        "---\ntitle: T\ndate: 2026-10-02\nproblem: P.\nsolution: S.\naliases:\n  - /old/\n  - /caf%C3%A9/\n  - /old/\n---\nBody.\n"
+    )
+    assert problems == []
+    assert entry.extra["aliases"] == ["/old/", "/café/"]  # %-escapes decoded, as the site's own paths are; the repeat dropped
+    assert (entry.lines["aliases.0"], entry.lines["aliases.1"]) == (7, 8)
+    one, _ = parse("---\ntitle: T\ndate: 2026-10-02\nproblem: P.\nsolution: S.\naliases: /old.html\n---\nBody.\n")
+    assert one.extra["aliases"] == ["/old.html"] and one.lines["aliases.0"] == 6
+
+
+def test_an_alias_that_is_no_site_path_is_an_error_at_its_line():
+    entry, problems = parse(
+        "---\ntitle: T\ndate: 2026-10-02\nproblem: P.\nsolution: S.\naliases:\n  - old/\n  - /a/?p=1\n  - /../x/\n  - 7\n---\nBody.\n"
+    )
+    assert entry is None
+    assert [(p.location.line, p.message, p.code) for p in problems] == [
+        (7, "aliases: 'old/' is not a path from the site's root: write it as /old-url/", "url-alias"),
+        (8, "aliases: '/a/?p=1' holds a query or a fragment; an alias is a path only", "url-alias"),
+        (9, "aliases: '/../x/' holds a '.' or '..' part", "url-alias"),
+        (10, "aliases: expected a URL such as /old-url/, got the number 7", "url-alias"),
+    ]
+    _, problems = parse("---\ntitle: T\ndate: 2026-10-02\nproblem: P.\nsolution: S.\naliases: {a: b}\n---\nBody.\n")
+    assert [p.message for p in problems] == ["aliases: expected a list of old URLs such as [/old-url/], got a mapping"]
