@@ -15,7 +15,8 @@ LANGUAGES = ("en", "bg", "ru", "pl", "de", "fr", "es", "uk", "it", "pt", "nl", "
 SAME_AS_ENGLISH = {
     "": {"Problem", "Pagination", "Feed", "Product", "Comparison", "label", "E-mail"},
     "fr": {"articles_count"},
-    "it": {"Home"},
+    "it": {"Home", "helpful_no"},
+    "es": {"helpful_no"},
     "nl": {"Home", "Tags", "Product"},
     "pt": {"Tags"},
 }
