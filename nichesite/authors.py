@@ -8,7 +8,6 @@ author of every article that names none.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,11 +17,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from nichesite.errors import Problem, Problems, error, warning
-from nichesite.files import NAME_MAX, read_text
+from nichesite.files import NAME_MAX
 from nichesite.schema import Field, Validator
 from nichesite.slugs import slugify
 from nichesite.urls import site_path, unprefixed
-from nichesite.yamlutil import YamlMap, load_yaml
+from nichesite.yamlutil import load_data_mapping
 
 if TYPE_CHECKING:
     from nichesite.imagefile import ImageInfo
@@ -102,22 +101,10 @@ UNREADABLE_AUTHORS = AuthorCatalog(MappingProxyType({}), unreadable=True)
 def load_authors(site_dir: Path) -> tuple[AuthorCatalog, Problems]:
     """Read data/authors.yaml if the site has one; every problem names the author and line."""
     problems = Problems()
-    path = site_dir / AUTHORS_FILE
-    if not os.path.lexists(path):
-        return EMPTY_AUTHORS, problems
-    text, read_problems = read_text(path, AUTHORS_FILE)
-    problems.extend(read_problems)
-    if text is None:
-        return UNREADABLE_AUTHORS, problems
-    data, yaml_problems = load_yaml(text, AUTHORS_FILE)
-    problems.extend(yaml_problems)
-    if yaml_problems:
-        return UNREADABLE_AUTHORS, problems
+    expected = "a mapping of author ids to authors (ana: {name: Ana Petrova, ...})"
+    data, usable = load_data_mapping(site_dir, AUTHORS_FILE, expected, problems)
     if data is None:
-        return EMPTY_AUTHORS, problems
-    if not isinstance(data, YamlMap):
-        problems.error(AUTHORS_FILE, 1, "expected a mapping of author ids to authors (ana: {name: Ana Petrova, ...})")
-        return UNREADABLE_AUTHORS, problems
+        return (EMPTY_AUTHORS if usable else UNREADABLE_AUTHORS), problems
     validator = Validator(AUTHORS_FILE, problems)
     authors: dict[str, AuthorProfile] = {}
     broken: set[str] = set()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,9 +10,9 @@ from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from nichesite.errors import Problems
-from nichesite.files import NAME_MAX, long_part, read_text
+from nichesite.files import NAME_MAX, long_part
 from nichesite.schema import Field, Validator
-from nichesite.yamlutil import YamlMap, load_yaml
+from nichesite.yamlutil import load_data_mapping
 
 PRODUCTS_FILE = "data/products.yaml"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -181,22 +180,9 @@ UNREADABLE_CATALOG = ProductCatalog(MappingProxyType({}), unreadable=True)
 def load_catalog(site_dir: Path) -> tuple[ProductCatalog, Problems]:
     """Read data/products.yaml if the site has one; every problem names the product and line."""
     problems = Problems()
-    path = site_dir / PRODUCTS_FILE
-    if not os.path.lexists(path):  # anything else there (a named pipe, a broken link) is reported
-        return EMPTY_CATALOG, problems
-    text, read_problems = read_text(path, PRODUCTS_FILE)
-    problems.extend(read_problems)
-    if text is None:
-        return UNREADABLE_CATALOG, problems
-    data, yaml_problems = load_yaml(text, PRODUCTS_FILE)
-    problems.extend(yaml_problems)
-    if yaml_problems:
-        return UNREADABLE_CATALOG, problems
+    data, usable = load_data_mapping(site_dir, PRODUCTS_FILE, "a mapping of product ids to products", problems)
     if data is None:
-        return EMPTY_CATALOG, problems
-    if not isinstance(data, YamlMap):
-        problems.error(PRODUCTS_FILE, 1, "expected a mapping of product ids to products")
-        return UNREADABLE_CATALOG, problems
+        return (EMPTY_CATALOG if usable else UNREADABLE_CATALOG), problems
     validator = Validator(PRODUCTS_FILE, problems)
     products: dict[str, Product] = {}
     broken: set[str] = set()

@@ -18,12 +18,15 @@ text, so only alias use is ever refused, and every later walk stays linear in th
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from nichesite.errors import Problem, error
+from nichesite.errors import Problem, Problems, error
+from nichesite.files import read_text
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -206,3 +209,28 @@ def _describe(exc: yaml.MarkedYAMLError, text: str = "") -> str:
     if exc.context and exc.context not in problem:
         return f"{problem} ({exc.context})"
     return problem
+
+
+def load_data_mapping(site_dir: Path, rel: str, expected: str, problems: Problems) -> tuple[YamlMap | None, bool]:
+    """A site's optional YAML data file holding one mapping (data/products.yaml, data/authors.yaml):
+    (the mapping, True); (None, True) when there is no such file or it is empty; (None, False)
+    when it cannot be used (unreadable, invalid YAML, or `expected` is not what it holds), its
+    problems added to `problems`. Anything else at the path (a named pipe, a broken link) is read
+    and reported."""
+    path = site_dir / rel
+    if not os.path.lexists(path):
+        return None, True
+    text, read_problems = read_text(path, rel)
+    problems.extend(read_problems)
+    if text is None:
+        return None, False
+    data, yaml_problems = load_yaml(text, rel)
+    problems.extend(yaml_problems)
+    if yaml_problems:
+        return None, False
+    if data is None:
+        return None, True
+    if not isinstance(data, YamlMap):
+        problems.error(rel, 1, f"expected {expected}")
+        return None, False
+    return data, True
