@@ -111,7 +111,7 @@ def write_staged(
                 records[output] = replace(plan.previous[output], fingerprint=plan.fingerprints[output])
         started = time.perf_counter()
         search_records, search_problems = _search_staged(out, plan, staged)
-        search_seconds = time.perf_counter() - started if plan.search is not None and plan.search.make_now else 0.0
+        search_seconds = time.perf_counter() - started if search is not None and search.make_now else 0.0
         records |= search_records
         if not accept(_problems(plan, {output: record.problems for output, record in made.items()}) + search_problems):
             staged.discard()
@@ -166,21 +166,10 @@ def write_in_place(out: Path, plan: Plan, renderer: PageRenderer, site_dir: Path
     current = {j.output for j in plan.jobs} | {output for output, _ in plan.statics}
     if plan.search is not None:
         current |= set(plan.search.previous)  # replaced below when a new index is made
-    for output in sorted(records.keys() - current):
-        del records[output]
-        _prune(out, output)
-        written.append(output)
+    _remove_gone(out, sorted(records.keys() - current), records, written)
     for job in plan.dirty:
         data, problems = rendered[job.output]
-        digest = hashlib.sha256(data).hexdigest()
-        target = inside(out, job.output)
-        old = plan.previous.get(job.output)
-        if old is None or old.digest != digest or is_stale(old, old.fingerprint, target):
-            _remove_if_not_file(target)
-            write_atomic(target, data)
-            written.append(job.output)
-        st = target.stat()
-        records[job.output] = OutputRecord(plan.fingerprints[job.output], digest, st.st_size, st.st_mtime_ns, tuple(problems))
+        records[job.output] = _put(out, job.output, data, plan.previous.get(job.output), plan.fingerprints[job.output], problems, written)
     for output, path in plan.dirty_statics:
         target = inside(out, output)
         _remove_if_not_file(target)
@@ -188,10 +177,11 @@ def write_in_place(out: Path, plan: Plan, renderer: PageRenderer, site_dir: Path
         records[output] = _file_record(plan.fingerprints[output], target)
         written.append(output)
     problems: tuple[Problem, ...] = ()
-    started = time.perf_counter()
+    seconds = 0.0
     if plan.search is not None and plan.search.make_now:
+        started = time.perf_counter()
         problems = tuple(_search_in_place(out, plan, records, written))
-    seconds = time.perf_counter() - started if plan.search is not None and plan.search.make_now else 0.0
+        seconds = time.perf_counter() - started
     return Written(records, problems, tuple(j.output for j in plan.dirty), tuple(sorted(written)), seconds)
 
 
@@ -206,21 +196,32 @@ def _search_in_place(out: Path, plan: Plan, records: dict[str, OutputRecord], wr
         return problems
     entry = f"{BUNDLE}/pagefind-entry.json"
     for output in sorted(files, key=lambda o: o == entry):
-        data = files[output]
-        digest = hashlib.sha256(data).hexdigest()
-        target = inside(out, output)
-        old = plan.previous.get(output)
-        if old is None or old.digest != digest or is_stale(old, old.fingerprint, target):
-            _remove_if_not_file(target)
-            write_atomic(target, data)
-            written.append(output)
-        st = target.stat()
-        records[output] = OutputRecord(search.fingerprint, digest, st.st_size, st.st_mtime_ns)
-    for output in sorted(search.previous.keys() - files.keys()):
+        records[output] = _put(out, output, files[output], plan.previous.get(output), search.fingerprint, (), written)
+    _remove_gone(out, sorted(search.previous.keys() - files.keys()), records, written)
+    return []
+
+
+def _put(
+    out: Path, output: str, data: bytes, old: OutputRecord | None, fingerprint: str, problems: Sequence[Problem], written: list[str]
+) -> OutputRecord:
+    """Write an output in place (the file is left alone when it already holds these bytes) and
+    return its record."""
+    digest = hashlib.sha256(data).hexdigest()
+    target = inside(out, output)
+    if old is None or old.digest != digest or is_stale(old, old.fingerprint, target):
+        _remove_if_not_file(target)
+        write_atomic(target, data)
+        written.append(output)
+    st = target.stat()
+    return OutputRecord(fingerprint, digest, st.st_size, st.st_mtime_ns, tuple(problems))
+
+
+def _remove_gone(out: Path, outputs: Sequence[str], records: dict[str, OutputRecord], written: list[str]) -> None:
+    """Remove outputs the site no longer has, from the folder and from the records."""
+    for output in outputs:
         del records[output]
         _prune(out, output)
         written.append(output)
-    return []
 
 
 def is_stale(record: OutputRecord | None, fingerprint: str, path: Path | str) -> bool:
