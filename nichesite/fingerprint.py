@@ -7,15 +7,18 @@ Templates see only views (`views.py`), so the views a job is given are what its 
   template and translation of the site and its theme, the configuration (without the line
   numbers kept for messages), the catalog, the build switches, and the site view every
   template gets (categories and tags with their counts, the standalone pages);
-- the job part: an article or page → the digest of its source (its body) and the views of
-  itself, its related articles and its newer and older neighbours; a list page → its number,
-  page count, taxonomy view and the views of the articles on it; the feed, the sitemap and the
-  search index → the views of every entry; a file with ready bytes → its bytes.
+- the job part: an article or page → the digest of its source (its body) and of its own view,
+  and the shared digests of its related articles and its newer and older neighbours; a list
+  page → its number, page count, taxonomy view and the shared digests of the articles on it;
+  the feed, the sitemap and the search index → the shared digests of every entry; a file with
+  ready bytes → its bytes.
 
-A view's digest covers every field of it, so a template that starts showing a field no
-shipped template shows is rebuilt correctly with no rule to edit. There are no "if X changed
-re-render Y" rules; the property test in tests/e2e/test_incremental.py checks that a warm
-build equals a clean one.
+A view's digest covers every field of it; its shared digest the fields that an output other
+than the entry's own page may read, which the templates' syntax says (viewfields.py). So a
+template that starts showing a field no shipped template shows is rebuilt correctly with no
+rule to edit, and an edit to what only the article's page shows (a body edit that keeps its
+card) renders that page alone. There are no "if X changed re-render Y" rules; the property
+test in tests/e2e/test_incremental.py checks that a warm build equals a clean one.
 """
 
 from __future__ import annotations
@@ -74,15 +77,16 @@ def job_fingerprints(
     site: str,
     sources: Mapping[str, str],
     views: Mapping[str, str],
+    shared: Mapping[str, str],
     per_page: int,
 ) -> dict[str, str]:
     """output → fingerprint for every job. `sources` maps an entry's source to its digest,
-    `views` to the digest of its view."""
+    `views` to the digest of its view, `shared` to the digest of what other outputs may show of it."""
     out: dict[str, str] = {}
     every_entry = ""
 
     def view(entry) -> str:
-        return views[entry.source] if entry is not None else ""
+        return shared[entry.source] if entry is not None else ""
 
     for job in jobs:
         head = (site, job.output, job.kind, job.template)
@@ -92,7 +96,7 @@ def job_fingerprints(
             source = job.entry.source
             related = [view(e) for e in index.related.get(source, ())]
             newer, older = index.neighbours.get(source, (None, None))
-            out[job.output] = _joined(*head, "entry", sources[source], view(job.entry), view(newer), view(older), *related)
+            out[job.output] = _joined(*head, "entry", sources[source], views[source], view(newer), view(older), *related)
         elif job.kind in LIST_KINDS:
             articles = job.taxonomy.articles if job.taxonomy else index.articles
             items = [view(e) for e in articles[(job.number - 1) * per_page : job.number * per_page]]

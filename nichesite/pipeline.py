@@ -41,6 +41,7 @@ from nichesite.shortcodes import ShortcodeRules
 from nichesite.sources import Sources, read_sources, static_files
 from nichesite.state import EMPTY_STATE, BuildState, Derived, OutputRecord
 from nichesite.theme import CompiledTemplates, Theme, make_environment, resolve_theme, shortcode_options, template_problems
+from nichesite.viewfields import shared_digest, shared_fields
 from nichesite.views import ViewFactory
 from nichesite.write import Plan, is_stale, write_in_place, write_staged
 
@@ -155,15 +156,15 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         return stop()
     with timer("Fingerprinting"):
         source_fps = {e.source: sources.records[e.source].digest for e in sources.entries}
-        derived, views = _entry_views(config, index, source_fps, previous.derived, site.images)
+        templates = template_digest(theme)
+        derived, views = _entry_views(config, index, source_fps, previous.derived, site.images, theme, templates)
         derived = replace(derived, related=index.ranked, checks=sources.checks)
-        view_fps = {source: view for source, (_, view) in derived.views.items()}
+        view_fps = {source: view for source, (_, view, _) in derived.views.items()}
+        shared_fps = {source: shared for source, (_, _, shared) in derived.views.items()}
         shown = site_view(config, index, views)
         product_images = [views.image_at(p.image) for p in catalog.products.values() if p.image]  # boxes show them
-        site_fp = site_digest(
-            config, (catalog, product_images), template_digest(theme), (options.drafts, options.preview, options.future), shown
-        )
-        fingerprints = job_fingerprints(jobs, index, site_fp, source_fps, view_fps, config.paginate)
+        site_fp = site_digest(config, (catalog, product_images), templates, (options.drafts, options.preview, options.future), shown)
+        fingerprints = job_fingerprints(jobs, index, site_fp, source_fps, view_fps, shared_fps, config.paginate)
         out = str(options.output)  # plain strings: a Path per output costs more than the lstat
         known = previous.outputs
         static_fps, dirty_statics = _static_fingerprints(statics, known, out)
@@ -337,14 +338,15 @@ def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem
 
 
 def _entry_views(
-    config: SiteConfig, index: SiteIndex, sources: dict[str, str], previous: Derived, images: Images | None
+    config: SiteConfig, index: SiteIndex, sources: dict[str, str], previous: Derived, images: Images | None, theme: Theme, templates: str
 ) -> tuple[Derived, ViewFactory]:
-    """Every entry's view digest, and the factory that makes views for rendering. A view is made
-    from its entry (its source's digest), the configuration and the taxonomies it links to, so
-    the digest the last build recorded under the same three is reused, and so is its view when
+    """Every entry's view digest and shared digest (viewfields.py), and the factory that makes
+    views for rendering. A view is made from its entry (its source's digest), the configuration
+    and the taxonomies it links to, and what is shared of it depends on the templates, so the
+    digests the last build recorded under the same four are reused, and so is its view when
     this session made it; only the others are made and hashed."""
     taxonomies = [(t.kind, t.name, t.slug, t.path, len(t.articles)) for t in (*index.categories, *index.tags)]
-    key = digest(repr(config), taxonomies, images.digest if images else "")
+    key = digest(repr(config), taxonomies, images.digest if images else "", templates)
     cards = images.cards if images else {}
     sources = {s: digest(d, cards[s].output) if s in cards else d for s, d in sources.items()}  # a view shows its card
     known = previous.views if previous.views_key == key else {}
@@ -356,7 +358,8 @@ def _entry_views(
         found = reused.get(entry.source)
         if found is None:
             view = made[entry.source] = views.entry(entry)
-            found = (sources[entry.source], digest(view))
+            whole = digest(view)
+            found = (sources[entry.source], whole, shared_digest(view, shared_fields(theme, templates), whole))
         elif entry.source in previous.made:
             made[entry.source] = previous.made[entry.source]
         digests[entry.source] = found

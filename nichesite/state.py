@@ -72,7 +72,7 @@ class Derived:
     In memory only: the view objects this session made, and each source's rule checks."""
 
     views_key: str = ""
-    views: Mapping[str, tuple[str, str]] = field(default_factory=_empty)  # source → (source digest, view digest)
+    views: Mapping[str, tuple[str, str, str]] = field(default_factory=_empty)  # source → (source digest, view digest, shared digest)
     parts: Mapping[str, tuple[str, EntryParts]] = field(default_factory=_empty)  # source → (view digest, parts)
     related: RelatedArticles = RelatedArticles()
     made: Mapping[str, EntryView] = field(default_factory=_empty)  # source → the view behind `views`

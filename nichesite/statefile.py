@@ -45,7 +45,7 @@ from nichesite.index import RelatedArticles
 from nichesite.shortcodes import Shortcode
 from nichesite.state import EMPTY_STATE, BuildState, Derived, FileSignature, OutputRecord, SourceRecord
 
-STATE_FORMAT = 4  # 1 was cache.py's entries.pickle and outputs JSON; 3 stores the derived digests too; 4: sources are parsed with the URL-attribute and slow-Markdown checks
+STATE_FORMAT = 5  # 1 was cache.py's entries.pickle and outputs JSON; 3 stores the derived digests too; 4: sources are parsed with the URL-attribute and slow-Markdown checks; 5: a view's shared digest too
 STATE_DIR = Path(".nichesite") / "cache"
 SOURCES_FILE = "sources.json"
 _LEGACY_FILE = "entries.pickle"  # cache.py's, 50 MB at 5,000 articles: removed when sources.json is written
@@ -285,8 +285,11 @@ def _derived(v: Any) -> Derived:
     if type(v) is not dict or set(v) != {"key", "views", "parts", "related_key", "related"}:
         raise _Bad("the derived digests are not an object of the five keys")
     key = _digest(v["key"], "the views key", empty_ok=True)
-    sources, source_digests, view_digests = _table(v["views"], (S, S, S), "view digests")
-    views = {s: (_digest(d, "a source digest"), _digest(w, "a view digest")) for s, d, w in zip(sources, source_digests, view_digests)}
+    sources, source_digests, view_digests, shared_digests = _table(v["views"], (S, S, S, S), "view digests")
+    views = {
+        s: (_digest(d, "a source digest"), _digest(w, "a view digest"), _digest(h, "a shared digest"))
+        for s, d, w, h in zip(sources, source_digests, view_digests, shared_digests)
+    }
     columns = _table(v["parts"], (S, S, S, S, S), "feed parts")
     parts = {s: (_digest(w, "a view digest"), EntryParts(f, m, q)) for s, w, f, m, q in zip(*columns)}
     related_sources, lists = _table(v["related"], (S, L), "related articles")
@@ -303,7 +306,7 @@ def _stored_derived(d: Derived) -> dict:
     related = sorted(d.related.by_source.items())
     return {
         "key": d.views_key,
-        "views": [list(column) for column in zip(*views)] if views else [[], [], []],
+        "views": [list(column) for column in zip(*views)] if views else [[], [], [], []],
         "parts": [list(column) for column in zip(*parts)] if parts else [[], [], [], [], []],
         "related_key": d.related.key,
         "related": [[s for s, _ in related], [list(others) for _, others in related]],

@@ -4,7 +4,8 @@ same exit codes.
 A property test applies random sequences of edits (body, title, tags, category, slug, delete,
 add, product change, template override change, site.yaml change and comment-only change, static
 file add/delete, ad shortcodes (two in a row, more than the page allows), edits that make and
-clear warnings, a site template that starts showing a field no shipped template shows) to a
+clear warnings, a site template that starts showing a field no shipped template shows, directly
+or through a macro) to a
 small site. After each edit it builds three ways and compares the trees and the problems:
 
 - serve's way: one Builder kept across all steps, writing changed files in place;
@@ -73,6 +74,10 @@ CARD_OVERRIDE = """<article class="card"><h3><a href="{{ item.url }}">{{ item.ti
 # Fields no shipped template shows on a card: a list must follow them once a site template does.
 CARD_NEW_FIELDS = """<article class="card"><h3><a href="{{ item.url }}">{{ item.title }}</a></h3>
 <p>{{ item.headings|length }} headings, {{ item.faq|length }} questions, level {{ item.extra.level }}</p></article>
+"""
+# A field only the article's page shows by default, on cards through a macro.
+CARD_MACRO = """{% macro words(x) %}{{ x.word_count }} words{% endmacro %}
+<article class="card"><h3><a href="{{ item.url }}">{{ item.title }}</a></h3><p>{{ words(item) }}</p></article>
 """
 ADS_BODIES = [
     "First paragraph about the water.\n\n{{< ad >}}\n\n{{< ad >}}\n\nSecond paragraph about the tank.\n",  # two in a row
@@ -204,10 +209,10 @@ class SiteModel:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(CARD_OVERRIDE.replace("{MARK}", f" v{m}"), encoding="utf-8")
             return
-        elif kind == "template_fields":
+        elif kind in ("template_fields", "template_macro"):
             path = self.root / "templates/partials/card.html"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(CARD_NEW_FIELDS, encoding="utf-8")
+            path.write_text(CARD_NEW_FIELDS if kind == "template_fields" else CARD_MACRO, encoding="utf-8")
             return
         elif kind == "config":
             self.paginate = 2 + m % 3
@@ -248,6 +253,7 @@ EDIT_KINDS = [
     "ads",
     "warning",
     "template_fields",
+    "template_macro",
 ]
 edits = st.tuples(st.sampled_from(EDIT_KINDS), st.integers(0, 20), st.integers(0, 50))
 
@@ -317,6 +323,8 @@ def test_incremental_builds_equal_a_clean_build_long(tmp_path_factory, steps):
         [("ads", 1, 0), ("title", 2, 2), ("ads", 1, 1), ("config_comment", 0, 3), ("ads", 1, 2), ("ads", 1, 3)],
         # a card template that starts showing headings, questions and a front-matter field
         [("template_fields", 0, 0), ("body", 0, 3), ("warning", 0, 2), ("warning", 0, 3), ("config_comment", 0, 1)],
+        # a body edit shows on no other page, until a card template shows the word count (through a macro)
+        [("body", 2, 7), ("template_macro", 0, 0), ("body", 2, 8), ("template", 0, 3), ("body", 2, 9)],
     ],
 )
 def test_known_edit_sequences_equal_a_clean_build(tmp_path, steps):

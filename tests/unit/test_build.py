@@ -150,6 +150,22 @@ def test_a_body_edit_that_keeps_the_view_renders_only_that_article(tmp_path):
     assert result.written == ("shrimp-problem-1/index.html",)
 
 
+def test_a_body_edit_that_changes_only_what_the_article_page_shows_renders_only_that_article(tmp_path):
+    site = make_site(tmp_path / "site")
+    builder = Builder(BuildOptions(site, tmp_path / "serve"), in_place=True)
+    assert builder.build().ok
+    source = site / "content/water/a1.md"
+    source.write_text(source.read_text() + "\nA third paragraph, with more words and a heading above it.\n")  # words, not the card
+    result = builder.build()
+    assert result.rendered == ("shrimp-problem-1/index.html",)
+    # A site card template that shows the word count: every page with the card follows it.
+    write_site(site, {"templates/partials/card.html": "<p>{{ item.title }}: {{ item.word_count }} words</p>"}, None)
+    assert builder.build().ok
+    source.write_text(source.read_text() + "\nAnd one more.\n")
+    rendered = set(builder.build().rendered)
+    assert {"shrimp-problem-1/index.html", "index.html", "category/water/index.html", "shrimp-problem-0/index.html"} <= rendered
+
+
 def test_a_title_edit_renders_the_article_and_every_page_that_shows_its_card(tmp_path):
     site = make_site(tmp_path / "site")
     builder = Builder(BuildOptions(site, tmp_path / "serve"), in_place=True)

@@ -87,7 +87,7 @@ def realistic_state() -> BuildState:
     sources = {ARTICLE: record(ARTICLE, SOURCE_TEXT, parsed), BROKEN: record(BROKEN, "x", broken)}
     derived = Derived(
         "e" * 64,
-        MappingProxyType({ARTICLE: ("1" * 64, "2" * 64)}),
+        MappingProxyType({ARTICLE: ("1" * 64, "2" * 64, "4" * 64)}),
         MappingProxyType({ARTICLE: ("2" * 64, EntryParts("  <entry>…</entry>", "  <url>…</url>", '{"title":"Мътна вода"}'))}),
         RelatedArticles("3" * 64, {ARTICLE: (BROKEN,), BROKEN: ()}),
     )
