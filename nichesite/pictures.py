@@ -139,21 +139,19 @@ def reference_problems(
     image that cannot be read (an error: the page would show a broken image), one that is not
     among the site's files; at the line that names it. An image file no page uses that cannot
     be read is a warning at its own path."""
+    global _REFERENCES
     problems: list[Problem] = []
     used: set[str] = set()
+    known, _REFERENCES = _REFERENCES, {}
     for entry in entries:
-        page_url = base_path + entry.path
-        named: list[tuple[str, int]] = []
-        if entry.image:
-            line = entry.lines.get("image", 1)
-            named.append((entry.image, line))
-            if not str(entry.extra.get("image_alt") or "").strip() and not urlsplit(entry.image).scheme:
-                problems.append(
-                    warning(entry.source, line, f"image {entry.image} has no alt text: add image_alt: with what it shows", "missing-alt")
-                )
-        named += [(src, 0) for src in dict.fromkeys(body_image_sources(entry.body_html))]
-        for src, line in named:
-            output = resolve(src, page_url, base_path)
+        found = known.get(id(entry))
+        if found is None or found[0] is not entry or found[1] != base_path:
+            found = (entry, base_path, *_references(entry, base_path))
+        _REFERENCES[id(entry)] = found
+        _, _, named, alt_problem = found
+        if alt_problem is not None:
+            problems.append(alt_problem)
+        for src, line, output in named:
             info = images.get(output) if output else None
             used.add(output or "")
             if output is None or (info is None and output in outputs) or (info is not None and not info.error):
@@ -169,6 +167,28 @@ def reference_problems(
         if info.error and output not in used:
             problems.append(warning(info.source, 1, f"cannot read image: {info.error}; published as it is", "image-unreadable"))
     return problems
+
+
+# The last build's entries (by identity: a session keeps the entry of a source that did not
+# change) with the images each names: a save looks in one body for images, not in every body.
+_REFERENCES: dict[int, tuple[Entry, str, tuple[tuple[str, int, str | None], ...], Problem | None]] = {}
+
+
+def _references(entry: Entry, base_path: str) -> tuple[tuple[tuple[str, int, str | None], ...], Problem | None]:
+    """The images an entry names, as (src, line of its `image` or 0 for the body's, output
+    path or None for another site's), and the warning when its `image` has no alt text."""
+    named: list[tuple[str, int]] = []
+    alt_problem = None
+    if entry.image:
+        line = entry.lines.get("image", 1)
+        named.append((entry.image, line))
+        if not str(entry.extra.get("image_alt") or "").strip() and not urlsplit(entry.image).scheme:
+            alt_problem = warning(
+                entry.source, line, f"image {entry.image} has no alt text: add image_alt: with what it shows", "missing-alt"
+            )
+    named += [(src, 0) for src in dict.fromkeys(body_image_sources(entry.body_html))]
+    page_url = base_path + entry.path
+    return tuple((src, line, resolve(src, page_url, base_path)) for src, line in named), alt_problem
 
 
 def _line_of(path: Path, forms: list[str]) -> int:
