@@ -38,42 +38,60 @@ def share_cards(
     settings = config.share_cards
     if not settings.enabled or not articles:
         return {}, [], []
+    global _MADE
     logo, logo_digest, problems = _logo(config, site_dir, images)
     style = (settings.background, settings.text, settings.accent, str(logo or ""))
     cache = site_dir / CACHE_DIR / "cards"
     write = scratch / "cards" if scratch else cache
-    made = {name.split(".", 1)[0]: folder / name for folder in dict.fromkeys((cache, write)) for name in _names(folder)}
-    wanted: dict[str, tuple[Entry, str]] = {}
+    listed = {folder: _names(folder) for folder in dict.fromkeys((cache, write))}
+    made = {name.split(".", 1)[0]: (folder, name) for folder, names in listed.items() for name in names}
+    known, _MADE = _MADE, {}
+    wanted: list[tuple[Entry, tuple, str, tuple[Path, str] | None, tuple[ImageInfo, tuple[str, Path]] | None]] = []
     todo: list[Card] = []
     for entry in articles:
         own = resolve(entry.image, "/", "") if entry.image else None
         if entry.image and not own or own in images and not images[own].error and images[own].kind != "svg":
             continue  # an image of its own: on another site (shared as it is), or one of the site's
-        name = category(entry)
-        text = repr((__version__, entry.title, config.title, name, style, logo_digest))
-        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        wanted[entry.source] = (entry, key)
-        if key not in made:
-            todo.append((key, entry.title, config.title, name, style))
+        drawn = (entry.title, config.title, category(entry), style, logo_digest)
+        found = known.get(id(entry))
+        if found is None or found[0] is not entry or found[1] != drawn:
+            text = repr((__version__, *drawn))
+            found = (entry, drawn, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32], None, None)
+        wanted.append(found)
+        if found[2] not in made:
+            todo.append((found[2], entry.title, config.title, drawn[2], style))
     batches = [todo[i : i + 20] for i in range(0, len(todo), 20)]
     if workers.worth_forking(len(todo), PARALLEL_MIN, workers_max):
         results = [name for names in workers.run_parallel(_draw_batch, [(b, str(write)) for b in batches], workers_max) for name in names]
     else:
         results = [name for batch in batches for name in _draw_batch((batch, str(write)))]
-    made.update({name.split(".", 1)[0]: write / name for name in results})
+    made.update({name.split(".", 1)[0]: (write, name) for name in results})
     cards: dict[str, ImageInfo] = {}
     files: list[tuple[str, Path]] = []
-    for source, (entry, key) in wanted.items():
-        path = made[key]
-        output = f"{OUTPUT_DIR}/card-{entry.slug[:60]}.{path.name.split('.')[1]}.png"
-        cards[source] = ImageInfo(output, "card", WIDTH, HEIGHT, 0, source=source)  # its size in bytes is no card's concern
-        files.append((output, path))
+    for entry, drawn, key, place, card in wanted:
+        if card is None or place != made[key]:
+            place = made[key]
+            folder, name = place
+            output = f"{OUTPUT_DIR}/card-{entry.slug[:60]}.{name.split('.')[1]}.png"
+            card = (
+                ImageInfo(output, "card", WIDTH, HEIGHT, 0, source=entry.source),
+                (output, folder / name),
+            )  # its size in bytes is no card's concern
+        _MADE[id(entry)] = (entry, drawn, key, place, card)
+        cards[entry.source] = card[0]
+        files.append(card[1])
     if scratch is None:
-        keep = {key for _, key in wanted.values()}
-        for name in _names(cache):
+        keep = {key for _, _, key, _, _ in wanted}
+        for name in listed[cache]:
             if name.split(".", 1)[0] not in keep:
                 (cache / name).unlink(missing_ok=True)
     return cards, files, problems
+
+
+# The last build's card of each article (by identity: a session keeps the entry of a source that
+# did not change), with what is drawn on it and its file: a save hashes and names one card, not
+# every card.
+_MADE: dict[int, tuple[Entry, tuple, str, tuple[Path, str] | None, tuple[ImageInfo, tuple[str, Path]] | None]] = {}
 
 
 def _names(folder: Path) -> list[str]:
