@@ -1,6 +1,6 @@
 from nichesite.body import BodyRenderer
 from nichesite.content import ParseSettings, parse_entry
-from nichesite.index import build_index
+from nichesite.index import article_order, build_index
 from nichesite.shortcodes import ShortcodeRules
 
 SETTINGS = ParseSettings("en", "/{slug}/", "", ShortcodeRules(templates=frozenset()))
@@ -19,6 +19,11 @@ def test_articles_are_newest_first_with_a_stable_tie_break_and_no_drafts():
     assert [e.slug for e in index.articles] == ["c", "a", "b"]
     assert [e.slug for e in build_index(entries, "en", include_drafts=True).articles] == ["d", "c", "a", "b"]
     assert index.neighbours["content/a.md"] == (index.articles[0], index.articles[2])
+
+
+def test_the_article_order_is_article_order_with_many_ties():
+    entries = [entry(f"e{(i * 7) % 23}-{i}", f"2026-0{1 + i % 3}-0{1 + i % 2}") for i in range(40)]
+    assert build_index(entries, "en").articles == tuple(sorted(entries, key=article_order))
 
 
 def test_taxonomies_merge_spellings_and_have_ascii_slugs():
