@@ -59,10 +59,13 @@ def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, 
         try:
             # The signature is taken before the bytes are read: a file rewritten in between
             # has a newer signature next build, so it is read again then.
-            signature = statefile.signature_of(os.stat(full))
-            if cached is not None and cached.signature == signature and signature.ctime_ns < racy:
-                records[rel] = cached
-                continue
+            st = os.stat(full)
+            if cached is not None and st.st_ctime_ns < racy:
+                old = cached.signature  # compared field by field: no signature made for each of thousands of sources
+                if (old.size, old.mtime_ns, old.ctime_ns, old.inode) == (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino):
+                    records[rel] = cached
+                    continue
+            signature = statefile.signature_of(st)
             data = read_regular(full, MAX_SOURCE_BYTES)
         except NotRegularFile as exc:  # made a named pipe since the scan
             problems.append(_not_read(rel, exc.kind))
