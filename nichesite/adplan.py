@@ -297,7 +297,23 @@ NO_ADS = PageAdPlan("", False)
 
 
 def plan_page_ads(ads: AdsConfig | None, kind: str, entry: Entry | None) -> tuple[PageAdPlan, list[Problem]]:
-    """A page's ad plan, and a warning for each `{{< ad >}}` it leaves out."""
+    """A page's ad plan, and a warning for each `{{< ad >}}` it leaves out. A session keeps
+    each entry's last plan: a page rendered again for its related articles' sake (a title
+    edit shows on a dozen pages) does not read its body's blocks again."""
+    if entry is None:
+        return _plan_page_ads(ads, kind, entry)
+    last = _PLANS.get(entry.source)
+    if last is not None and last[0] is entry and last[1] == kind and last[2] == ads:
+        return last[3], list(last[4])
+    plan, problems = _plan_page_ads(ads, kind, entry)
+    _PLANS[entry.source] = (entry, kind, ads, plan, tuple(problems))
+    return plan, problems
+
+
+_PLANS: dict[str, tuple[Entry, str, AdsConfig | None, PageAdPlan, tuple[Problem, ...]]] = {}  # source → its last plan
+
+
+def _plan_page_ads(ads: AdsConfig | None, kind: str, entry: Entry | None) -> tuple[PageAdPlan, list[Problem]]:
     if not page_shows_ads(ads, kind, entry):
         return PageAdPlan(kind, False), []
     if entry is None or ads is None:
