@@ -218,7 +218,7 @@ def read_site(
     config, theme, translations, catalog, settings = inputs
     sources = read_sources(options.site_dir, settings, previous, options.drafts, workers, report or (lambda done, total: None))
     problems += sources.problems
-    statics, found = static_files(options.site_dir, theme)
+    statics, found = static_files(options.site_dir, theme, sources.content_scan)
     problems += found
     problems += template_problems(theme)
     today = options.today
