@@ -54,23 +54,40 @@ def page_count(items: int, per_page: int) -> int:
 
 
 def plan_pages(index: SiteIndex, config: SiteConfig) -> list[RenderJob]:
-    """Jobs for every HTML page the theme renders."""
+    """Jobs for every HTML page the theme renders. A session's next plan reuses the jobs of the
+    entries and collections it keeps (the same objects) instead of making thousands again."""
+    global _JOBS
+    known, _JOBS = _JOBS, {}
     jobs: list[RenderJob] = []
-    for entry in index.articles:
-        jobs.append(RenderJob(output_for(entry.path), "article", "article.html", entry.source, entry=entry))
-    for entry in index.pages:
-        jobs.append(RenderJob(output_for(entry.path), "page", "page.html", entry.source, entry=entry))
+    for kind, template, entries in (("article", "article.html", index.articles), ("page", "page.html", index.pages)):
+        for entry in entries:
+            found = known.get(entry.source)
+            if found is None or found[0] is not entry:
+                found = (entry, RenderJob(output_for(entry.path), kind, template, entry.source, entry=entry))
+            _JOBS[entry.source] = found
+            jobs.append(found[1])
     count = page_count(len(index.articles), config.paginate)
     for number, path in enumerate(paginated_paths("/", count), 1):
         jobs.append(RenderJob(output_for(path), "home", "list.html", "home page", number=number, count=count))
     for taxonomy in (*index.categories, *index.tags):
         count = page_count(len(taxonomy.articles), config.paginate)
-        for number, path in enumerate(paginated_paths(taxonomy.path, count), 1):
+        found = known.get((taxonomy.kind, taxonomy.slug))
+        if found is None or found[0] is not taxonomy or len(found[1]) != count:
             source = f"{taxonomy.kind} '{taxonomy.name}'"
-            jobs.append(RenderJob(output_for(path), taxonomy.kind, "list.html", source, taxonomy=taxonomy, number=number, count=count))
+            pages = paginated_paths(taxonomy.path, count)
+            made = [
+                RenderJob(output_for(p), taxonomy.kind, "list.html", source, taxonomy=taxonomy, number=n, count=count)
+                for n, p in enumerate(pages, 1)
+            ]
+            found = (taxonomy, made)
+        _JOBS[(taxonomy.kind, taxonomy.slug)] = found
+        jobs += found[1]
     jobs.append(RenderJob("search/index.html", "search", "search.html", "search page"))
     jobs.append(RenderJob("404.html", "404", "404.html", "404 page"))
     return jobs
+
+
+_JOBS: dict = {}  # the last plan's jobs: source → (entry, its job); (kind, slug) → (collection, its pages' jobs)
 
 
 def find_collisions(outputs: list[tuple[str, str, int]]) -> list[Problem]:
