@@ -79,13 +79,24 @@ def job_fingerprints(
     views: Mapping[str, str],
     shared: Mapping[str, str],
     per_page: int,
+    views_key: str = "",
 ) -> dict[str, str]:
     """output → fingerprint for every job. `sources` maps an entry's source to its digest,
-    `views` to the digest of its view, `shared` to the digest of what other outputs may show of it."""
+    `views` to the digest of its view, `shared` to the digest of what other outputs may show of it.
+
+    With `views_key` (what the view digests are valid under: Derived.views_key), a session
+    keeps the fingerprint of an article whose job (so its entry), related articles and
+    neighbours are the very objects of the last build, and of a collection page whose job
+    (so its articles) is, under the same site part and key: an entry kept is a source that did
+    not change, and its view digests change only with the key."""
+    global _LAST
     out: dict[str, str] = {}
     every_entry = ""
     related, neighbours = index.related, index.neighbours
     sha256 = hashlib.sha256
+    settings = (site, views_key, per_page)
+    known = _LAST[1] if views_key and _LAST[0] == settings else {}
+    kept: dict[str, tuple] = {}
 
     def view(entry) -> str:
         return shared[entry.source] if entry is not None else ""
@@ -96,24 +107,39 @@ def job_fingerprints(
             out[job.output] = _joined(site, job.output, job.kind, job.template, "data", sha256(job.data).hexdigest())
         elif entry is not None:  # the most jobs: written out, a call per part would cost a tenth of a save at 5,000 articles
             source = entry.source
-            newer, older = neighbours.get(source, (None, None))
-            parts = [site, job.output, job.kind, job.template, "entry", sources[source], views[source]]
-            parts += (shared[newer.source] if newer is not None else "", shared[older.source] if older is not None else "")
-            parts += [shared[e.source] for e in related.get(source, ())]
-            out[job.output] = sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+            pair = neighbours.get(source, _NO_NEIGHBOURS)
+            others = related.get(source, ())
+            found = known.get(job.output)
+            if found is None or found[0] is not job or found[1] is not others or found[2] is not pair:
+                newer, older = pair
+                parts = [site, job.output, job.kind, job.template, "entry", sources[source], views[source]]
+                parts += (shared[newer.source] if newer is not None else "", shared[older.source] if older is not None else "")
+                parts += [shared[e.source] for e in others]
+                found = (job, others, pair, sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest())
+            kept[job.output] = found
+            out[job.output] = found[3]
         elif job.kind in LIST_KINDS:
-            articles = job.taxonomy.articles if job.taxonomy else index.articles
-            taxonomy = f"{job.taxonomy.kind}\0{job.taxonomy.slug}" if job.taxonomy else ""
-            parts = [site, job.output, job.kind, job.template, "list", str(job.number), str(job.count), taxonomy]
-            parts += [shared[e.source] for e in articles[(job.number - 1) * per_page : job.number * per_page]]
-            out[job.output] = sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+            found = known.get(job.output) if job.taxonomy is not None else None
+            if found is None or found[0] is not job:
+                articles = job.taxonomy.articles if job.taxonomy else index.articles
+                taxonomy = f"{job.taxonomy.kind}\0{job.taxonomy.slug}" if job.taxonomy else ""
+                parts = [site, job.output, job.kind, job.template, "list", str(job.number), str(job.count), taxonomy]
+                parts += [shared[e.source] for e in articles[(job.number - 1) * per_page : job.number * per_page]]
+                found = (job, None, None, sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest())
+            kept[job.output] = found
+            out[job.output] = found[3]
         elif job.kind in feeds.KINDS:
             if not every_entry:
                 every_entry = _joined(*map(view, index.articles), "pages", *map(view, index.pages))
             out[job.output] = _joined(site, job.output, job.kind, job.template, "every entry", every_entry)
         else:  # search, 404, /go/ pages: the site part says it all
             out[job.output] = _joined(site, job.output, job.kind, job.template)
+    _LAST = (settings, kept) if views_key else ((), {})
     return out
+
+
+_NO_NEIGHBOURS = (None, None)
+_LAST: tuple[tuple, dict[str, tuple]] = ((), {})  # (site part, views key, page size) and output → (job, related, neighbours, fingerprint)
 
 
 def static_fingerprint(path: Path, st: os.stat_result, racy: bool) -> str:

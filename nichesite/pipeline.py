@@ -164,7 +164,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         shown = site_view(config, index, views)
         product_images = [views.image_at(p.image) for p in catalog.products.values() if p.image]  # boxes show them
         site_fp = site_digest(config, (catalog, product_images), templates, (options.drafts, options.preview, options.future), shown)
-        fingerprints = job_fingerprints(jobs, index, site_fp, source_fps, view_fps, shared_fps, config.paginate)
+        fingerprints = job_fingerprints(jobs, index, site_fp, source_fps, view_fps, shared_fps, config.paginate, derived.views_key)
         out = str(options.output)  # plain strings: a Path per output costs more than the lstat
         known = previous.outputs
         static_fps, dirty_statics = _static_fingerprints(statics, known, out)
