@@ -134,7 +134,8 @@ def job_fingerprints(
             out[job.output] = _joined(site, job.output, job.kind, job.template, "every entry", every_entry)
         else:  # search, 404, /go/ pages: the site part says it all
             out[job.output] = _joined(site, job.output, job.kind, job.template)
-    _LAST = (settings, kept) if views_key else ((), {})
+    if views_key:
+        _LAST = (settings, kept)
     return out
 
 
