@@ -48,6 +48,7 @@ from nichesite.sources import Sources, read_sources, static_files
 from nichesite.state import EMPTY_STATE, BuildState, Derived, OutputRecord
 from nichesite.theme import CompiledTemplates, Theme, make_environment, resolve_theme, shortcode_options, template_problems
 from nichesite.urlrecord import EMPTY_RECORD, RECORD_FILE, UrlRecord, load_record
+from nichesite.viewfields import shared_digest, shared_fields
 from nichesite.views import ViewFactory
 from nichesite.write import Plan, is_stale, write_in_place, write_staged
 
@@ -156,13 +157,13 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
     if failed():
         return stop()
     with timer("Images"):
-        site, found = with_images(site, options.site_dir, session, timer.report("Images"))
+        site, found = with_images(site, options.site_dir, session, timer.report("Images"), previous.derived.images)
         problems += found
     config, theme, catalog, index, statics = site.config, site.theme, site.catalog, site.index, site.static_files
     if failed():
         return stop()
     with timer("Planning"):
-        jobs, found, urls = plan_jobs(site, options.site_dir)
+        jobs, found, urls = plan_jobs(site, options.site_dir, previous.derived.jobs)
         problems += found
         # The record is the one file of the site a build writes: before rendering, so that
         # the lines of its problems are those of the file the author then opens.
@@ -182,16 +183,36 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         return stop()
     with timer("Fingerprinting"):
         source_fps = {e.source: sources.records[e.source].digest for e in sources.entries}
-        derived, views = _entry_views(config, index, source_fps, previous.derived, site.images, site.authors)
-        derived = replace(derived, related=index.ranked, checks=sources.checks, record=site.record)
-        view_fps = {source: view for source, (_, view) in derived.views.items()}
+        templates = template_digest(theme)
+        derived, views = _entry_views(config, index, source_fps, previous.derived, site, templates)
+        view_fps = {source: view for source, (_, view, _) in derived.views.items()}
+        shared_fps = {source: shared for source, (_, _, shared) in derived.views.items()}
         shown = site_view(config, index, views)
         product_images = [views.image_at(p.image) for p in catalog.products.values() if p.image]  # boxes show them
-        site_fp = site_digest(
-            config, (catalog, product_images), template_digest(theme), (options.drafts, options.preview, options.future), shown
-        )
+        site_fp = site_digest(config, (catalog, product_images), templates, (options.drafts, options.preview, options.future), shown)
         author_fps = {a.slug: digest(views.author(a.slug)) for a in index.authors}
-        fingerprints = job_fingerprints(jobs, index, site_fp, source_fps, view_fps, config.paginate, author_fps)
+        fingerprints, kept = job_fingerprints(
+            jobs,
+            index,
+            site_fp,
+            source_fps,
+            view_fps,
+            shared_fps,
+            config.paginate,
+            author_fps,
+            derived.views_key,
+            previous.derived.fingerprints,
+        )
+        derived = replace(
+            derived,
+            related=index.ranked,
+            checks=sources.checks,
+            record=site.record,
+            index=index,
+            jobs=tuple(jobs),
+            fingerprints=kept,
+            images=site.images,
+        )
         out = str(options.output)  # plain strings: a Path per output costs more than the lstat
         known = previous.outputs
         static_fps, dirty_statics = _static_fingerprints(statics, known, out)
@@ -258,7 +279,16 @@ def read_site(
     today = options.today
     names = {a.id: a.name for a in authors.authors.values()}
     default_author = config.author.id if config.author.id in names else ""
-    index = build_index(list(sources.entries), config.language, options.drafts, previous.derived.related, today, names, default_author)
+    index = build_index(
+        list(sources.entries),
+        config.language,
+        options.drafts,
+        previous.derived.related,
+        today,
+        names,
+        default_author,
+        previous.derived.index,
+    )
     problems += held_back_note(sources.entries, options.drafts, today)
     record, found = load_record(options.site_dir, previous.derived.record)
     problems += found.items
@@ -355,23 +385,35 @@ def footnote_backlink(translations: Translations) -> str:
     return text if text and text != "footnote_backlink" else FOOTNOTE_BACKLINK
 
 
-def with_images(site: Site, site_dir: Path, session: Session, report: Callable[[int, int], None]) -> tuple[Site, list[Problem]]:
+def with_images(
+    site: Site, site_dir: Path, session: Session, report: Callable[[int, int], None], last: Images | None = None
+) -> tuple[Site, list[Problem]]:
     """The site with its images processed: static files now list the cleaned originals and the
-    generated variants; the problems of the images and of the pages that use them."""
+    generated variants; the problems of the images and of the pages that use them. `last` is a
+    session's last image stage: what it found in the entries it keeps is not looked for again."""
     config, index = site.config, site.index
     images = process_images(site.static_files, site_dir, config.images, session.workers, session.image_scratch, report)
     problems = list(images.problems)
     outputs = {output for output, _ in site.static_files}
-    problems += reference_problems((*index.articles, *index.pages), images.catalog, outputs, site_dir, config.base_path, config.base_url)
+    entries = (*index.articles, *index.pages)
+    found, references = reference_problems(
+        entries, images.catalog, outputs, site_dir, config.base_path, config.base_url, last.references if last else MappingProxyType({})
+    )
+    problems += found
     problems += photo_problems(site.authors, images.catalog, outputs, config.base_path)
 
     def category(entry: Entry) -> str:
         taxonomy = index.category_of(entry)
         return taxonomy.name if taxonomy is not None else ""
 
-    cards, files, found = share_cards(index.articles, config, site_dir, images.catalog, category, session.workers, session.image_scratch)
+    drawn = last.drawn if last else MappingProxyType({})
+    cards, files, found, drawn = share_cards(
+        index.articles, config, site_dir, images.catalog, category, session.workers, session.image_scratch, drawn
+    )
     problems += found
-    images = replace(images, files=tuple(sorted(images.files + tuple(files))), cards=MappingProxyType(cards))
+    images = replace(
+        images, files=tuple(sorted(images.files + tuple(files))), cards=MappingProxyType(cards), references=references, drawn=drawn
+    )
     return replace(site, static_files=images.files, images=images), problems
 
 
@@ -391,11 +433,11 @@ def privacy_notice_problems(config: SiteConfig, index: SiteIndex) -> list[Proble
     return [warning(CONFIG_FILE, config.lines.get(services[0], 1), message, "privacy-notice")]
 
 
-def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem], RedirectPlan]:
+def plan_jobs(site: Site, site_dir: Path, last: Sequence[RenderJob] = ()) -> tuple[list[RenderJob], list[Problem], RedirectPlan]:
     """One job per output file, the problems of the plan (two sources on one URL...), and the
-    redirects of the old URLs with the record the build leaves."""
+    redirects of the old URLs with the record the build leaves. `last` is a session's last plan."""
     config, catalog, index = site.config, site.catalog, site.index
-    jobs = plan_pages(index, config) + feeds.feed_jobs() + affiliate.redirect_jobs(config, catalog)
+    jobs = plan_pages(index, config, last) + feeds.feed_jobs() + affiliate.redirect_jobs(config, catalog)
     problems = affiliate.cloak_problems(config, catalog) + affiliate.subid_problems(config, catalog, index)
     problems += privacy_notice_problems(config, index)
     ads_jobs, found = ads.ads_txt_jobs(config, dict(site.static_files))
@@ -431,30 +473,34 @@ def _title(job: RenderJob, config: SiteConfig) -> str:
 
 
 def _entry_views(
-    config: SiteConfig, index: SiteIndex, sources: dict[str, str], previous: Derived, images: Images | None, authors: AuthorCatalog
+    config: SiteConfig, index: SiteIndex, sources: dict[str, str], previous: Derived, site: Site, templates: str
 ) -> tuple[Derived, ViewFactory]:
-    """Every entry's view digest, and the factory that makes views for rendering. A view is made
-    from its entry (its source's digest), the configuration and the taxonomies it links to (its
-    author's among them), so the digest the last build recorded under the same three is reused,
+    """Every entry's view digest and shared digest (viewfields.py), and the factory that makes
+    views for rendering. A view is made from its entry (its source's digest), the configuration
+    and the taxonomies it links to (its author's among them), and what is shared of it depends
+    on the templates, so the digests the last build recorded under the same four are reused,
     and so is its view when this session made it; only the others are made and hashed."""
+    images = site.images
     taxonomies = [(t.kind, t.name, t.slug, t.path, len(t.articles)) for t in (*index.categories, *index.tags, *index.authors)]
-    key = digest(repr(config), taxonomies, images.digest if images else "")
+    key = digest(repr(config), taxonomies, images.digest if images else "", templates)
     cards = images.cards if images else {}
     sources = {s: digest(d, cards[s].output) if s in cards else d for s, d in sources.items()}  # a view shows its card
     known = previous.views if previous.views_key == key else {}
     reused = {s: record for s, record in known.items() if record[0] == sources.get(s)}
     catalog = images.catalog if images else {}
-    views = ViewFactory(config, index, {s: previous.made[s] for s in reused if s in previous.made}, catalog, cards, authors.authors)
+    views = ViewFactory(config, index, {s: previous.made[s] for s in reused if s in previous.made}, catalog, cards, site.authors.authors)
+    fields = previous.shared if previous.shared[0] == templates else (templates, shared_fields(site.theme))
     digests, made = {}, {}
     for entry in (*index.articles, *index.pages):
         found = reused.get(entry.source)
         if found is None:
             view = made[entry.source] = views.entry(entry)
-            found = (sources[entry.source], digest(view))
+            whole = digest(view)
+            found = (sources[entry.source], whole, shared_digest(view, fields[1], whole))
         elif entry.source in previous.made:
             made[entry.source] = previous.made[entry.source]
         digests[entry.source] = found
-    return Derived(key, MappingProxyType(digests), made=MappingProxyType(made)), views
+    return Derived(key, MappingProxyType(digests), made=MappingProxyType(made), shared=fields), views
 
 
 def _with_feed_parts(config: SiteConfig, index: SiteIndex, views: ViewFactory, derived: Derived, previous: Derived) -> Derived:

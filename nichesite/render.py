@@ -3,6 +3,7 @@ the problems rendering it raised (kept with the output, so a reused output repor
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,10 +113,14 @@ class PageRenderer:
         return Markup("") if analytics is None or self.preview else Markup(analytics.script())
 
     def compile_templates(self) -> None:
-        """Compile every template before worker processes fork: once, not once per worker. A
-        template that fails is left to the render, which reports it at its line."""
+        """Compile every template before worker processes fork: once, not once per worker, and
+        kept for serve's saves (the style sheets the pages include too). A template that fails
+        is left to the render, which reports it at its line. Babel's number and date formats of
+        the language are read here as well, for the same reasons (8 ms of serve's first save)."""
+        self.t.number(4.5)
+        self.t.date(dt.date(2026, 1, 2))
         try:
-            names = self.env.list_templates(extensions=("html", "xml", "txt", "json"))
+            names = self.env.list_templates(extensions=("html", "xml", "txt", "json", "css", "js", "svg"))
         except Exception:
             return
         for name in names:

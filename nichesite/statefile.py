@@ -45,7 +45,7 @@ from nichesite.index import RelatedArticles
 from nichesite.shortcodes import Shortcode
 from nichesite.state import EMPTY_STATE, BuildState, Derived, FileSignature, OutputRecord, SourceRecord
 
-STATE_FORMAT = 6  # 1 was cache.py's entries.pickle and outputs JSON; 3 stores the derived digests too; 4: sources are parsed with the URL-attribute and slow-Markdown checks; 5: no search records in the feed parts; 6: aliases parsed, with their lines
+STATE_FORMAT = 7  # 1 was cache.py's entries.pickle and outputs JSON; 3 stores the derived digests too; 4: sources are parsed with the URL-attribute and slow-Markdown checks; 5: no search records in the feed parts; 6: aliases parsed, with their lines; 7: a view's shared digest too
 STATE_DIR = Path(".nichesite") / "cache"
 SOURCES_FILE = "sources.json"
 _LEGACY_FILE = "entries.pickle"  # cache.py's, 50 MB at 5,000 articles: removed when sources.json is written
@@ -280,8 +280,11 @@ def _derived(v: Any) -> Derived:
     if type(v) is not dict or set(v) != {"key", "views", "parts", "related_key", "related"}:
         raise _Bad("the derived digests are not an object of the five keys")
     key = _digest(v["key"], "the views key", empty_ok=True)
-    sources, source_digests, view_digests = _table(v["views"], (S, S, S), "view digests")
-    views = {s: (_digest(d, "a source digest"), _digest(w, "a view digest")) for s, d, w in zip(sources, source_digests, view_digests)}
+    sources, source_digests, view_digests, shared_digests = _table(v["views"], (S, S, S, S), "view digests")
+    views = {
+        s: (_digest(d, "a source digest"), _digest(w, "a view digest"), _digest(h, "a shared digest"))
+        for s, d, w, h in zip(sources, source_digests, view_digests, shared_digests)
+    }
     columns = _table(v["parts"], (S, S, S, S), "feed parts")
     parts = {s: (_digest(w, "a view digest"), EntryParts(f, m)) for s, w, f, m in zip(*columns)}
     related_sources, lists = _table(v["related"], (S, L), "related articles")
@@ -298,7 +301,7 @@ def _stored_derived(d: Derived) -> dict:
     related = sorted(d.related.by_source.items())
     return {
         "key": d.views_key,
-        "views": [list(column) for column in zip(*views)] if views else [[], [], []],
+        "views": [list(column) for column in zip(*views)] if views else [[], [], [], []],
         "parts": [list(column) for column in zip(*parts)] if parts else [[], [], [], []],
         "related_key": d.related.key,
         "related": [[s for s, _ in related], [list(others) for _, others in related]],
@@ -387,12 +390,13 @@ def _stored_source(r: SourceRecord) -> list:
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
-    """Collecting while a million acyclic containers are made would double the time it takes."""
+def _no_gc() -> Iterator[bool]:
+    """Collecting while a million acyclic containers are made would double the time it takes.
+    Yields whether the collector was on."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        yield
+        yield enabled
     finally:
         if enabled:
             gc.enable()
@@ -445,27 +449,85 @@ def load_state(site_dir: Path, out_dir: Path) -> tuple[BuildState, str]:
     return BuildState(settings, MappingProxyType(sources), MappingProxyType(outputs), derived), note
 
 
-def _dump(data: dict) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), allow_nan=False).encode("ascii")
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), allow_nan=False).encode
+_PIECE = 64  # items of a large object or array encoded between two pauses (a few ms)
 
 
-def save_state(site_dir: Path, out_dir: Path, state: BuildState, sources: bool = True) -> None:
+def _dump(data: dict, pause: Callable[[], None] | None = None) -> bytes:
+    """The JSON of `data`; with `pause`, encoded a few items at a time with a call to `pause`
+    between them (the same bytes): one call to the C encoder would hold the interpreter for
+    all of it (0.6 s for 5,000 sources), so a build could not run while serve saves."""
+    if pause is None:
+        return _ENCODE(data).encode("ascii")
+    return "".join(_pieces(data, pause)).encode("ascii")
+
+
+def _pieces(value: Any, pause: Callable[[], None]) -> Iterator[str]:
+    """`_ENCODE(value)` in pieces: a large object or array item by item (the keys sorted, as
+    `sort_keys` sorts them), a small one, or one that holds no large one, whole."""
+    if isinstance(value, dict) and (len(value) > _PIECE or any(_large(v) for v in value.values())):
+        for i, key in enumerate(sorted(value)):
+            if i % _PIECE == 0:
+                pause()
+            yield ("{" if i == 0 else ",") + _ENCODE(key) + ":"
+            yield from _pieces(value[key], pause)
+        yield "}"
+    elif isinstance(value, list) and (len(value) > _PIECE or any(map(_large, value))):
+        for i, item in enumerate(value):
+            if i % _PIECE == 0:
+                pause()
+            yield "[" if i == 0 else ","
+            yield from _pieces(item, pause)
+        yield "]"
+    else:
+        yield _ENCODE(value)
+
+
+def _large(value: Any) -> bool:
+    return isinstance(value, (dict, list)) and len(value) > _PIECE
+
+
+def save_state(site_dir: Path, out_dir: Path, state: BuildState, sources: bool = True, pause: Callable[[], None] | None = None) -> None:
     """Store state for the next build of site_dir into out_dir, each file replaced atomically
-    (same state, same bytes); `sources=False` writes only the output records. OSError propagates."""
+    (same state, same bytes); `sources=False` writes only the output records. OSError propagates.
+    `pause` (serve's save in a thread) is called every few milliseconds of the work: it may wait
+    while a build runs, or raise to give the save up (then nothing is written)."""
     head = {"format": STATE_FORMAT, "version": __version__}
-    with _no_gc():
+    with _no_gc() as collecting:
+        step = _collecting_while(pause, collecting) if pause is not None else None
         if sources:
             stored = {}
-            for rel, record in state.sources.items():
+            for i, (rel, record) in enumerate(state.sources.items()):
+                if step is not None and i % _PIECE == 0:
+                    step()
                 if rel.startswith("content/") and plain_path(rel):  # what load_state would refuse is left out
                     try:
                         stored[rel] = _stored_source(record)
                     except _Unstorable:
                         pass  # that source is parsed again next time
             folder = site_dir / STATE_DIR
-            write_atomic(folder / SOURCES_FILE, _dump(head | {"settings": state.settings, "sources": stored}))
+            write_atomic(folder / SOURCES_FILE, _dump(head | {"settings": state.settings, "sources": stored}, step))
             with suppress(OSError):
                 (folder / _LEGACY_FILE).unlink(missing_ok=True)
         outputs = state.outputs.items()
         records = {k: [r.fingerprint, r.digest, r.size, r.mtime_ns, _stored_problems(r.problems)] for k, r in outputs if plain_path(k)}
-        write_atomic(outputs_file(site_dir, out_dir), _dump(head | {"outputs": records, "derived": _stored_derived(state.derived)}))
+        if step is not None:
+            step()
+        derived = _stored_derived(state.derived)
+        write_atomic(outputs_file(site_dir, out_dir), _dump(head | {"outputs": records, "derived": derived}, step))
+
+
+def _collecting_while(pause: Callable[[], None], collecting: bool) -> Callable[[], None]:
+    """`pause`, with the collector on while it waits (when it was on before the save): the
+    build it may wait for runs as it would without a save under way."""
+    if not collecting:
+        return pause
+
+    def step() -> None:
+        gc.enable()
+        try:
+            pause()
+        finally:
+            gc.disable()
+
+    return step
