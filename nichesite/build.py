@@ -20,8 +20,9 @@ from nichesite import statefile
 from nichesite.errors import Problem, Problems, note
 from nichesite.i18n import Translations
 from nichesite.lock import OutputBusy, OutputLock, wait_seconds
+from nichesite.options import BuildOptions, Progress, Session
 from nichesite.output import UnsafeOutput, check_output_dir, recover
-from nichesite.pipeline import BuildOptions, Progress, Session, build
+from nichesite.pipeline import build
 from nichesite.state import EMPTY_STATE, BuildState
 from nichesite.theme import CompiledTemplates
 

@@ -19,8 +19,10 @@ from nichesite.errors import Problem
 from nichesite.files import read_regular
 from nichesite.imagecheck import check_images
 from nichesite.linkcheck import LinkAudit
-from nichesite.pipeline import BuildOptions, Session, Site, build
+from nichesite.options import BuildOptions, Session
+from nichesite.pipeline import build
 from nichesite.plan import RenderJob, output_for
+from nichesite.reading import Site
 from nichesite.share import NETWORKS
 from nichesite.slugs import slugify
 from nichesite.sources import MAX_SOURCE_BYTES

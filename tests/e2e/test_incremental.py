@@ -32,9 +32,9 @@ from hypothesis import strategies as st
 from nichesite import sources, write
 from nichesite.build import Builder, BuildOptions
 from nichesite.output import MARKER
-from nichesite.pipeline import RACY_NS
 from nichesite.slugs import slugify
 from nichesite.urlrecord import RECORD_FILE, load_record, serialize
+from nichesite.viewdigests import RACY_NS
 
 CONFIG = """\
 title: Shrimp Tank Fixes

@@ -11,7 +11,7 @@ from conftest import BASIC_CONFIG, article, write_site
 
 from nichesite import feeds
 from nichesite.build import BuildOptions
-from nichesite.pipeline import read_site
+from nichesite.reading import read_site
 from nichesite.theme import shipped_themes_dir
 from nichesite.viewfields import FEED_FIELDS, FIELDS, _parse_all, template_fields
 from nichesite.views import ViewFactory
