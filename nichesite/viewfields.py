@@ -41,7 +41,9 @@ FIELDS = frozenset(f.name for f in dataclasses.fields(EntryView))
 # category, description, url, tags and author; render_file the entry's draft, lastmod, `extra`
 # (noindex) and source, which its view holds too. (tests/unit/test_viewfields.py checks
 # entry_parts against this list.)
-FEED_FIELDS = frozenset({"title", "permalink", "date", "lastmod", "category", "description", "url", "tags", "author", "draft", "extra", "source"})
+FEED_FIELDS = frozenset(
+    {"title", "permalink", "date", "lastmod", "category", "description", "url", "tags", "author", "draft", "extra", "source"}
+)
 
 OWN, VIEW, VIEWS, PAGER, LOOP = "own", "view", "views", "pager", "loop"
 OTHERS = frozenset({VIEW, VIEWS, PAGER, LOOP})  # values that are, or hold, views of other entries
