@@ -141,7 +141,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         fingerprints.update(static_fps)
         dirty = [j for j in jobs if is_stale(known.get(j.output), fingerprints[j.output], f"{out}/{j.output}")]
         search = None
-        if session.search != "off":
+        if session.search != "off" and config.search:
             search = plan_search(jobs, fingerprints, known, lambda o, r, fp: is_stale(r, fp, f"{out}/{o}"), session.search == "later")
         if any(job.kind in feeds.KINDS for job in dirty):
             derived = with_feed_parts(config, index, views, derived, previous.derived)

@@ -84,7 +84,8 @@ def plan_pages(index: SiteIndex, config: SiteConfig, last: Sequence[RenderJob] =
             pages = enumerate(paginated_paths(taxonomy.path, count), 1)
             kept = [RenderJob(output_for(p), taxonomy.kind, template, source, taxonomy=taxonomy, number=n, count=count) for n, p in pages]
         jobs += kept
-    jobs.append(RenderJob("search/index.html", "search", "search.html", "search page"))
+    if config.search:
+        jobs.append(RenderJob("search/index.html", "search", "search.html", "search page"))
     jobs.append(RenderJob("404.html", "404", "404.html", "404 page"))
     return jobs
 

@@ -47,6 +47,7 @@ class SiteView:
     verification: tuple[tuple[str, str], ...]  # (meta name, token): the home page's search engine verification
     analytics: Any  # the Analytics service (analytics.py) or None: the privacy page names it
     readers: ReaderForms  # where readers' questions, survey answers and "Was this helpful?" go
+    search: bool = True  # the site has a search page (site.yaml's `search`)
 
 
 def site_view(config: SiteConfig, index: SiteIndex, views: ViewFactory) -> SiteView:
@@ -73,6 +74,7 @@ def site_view(config: SiteConfig, index: SiteIndex, views: ViewFactory) -> SiteV
         verification=config.verify,
         analytics=config.analytics,
         readers=config.readers,
+        search=config.search,
     )
 
 
