@@ -343,6 +343,7 @@ class Bench:
         result = self.build(tool, site)
         self.results.add(n, tool.name, kind, result.seconds)
         self.results.add(n, tool.name, f"{kind}_mib", result.peak_mib)
+        self.results.add(n, tool.name, f"{kind}_cpu_ms", 1000 * result.cpu_seconds / n)
         print(f"  {tool.name:10} {kind:11} {result.seconds:8.2f}s {result.peak_mib:8.0f} MiB", flush=True)
 
     def measure_serve(self, n: int, tool: Tool, server: Server, site: Path, url: str, source: Path, original: str) -> None:
@@ -387,6 +388,7 @@ ROWS: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("no-change rebuild (s)", "nochange", {}),
     ("one article, body edited: rebuild (s)", "edit_body", {}),
     ("one article, title edited: rebuild (s)", "edit_title", {}),
+    ("CPU per article, cold build (ms, user + system of every process)", "cold_cpu_ms", {}),
     ("peak memory, cold build (MiB)", "cold_mib", {}),
     ("peak memory, rebuild after title edit (MiB)", "edit_title_mib", {}),
     ("serve: start until first page (s)", "serve_ready", {}),
