@@ -32,6 +32,7 @@ def share_cards(
     category: Callable[[Entry], str],
     workers_max: int = 1,
     scratch: Path | None = None,
+    prune: bool = True,
 ) -> tuple[dict[str, ImageInfo], list[tuple[str, Path]], list[Problem]]:
     """A card per article without a usable image of its own: {source: card}, the files to
     publish, and the problems (a logo that cannot be used: the cards are drawn without it)."""
@@ -68,12 +69,17 @@ def share_cards(
         output = f"{OUTPUT_DIR}/card-{entry.slug[:60]}.{path.name.split('.')[1]}.png"
         cards[source] = ImageInfo(output, "card", WIDTH, HEIGHT, 0, source=source)  # its size in bytes is no card's concern
         files.append((output, path))
-    if scratch is None:
-        keep = {key for _, key in wanted.values()}
-        for name in _names(cache):
-            if name.split(".", 1)[0] not in keep:
-                (cache / name).unlink(missing_ok=True)
+    if scratch is None and prune:
+        prune_cards(site_dir, {key for _, key in wanted.values()})
     return cards, files, problems
+
+
+def prune_cards(site_dir: Path, keep: set[str]) -> None:
+    """Remove the cached cards of no article (`keep`: the keys of those in use)."""
+    cache = site_dir / CACHE_DIR / "cards"
+    for name in _names(cache):
+        if name.split(".", 1)[0] not in keep:
+            (cache / name).unlink(missing_ok=True)
 
 
 def _names(folder: Path) -> list[str]:

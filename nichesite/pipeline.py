@@ -24,27 +24,27 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
-from nichesite import ads, affiliate, feeds
+from nichesite import ads, affiliate, feeds, languages, statefile
 from nichesite.authors import EMPTY_AUTHORS, AuthorCatalog, load_authors, photo_problems, unknown_author
 from nichesite.body import FOOTNOTE_BACKLINK
-from nichesite.cards import share_cards
+from nichesite.cards import prune_cards, share_cards
 from nichesite.config import CONFIG_FILE, PLACEMENTS, SiteConfig, load_config
-from nichesite.content import Entry, ParseSettings
+from nichesite.content import Entry, ParseSettings, RuleChecks
 from nichesite.errors import Problem, error, note, warning
 from nichesite.files import why_unreadable, write_atomic
 from nichesite.fingerprint import digest, job_fingerprints, site_digest, static_fingerprint, template_digest
 from nichesite.i18n import Translations, load_translations
-from nichesite.images import Images, headers_job, process_images
-from nichesite.index import SiteIndex, build_index, held_back
+from nichesite.images import HEADERS, Images, headers_job, process_images, prune_cache
+from nichesite.index import RelatedArticles, SiteIndex, build_index, held_back
 from nichesite.output import MARKER
 from nichesite.pictures import reference_problems
 from nichesite.plan import RenderJob, find_collisions, plan_pages
 from nichesite.products import ProductCatalog, load_catalog
-from nichesite.redirects import RedirectPlan, plan_redirects, redirects_job
-from nichesite.render import PageRenderer, site_view
+from nichesite.redirects import RedirectPlan, plan_redirects, redirect_rules, redirects_job, rules_job
+from nichesite.render import PageRenderer, SiteView, site_view
 from nichesite.search import plan_search, reserved_problems
 from nichesite.shortcodes import ShortcodeRules
-from nichesite.sources import Sources, read_sources, static_files
+from nichesite.sources import Sources, content_paths, read_sources, static_files
 from nichesite.state import EMPTY_STATE, BuildState, Derived, OutputRecord
 from nichesite.theme import CompiledTemplates, Theme, make_environment, resolve_theme, shortcode_options, template_problems
 from nichesite.urlrecord import EMPTY_RECORD, RECORD_FILE, UrlRecord, load_record
@@ -115,6 +115,14 @@ class Site:
     authors: AuthorCatalog = EMPTY_AUTHORS
     record: UrlRecord = EMPTY_RECORD  # data/urls.yaml: every URL published, by source
     existing: frozenset[str] = frozenset()  # every source file found, parsed or not
+    # A site with languages: every language's own sub-site (this one, the default language's,
+    # first), each with its configuration, words, entries, index, static files and record.
+    languages: tuple[Site, ...] = ()
+
+    @property
+    def parts(self) -> tuple[Site, ...]:
+        """The sub-sites to build: each language's, or the site itself."""
+        return self.languages or (self,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,40 +166,47 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
     with timer("Images"):
         site, found = with_images(site, options.site_dir, session, timer.report("Images"))
         problems += found
-    config, theme, catalog, index, statics = site.config, site.theme, site.catalog, site.index, site.static_files
+    statics = site_statics(site)
     if failed():
         return stop()
     with timer("Planning"):
-        jobs, found, urls = plan_jobs(site, options.site_dir)
+        jobs, found, url_plans = plan_site(site, options.site_dir)
         problems += found
-        # The record is the one file of the site a build writes: before rendering, so that
-        # the lines of its problems are those of the file the author then opens.
-        if session.record_urls and urls.entries is not None and not urls.has_errors and not any(p.is_error for p in problems):
-            data, lines = urls.record_file()
-            problems += urls.problems(lines)
-            if data is not None:
-                try:
-                    write_atomic(options.site_dir / RECORD_FILE, data)
-                except OSError as exc:  # a URL published but not recorded could be lost later: nothing is published
-                    problems.append(
-                        error(RECORD_FILE, 1, f"cannot write the record of published URLs: {why_unreadable(exc)}", "url-record")
-                    )
-        else:
-            problems += urls.problems()
+        # The record is the one file of the site a build writes (one per language in a site
+        # with languages): before rendering, so that the lines of its problems are those of
+        # the file the author then opens.
+        for urls in url_plans:
+            if session.record_urls and urls.entries is not None and not urls.has_errors and not any(p.is_error for p in problems):
+                data, lines = urls.record_file()
+                problems += urls.problems(lines)
+                if data is not None:
+                    try:
+                        write_atomic(options.site_dir / urls.file, data)
+                    except OSError as exc:  # a URL published but not recorded could be lost later: nothing is published
+                        problems.append(
+                            error(urls.file, 1, f"cannot write the record of published URLs: {why_unreadable(exc)}", "url-record")
+                        )
+            else:
+                problems += urls.problems()
     if failed():
         return stop()
     with timer("Fingerprinting"):
         source_fps = {e.source: sources.records[e.source].digest for e in sources.entries}
-        derived, views = _entry_views(config, index, source_fps, previous.derived, site.images, site.authors)
-        derived = replace(derived, related=index.ranked, checks=sources.checks, record=site.record)
-        view_fps = {source: view for source, (_, view) in derived.views.items()}
-        shown = site_view(config, index, views)
-        product_images = [views.image_at(p.image) for p in catalog.products.values() if p.image]  # boxes show them
-        site_fp = site_digest(
-            config, (catalog, product_images), template_digest(theme), (options.drafts, options.preview, options.future), shown
-        )
-        author_fps = {a.slug: digest(views.author(a.slug)) for a in index.authors}
-        fingerprints = job_fingerprints(jobs, index, site_fp, source_fps, view_fps, config.paginate, author_fps)
+        templates = template_digest(site.theme)
+        links = _translations(site)
+        by_language = _jobs_by_language(site, jobs)
+        fingerprints: dict[str, str] = {}
+        made: list[tuple[Site, Derived, ViewFactory, SiteView]] = []
+        # A site with languages reuses no derived results (they are one language's): a cache.
+        last = previous.derived if not site.languages else Derived()
+        for part in site.parts:
+            part_jobs = by_language[part.config.language]
+            derived, views, shown, found = _fingerprints(part, part_jobs, source_fps, last, templates, options)
+            if links is not None:  # what a page shows of the other languages: its hreflang links and switcher
+                for job in part_jobs:
+                    found[job.output] = digest(found[job.output], links.fingerprint(part.config.language, job))
+            fingerprints.update(found)
+            made.append((part, replace(derived, related=part.index.ranked, checks=sources.checks, record=part.record), views, shown))
         out = str(options.output)  # plain strings: a Path per output costs more than the lstat
         known = previous.outputs
         static_fps, dirty_statics = _static_fingerprints(statics, known, out)
@@ -199,15 +214,35 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         dirty = [j for j in jobs if is_stale(known.get(j.output), fingerprints[j.output], f"{out}/{j.output}")]
         search = None
         if session.search != "off":
-            search = plan_search(jobs, fingerprints, known, lambda o, r, fp: is_stale(r, fp, f"{out}/{o}"), session.search == "later")
-        if any(job.kind in feeds.KINDS for job in dirty):
-            derived = _with_feed_parts(config, index, views, derived, previous.derived)
-        elif derived.views_key == previous.derived.views_key:
-            derived = replace(derived, parts=previous.derived.parts)
+            prefixes = tuple(part.config.prefix for part in site.parts)
+            stale = lambda o, r, fp: is_stale(r, fp, f"{out}/{o}")  # noqa: E731
+            search = plan_search(jobs, fingerprints, known, stale, session.search == "later", prefixes)
+        dirty_outputs = {job.output for job in dirty}
+        for number, (part, derived, views, shown) in enumerate(made):
+            if any(job.kind in feeds.KINDS and job.output in dirty_outputs for job in by_language[part.config.language]):
+                derived = _with_feed_parts(part.config, part.index, views, derived, last)
+            elif derived.views_key == last.views_key:
+                derived = replace(derived, parts=last.parts)
+            made[number] = (part, derived, views, shown)
+        derived = made[0][1] if not site.languages else Derived()
     plan = Plan(jobs, statics, dirty, dirty_statics, fingerprints, known, search)
     with timer("Rendering"):
-        env = make_environment(theme, session.compiled)
-        renderer = PageRenderer(config, index, catalog, env, site.translations, views, shown, derived.feed_parts(), preview=options.preview)
+        renderers = {}
+        for part, part_derived, views, shown in made:
+            env = make_environment(site.theme, session.compiled)
+            renderers[part.config.language] = PageRenderer(
+                part.config,
+                part.index,
+                part.catalog,
+                env,
+                part.translations,
+                views,
+                shown,
+                part_derived.feed_parts(),
+                options.preview,
+                links,
+            )
+        renderer = next(iter(renderers.values())) if not site.languages else LanguageRenderers(renderers, by_language)
         in_place = session.in_place and (options.output / MARKER).is_file() and len(dirty) + len(dirty_statics) <= IN_PLACE_MAX
 
         def accept(output_problems: list[Problem]) -> bool:
@@ -250,6 +285,8 @@ def read_site(
     if inputs is None:
         return None, None, problems
     config, theme, translations, catalog, authors, settings = inputs
+    if config.languages:
+        return _read_languages(options, previous, workers, report or (lambda done, total: None), inputs, problems)
     sources = read_sources(options.site_dir, settings, previous, options.drafts, workers, report or (lambda done, total: None))
     problems += sources.problems
     statics, found = static_files(options.site_dir, theme)
@@ -268,6 +305,78 @@ def read_site(
         sources,
         problems,
     )
+
+
+def record_file(config: SiteConfig) -> str:
+    """The record of published URLs of a language: data/urls.yaml for the default one (and a
+    site in one language), data/urls.<code>.yaml for the others; their URLs are the language's
+    own paths (without its /<code>/), as the language's `aliases:` are."""
+    return RECORD_FILE if not config.prefix else f"data/urls.{config.prefix.rstrip('/')}.yaml"
+
+
+def _read_languages(
+    options: BuildOptions,
+    previous: BuildState,
+    workers: int,
+    report: Callable[[int, int], None],
+    inputs: tuple[SiteConfig, Theme, Translations, ProductCatalog, AuthorCatalog, ParseSettings],
+    problems: list[Problem],
+) -> tuple[Site | None, Sources | None, list[Problem]]:
+    """A site with languages read as one sub-site per language (languages.py): each language's
+    sources from its content/<code>/ folder, parsed with its settings, and its own index."""
+    config, theme, _, catalog, authors, _ = inputs
+    site_dir = options.site_dir
+    paths, _ = content_paths(site_dir)
+    problems += languages.folder_problems([rel for rel, _ in paths], config.languages)
+    settings_of: dict[str, tuple[Translations, ParseSettings]] = {}
+    for code in config.languages:
+        language = config.language_sites[code]
+        if code != config.languages[0]:
+            problems += theme_language_problems(language, theme)
+            problems += site_author_problems(language, authors)
+        translations, settings, found = language_inputs(language, theme, catalog, authors, site_dir)
+        problems += found
+        settings_of[code] = (translations, settings)
+    digests = {
+        code: statefile.parse_settings_digest(s.language, s.permalink, s.base_path, s.footnote_backlink, s.root)
+        for code, (_, s) in settings_of.items()
+    }
+    combined = digest("languages", sorted(digests.items()))
+    today = options.today
+    names = {a.id: a.name for a in authors.authors.values()}
+    parts: list[Site] = []
+    records: dict = {}
+    entries: list[Entry] = []
+    parsed = 0
+    checks: dict = {}
+    for code in config.languages:
+        language = config.language_sites[code]
+        translations, settings = settings_of[code]
+        root = languages.folder(code)
+        known = {rel: r for rel, r in previous.sources.items() if rel.startswith(root + "/")} if previous.settings == combined else {}
+        own = BuildState(digests[code], MappingProxyType(known))
+        sources = read_sources(site_dir, settings, own, options.drafts, workers, report)
+        problems += sources.problems
+        problems += languages.duplicate_key_problems(sources.entries, code)
+        statics, found = static_files(site_dir, theme, root)
+        problems += found
+        default_author = language.author.id if language.author.id in names else ""
+        index = build_index(list(sources.entries), code, options.drafts, RelatedArticles(), today, names, default_author)
+        problems += held_back_note(sources.entries, options.drafts, today)
+        record, found = load_record(site_dir, None, record_file(language))
+        problems += found.items
+        existing = frozenset(sources.records) | {p.location.path for p in sources.problems if p.location.path.startswith(root + "/")}
+        site = Site(
+            language, theme, translations, catalog, sources.entries, index, statics, authors=authors, record=record, existing=existing
+        )
+        parts.append(site)
+        records |= sources.records
+        entries += sources.entries
+        parsed += sources.parsed
+        checks |= sources.checks.by_source
+    problems += template_problems(theme)
+    sources = Sources(combined, MappingProxyType(records), tuple(entries), (), parsed, RuleChecks("", checks))
+    return replace(parts[0], languages=tuple(parts)), sources, list(dict.fromkeys(problems))
 
 
 def held_back_note(entries: Sequence[Entry], drafts: bool, today: dt.date | None) -> list[Problem]:
@@ -321,8 +430,17 @@ def load_inputs(
     problems += site_author_problems(config, authors)
     if theme is None:
         return None, problems
-    translations, found_words = load_translations(theme.i18n_dirs, config.language, options.site_dir)
-    problems += found_words
+    translations, settings, found = language_inputs(config, theme, catalog, authors, options.site_dir)
+    problems += found
+    return (config, theme, translations, catalog, authors, settings), problems
+
+
+def language_inputs(
+    config: SiteConfig, theme: Theme, catalog: ProductCatalog, authors: AuthorCatalog, site_dir: Path
+) -> tuple[Translations, ParseSettings, list[Problem]]:
+    """The theme's words in a site's (or a language's) language and the settings its sources
+    are parsed with."""
+    translations, problems = load_translations(theme.i18n_dirs, config.language, site_dir)
     shortcode_templates = theme.shortcode_templates()
     rules = ShortcodeRules(
         templates=frozenset(shortcode_templates),
@@ -335,8 +453,9 @@ def load_inputs(
         author_ids=authors.known,
         survey=config.readers.survey_kind,
     )
-    settings = ParseSettings(config.language, config.permalink, config.base_path, rules, footnote_backlink(translations))
-    return (config, theme, translations, catalog, authors, settings), problems
+    root = languages.folder(config.language) if config.languages else "content"
+    settings = ParseSettings(config.language, config.permalink, config.base_path, rules, footnote_backlink(translations), root)
+    return translations, settings, problems
 
 
 def site_author_problems(config: SiteConfig, authors: AuthorCatalog) -> list[Problem]:
@@ -357,9 +476,29 @@ def footnote_backlink(translations: Translations) -> str:
 
 def with_images(site: Site, site_dir: Path, session: Session, report: Callable[[int, int], None]) -> tuple[Site, list[Problem]]:
     """The site with its images processed: static files now list the cleaned originals and the
-    generated variants; the problems of the images and of the pages that use them."""
+    generated variants; the problems of the images and of the pages that use them. Each
+    language of a site with languages has them all in its own folder (a site of its own)."""
+    if not site.languages:
+        return _with_images(site, site_dir, session, report)
+    parts, problems = [], []
+    for part in site.languages:
+        part, found = _with_images(part, site_dir, session, report, prune=False)
+        parts.append(part)
+        problems += found
+    if session.image_scratch is None:
+        prune_cache(site_dir, set().union(*(part.images.folders for part in parts if part.images)))
+        prune_cards(
+            site_dir,
+            {path.name.split(".", 1)[0] for part in parts if part.images for _, path in part.images.files if path.parent.name == "cards"},
+        )
+    return replace(parts[0], languages=tuple(parts)), list(dict.fromkeys(problems))
+
+
+def _with_images(
+    site: Site, site_dir: Path, session: Session, report: Callable[[int, int], None], prune: bool = True
+) -> tuple[Site, list[Problem]]:
     config, index = site.config, site.index
-    images = process_images(site.static_files, site_dir, config.images, session.workers, session.image_scratch, report)
+    images = process_images(site.static_files, site_dir, config.images, session.workers, session.image_scratch, report, prune)
     problems = list(images.problems)
     outputs = {output for output, _ in site.static_files}
     problems += reference_problems((*index.articles, *index.pages), images.catalog, outputs, site_dir, config.base_path, config.base_url)
@@ -369,7 +508,9 @@ def with_images(site: Site, site_dir: Path, session: Session, report: Callable[[
         taxonomy = index.category_of(entry)
         return taxonomy.name if taxonomy is not None else ""
 
-    cards, files, found = share_cards(index.articles, config, site_dir, images.catalog, category, session.workers, session.image_scratch)
+    cards, files, found = share_cards(
+        index.articles, config, site_dir, images.catalog, category, session.workers, session.image_scratch, prune
+    )
     problems += found
     images = replace(images, files=tuple(sorted(images.files + tuple(files))), cards=MappingProxyType(cards))
     return replace(site, static_files=images.files, images=images), problems
@@ -391,24 +532,92 @@ def privacy_notice_problems(config: SiteConfig, index: SiteIndex) -> list[Proble
     return [warning(CONFIG_FILE, config.lines.get(services[0], 1), message, "privacy-notice")]
 
 
-def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem], RedirectPlan]:
+def plan_site(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem], list[RedirectPlan]]:
+    """The jobs of every output (`plan_jobs`), each language's in its folder in a site with
+    languages, the problems of the plan, and the redirect plan of each record of published URLs."""
+    if not site.languages:
+        jobs, problems, urls = plan_jobs(site, site_dir)
+        return jobs, problems, [urls]
+    jobs: list[RenderJob] = []
+    problems: list[Problem] = []
+    plans: list[RedirectPlan] = []
+    hosts: dict[str, list[Site]] = {}  # the folder deployed at a domain's root → the languages served there
+    for part in site.languages:
+        hosts.setdefault(part.config.prefix if part.config.own_domain else "", []).append(part)
+    rules: dict[str, list[tuple[str, str]]] = {}
+    moved: dict[str, bool] = {}
+    for part in site.languages:
+        config = part.config
+        host = config.prefix if config.own_domain else ""
+        part_jobs, found, urls = plan_jobs(part, site_dir, in_languages=True)
+        problems += found
+        plans.append(urls)
+        rules.setdefault(host, []).extend(redirect_rules(config, urls.redirects, affiliate.go_rules(config, part.catalog)))
+        moved[host] = moved.get(host, False) or bool(urls.redirects)
+        served = [p.config for p in hosts[host]]
+        for job in part_jobs:
+            if job.kind == "robots" and len(served) > 1:
+                job = replace(job, data=feeds.robots_txt_for(served))
+            elif job.kind == "headers" and len(served) > 1:
+                data = HEADERS + "".join(HEADERS.replace("/", f"/{c.prefix}", 1) for c in served if c.prefix and c is not config)
+                job = replace(job, data=data.encode())
+            elif job.kind == "ads.txt" and len(served) > 1:
+                lines = dict.fromkeys(ads.ads_txt(c.ads).decode() for c in served if c.ads is not None)
+                job = replace(job, data="".join(lines).encode())
+            jobs.append(replace(job, output=config.prefix + job.output))
+        intruders = [
+            job for job in part_jobs if not config.prefix and job.output.startswith(tuple(p.config.prefix for p in site.languages[1:]))
+        ]
+        for job in intruders:
+            folder = job.output.split("/", 1)[0]
+            message = f"{job.source} would write /{job.output}, in the folder of language {folder}; give it another slug or category"
+            problems.append(error(job.source if job.source.startswith("content/") else "site.yaml", _slug_line(job), message))
+    for host, host_rules in rules.items():
+        files, found = rules_job(host_rules, moved[host], host)
+        jobs += files
+        problems += found
+    outputs = [(j.output, j.source, _slug_line(j)) for j in jobs]
+    root = site_dir.resolve()
+    statics = site_statics(site)
+    taken = Counter(o.casefold() for o, _, _ in outputs) + Counter(o.casefold() for o, _ in statics)
+    outputs += [(output, _rel_or_theme(path, root) if taken[output.casefold()] > 1 else "", 1) for output, path in statics]
+    problems += find_collisions(outputs)
+    return jobs, list(dict.fromkeys(problems)), plans
+
+
+def site_statics(site: Site) -> tuple[tuple[str, Path], ...]:
+    """Every static file to copy: each language's in its folder, in a site with languages."""
+    if not site.languages:
+        return site.static_files
+    return tuple((part.config.prefix + output, path) for part in site.languages for output, path in part.static_files)
+
+
+def plan_jobs(site: Site, site_dir: Path, in_languages: bool = False) -> tuple[list[RenderJob], list[Problem], RedirectPlan]:
     """One job per output file, the problems of the plan (two sources on one URL...), and the
-    redirects of the old URLs with the record the build leaves."""
+    redirects of the old URLs with the record the build leaves. `in_languages`: one language of
+    a site with languages (plan_site makes its `_redirects` and finds collisions); a language
+    served under the default one's domain leaves ads.txt and _headers to it."""
     config, catalog, index = site.config, site.catalog, site.index
+    host_root = not in_languages or not config.prefix or config.own_domain
     jobs = plan_pages(index, config) + feeds.feed_jobs() + affiliate.redirect_jobs(config, catalog)
     problems = affiliate.cloak_problems(config, catalog) + affiliate.subid_problems(config, catalog, index)
     problems += privacy_notice_problems(config, index)
-    ads_jobs, found = ads.ads_txt_jobs(config, dict(site.static_files))
-    jobs += ads_jobs
-    problems += found
-    headers, found = headers_job(site.images, dict(site.static_files))
-    jobs += headers
-    problems += found
+    if host_root:
+        ads_jobs, found = ads.ads_txt_jobs(config, dict(site.static_files))
+        jobs += ads_jobs
+        problems += found
+        headers, found = headers_job(site.images, dict(site.static_files))
+        jobs += headers
+        problems += found
+    else:
+        jobs = [job for job in jobs if job.kind != "robots"]
     problems += reserved_problems(site.static_files, site_dir)
     titles = {output.casefold(): "" for output, _ in site.static_files}
     titles |= {job.output.casefold(): _title(job, config) for job in jobs}
-    urls = plan_redirects(config, site.record, (*index.articles, *index.pages), site.entries, site.existing, titles)
+    urls = plan_redirects(config, site.record, (*index.articles, *index.pages), site.entries, site.existing, titles, record_file(config))
     jobs += urls.jobs
+    if in_languages:
+        return jobs, problems, urls
     files, found = redirects_job(config, urls.redirects, affiliate.go_rules(config, catalog))
     jobs += files
     problems += found
@@ -419,6 +628,60 @@ def plan_jobs(site: Site, site_dir: Path) -> tuple[list[RenderJob], list[Problem
     outputs += [(output, _rel_or_theme(path, root) if taken[output.casefold()] > 1 else "", 1) for output, path in site.static_files]
     problems += find_collisions(outputs)
     return jobs, problems, urls
+
+
+def _translations(site: Site) -> languages.Translations | None:
+    """The translation groups of a site with languages (None for a site in one language)."""
+    if not site.languages:
+        return None
+    return languages.Translations({part.config.language: languages.LanguageSite(part.config, part.index) for part in site.languages})
+
+
+def _jobs_by_language(site: Site, jobs: Sequence[RenderJob]) -> dict[str, list[RenderJob]]:
+    """Each language's jobs (a site in one language: all of them, under its language)."""
+    if not site.languages:
+        return {site.config.language: list(jobs)}
+    found: dict[str, list[RenderJob]] = {part.config.language: [] for part in site.languages}
+    prefixes = sorted(((part.config.prefix, part.config.language) for part in site.languages), key=lambda p: len(p[0]), reverse=True)
+    for job in jobs:
+        found[next(code for prefix, code in prefixes if job.output.startswith(prefix))].append(job)
+    return found
+
+
+def _fingerprints(
+    site: Site, jobs: Sequence[RenderJob], source_fps: dict[str, str], previous: Derived, templates: str, options: BuildOptions
+) -> tuple[Derived, ViewFactory, SiteView, dict[str, str]]:
+    """One site's (one language's) views and the fingerprint of each of its jobs."""
+    config, index, catalog = site.config, site.index, site.catalog
+    own = {e.source: source_fps[e.source] for e in (*index.articles, *index.pages)} if site.config.languages else source_fps
+    derived, views = _entry_views(config, index, own, previous, site.images, site.authors)
+    view_fps = {source: view for source, (_, view) in derived.views.items()}
+    shown = site_view(config, index, views)
+    product_images = [views.image_at(p.image) for p in catalog.products.values() if p.image]  # boxes show them
+    site_fp = site_digest(config, (catalog, product_images), templates, (options.drafts, options.preview, options.future), shown)
+    author_fps = {a.slug: digest(views.author(a.slug)) for a in index.authors}
+    return derived, views, shown, job_fingerprints(jobs, index, site_fp, source_fps, view_fps, config.paginate, author_fps)
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageRenderers:
+    """The renderer of a site with languages: each job rendered by its language's renderer."""
+
+    renderers: Mapping[str, PageRenderer]
+    jobs: Mapping[str, Sequence[RenderJob]]
+    by_output: dict[str, PageRenderer] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for code, jobs in self.jobs.items():
+            for job in jobs:
+                self.by_output[job.output] = self.renderers[code]
+
+    def render(self, job: RenderJob) -> tuple[bytes, list[Problem]]:
+        return self.by_output[job.output].render(job)
+
+    def compile_templates(self) -> None:
+        for renderer in self.renderers.values():
+            renderer.compile_templates()
 
 
 def _title(job: RenderJob, config: SiteConfig) -> str:

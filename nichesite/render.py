@@ -88,6 +88,7 @@ class PageRenderer:
     site: SiteView  # site_view() of this build
     feed_parts: Mapping[str, feeds.EntryParts]  # every entry's, when a feed file is rendered
     preview: bool = False
+    links: Any = None  # in a site with languages: the translations' links (languages.Translations)
     affiliate: Affiliate = field(init=False)
     ads: AdRenderer = field(init=False)
 
@@ -138,14 +139,16 @@ class PageRenderer:
         if job.data is not None:
             return job.data, []
         if job.kind in feeds.KINDS:
-            return feeds.render_file(job, self.index, self.config, self.feed_parts), []
+            alternates = self.links.sitemap_alternates(self.config.language) if self.links is not None else None
+            return feeds.render_file(job, self.index, self.config, self.feed_parts, alternates), []
         ad_plan, problems = plan_page_ads(self.config.ads, job.kind, job.entry)
         template = self.env.get_template(job.template)
         html = template.render(self.context(job, ad_plan))
         return self.ads.finish(html, ad_plan).encode("utf-8"), problems
 
     def context(self, job: RenderJob, ad_plan: PageAdPlan) -> dict[str, Any]:
-        url = self.config.base_path + url_for(job.output)
+        output = job.output.removeprefix(self.config.prefix)  # a language's output is in its folder
+        url = self.config.base_path + url_for(output)
         context: dict[str, Any] = {
             "kind": job.kind,
             "url": url,
@@ -157,6 +160,8 @@ class PageRenderer:
             "ad_plan": ad_plan,
             "author": None,  # the whole view of an article's author, or of an author page's
         }
+        if self.links is not None:  # a site with languages: hreflang links, and the language switcher
+            context["alternates"], context["languages"] = self.links.page_links(self.config.language, job)
         if job.entry is not None:
             entry = job.entry
             view = self.views.entry(entry)
@@ -186,7 +191,7 @@ class PageRenderer:
                 if job.kind == "author":
                     context["author"] = self.views.author(job.taxonomy.slug)
         elif job.kind == "go":
-            context.update(self.affiliate.redirect_context(job.output))
+            context.update(self.affiliate.redirect_context(output))
         elif job.redirect is not None:
             context.update(redirect=job.redirect, canonical=job.redirect.canonical, noindex=True)
         return context
