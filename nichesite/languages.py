@@ -18,6 +18,7 @@ others). This module holds what ties them together:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -33,7 +34,7 @@ from nichesite.index import SiteIndex
 from nichesite.plan import RenderJob
 from nichesite.seo import og_locale
 
-HOME = ("home",)  # the translation key of every language's home page
+_LANGUAGE_FOLDER = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
 
 
 def folder(code: str) -> str:
@@ -80,9 +81,10 @@ def folder_problems(sources: Iterable[str], codes: Sequence[str]) -> list[Proble
         if len(parts) >= 3:
             first = unknown.setdefault(parts[1], source)
             if first == source:
+                hint = f"add {parts[1]} to languages: or move" if _LANGUAGE_FOLDER.fullmatch(parts[1]) else "move"
                 message = (
                     f"content/{parts[1]}/ is the folder of no language of site.yaml's languages: ({', '.join(codes)}); "
-                    f"add {parts[1]} to languages: or move its files into one of {known}"
+                    f"{hint} its files into one of {known}"
                 )
                 problems.append(error(source, 1, message, "language-folder"))
             continue
@@ -241,7 +243,8 @@ def check_problems(sites: Mapping[str, LanguageSite], days: int, days_line: int)
         if missing:
             shown = ", ".join(missing[:20]) + (f" and {len(missing) - 20} more" if len(missing) > 20 else "")
             line = config.lines.get(f"languages.{code}", 1)
-            problems.append(note(CONFIG_FILE, line, f"{len(missing)} articles have no {code} translation: {shown}", "translation-missing"))
+            count = f"{len(missing)} articles have" if len(missing) > 1 else "1 article has"
+            problems.append(note(CONFIG_FILE, line, f"{count} no {code} translation: {shown}", "translation-missing"))
     by_path: dict[str, dict[str, Entry]] = {}
     for code in codes:
         site = sites[code]

@@ -194,7 +194,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         source_fps = {e.source: sources.records[e.source].digest for e in sources.entries}
         templates = template_digest(site.theme)
         links = _translations(site)
-        by_language = _jobs_by_language(site, jobs)
+        by_language = jobs_by_language(site, jobs)
         fingerprints: dict[str, str] = {}
         made: list[tuple[Site, Derived, ViewFactory, SiteView]] = []
         # A site with languages reuses no derived results (they are one language's): a cache.
@@ -637,7 +637,7 @@ def _translations(site: Site) -> languages.Translations | None:
     return languages.Translations({part.config.language: languages.LanguageSite(part.config, part.index) for part in site.languages})
 
 
-def _jobs_by_language(site: Site, jobs: Sequence[RenderJob]) -> dict[str, list[RenderJob]]:
+def jobs_by_language(site: Site, jobs: Sequence[RenderJob]) -> dict[str, list[RenderJob]]:
     """Each language's jobs (a site in one language: all of them, under its language)."""
     if not site.languages:
         return {site.config.language: list(jobs)}
