@@ -314,6 +314,11 @@ def record_file(config: SiteConfig) -> str:
     return RECORD_FILE if not config.prefix else f"data/urls.{config.prefix.rstrip('/')}.yaml"
 
 
+def products_file(config: SiteConfig) -> str:
+    """A language's own product catalog, used instead of data/products.yaml when it exists."""
+    return f"data/products.{config.prefix.rstrip('/')}.yaml"
+
+
 def _read_languages(
     options: BuildOptions,
     previous: BuildState,
@@ -329,12 +334,18 @@ def _read_languages(
     paths, _ = content_paths(site_dir)
     problems += languages.folder_problems([rel for rel, _ in paths], config.languages)
     settings_of: dict[str, tuple[Translations, ParseSettings]] = {}
+    catalogs: dict[str, ProductCatalog] = {}
     for code in config.languages:
         language = config.language_sites[code]
+        catalogs[code] = catalog
         if code != config.languages[0]:
             problems += theme_language_problems(language, theme)
             problems += site_author_problems(language, authors)
-        translations, settings, found = language_inputs(language, theme, catalog, authors, site_dir)
+            own = products_file(language)
+            if os.path.lexists(site_dir / own):  # the language's own products (its names, its Amazon marketplace and tag)
+                catalogs[code], found_products = load_catalog(site_dir, own)
+                problems += found_products.items
+        translations, settings, found = language_inputs(language, theme, catalogs[code], authors, site_dir)
         problems += found
         settings_of[code] = (translations, settings)
     digests = {
@@ -367,7 +378,16 @@ def _read_languages(
         problems += found.items
         existing = frozenset(sources.records) | {p.location.path for p in sources.problems if p.location.path.startswith(root + "/")}
         site = Site(
-            language, theme, translations, catalog, sources.entries, index, statics, authors=authors, record=record, existing=existing
+            language,
+            theme,
+            translations,
+            catalogs[code],
+            sources.entries,
+            index,
+            statics,
+            authors=authors,
+            record=record,
+            existing=existing,
         )
         parts.append(site)
         records |= sources.records

@@ -155,6 +155,8 @@ def _create_languages(directory: Path, title: str, codes: tuple[str, ...]) -> li
                     data = _with_translation_key(data.decode("utf-8"), "example-article").encode("utf-8")
                 files[f"content/{code.lower()}/{item.target.removeprefix('content/')}"] = data
         if code != default:
+            products = next(item for item in starter if item.target == "data/products.yaml")
+            files[f"data/products.{code.lower()}.yaml"] = products.source.read_bytes()  # its names and words
             own = next(item for item in starter if item.target == "site.yaml").source.read_text(encoding="utf-8")
             values, _ = load_yaml(own, "site.yaml")
             lines = [f"  {code}:", f"    title: {yaml_string(title)}"]

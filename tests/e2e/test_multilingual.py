@@ -392,3 +392,37 @@ def test_a_warm_build_after_editing_a_translation_equals_a_clean_build(tmp_path:
             text = (tmp_path / "public" / bg_page).read_text(encoding="utf-8")
             assert '<link rel="alternate" hreflang="ru"' not in text  # the ru translation is gone: its home instead
             assert '<li><a href="/ru/" hreflang="ru" lang="ru" class="language-home">' in text
+
+
+def test_ads_and_products_follow_each_languages_settings(tmp_path: Path) -> None:
+    config = CONFIG.replace(
+        "languages:\n",
+        "ads:\n  client: ca-pub-1111111111111111\n  min_words: 0\n  placements:\n    after_intro: {slot: '1'}\nlanguages:\n",
+    ).replace(
+        "  ru:\n",
+        "    ads:\n      client: ca-pub-2222222222222222\n      min_words: 0\n      placements:\n        after_intro: {slot: '2'}\n  ru:\n",
+    )
+    products = "meter:\n  name: {name}\n  url: https://www.amazon.{tld}/dp/B000TEST?tag={tag}\n  merchant: Amazon\n"
+    files = dict(FILES) | {
+        "data/products.yaml": products.format(name="Термометър", tld="de", tag="skaridi-21"),
+        "data/products.en.yaml": products.format(name="Thermometer", tld="com", tag="shrimp-20"),
+        "content/bg/pages/about.md": "---\ntitle: За нас\n---\n{{< product meter >}}\n",
+        "content/en/pages/about.md": "---\ntitle: About\n---\n{{< product meter >}}\n",
+        "content/ru/pages/about.md": "---\ntitle: О нас\n---\n{{< product meter >}}\n",
+    }
+    root = write_site(tmp_path / "site", files, config)
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    out = root / "public"
+    assert (out / "ads.txt").read_text() == (
+        "google.com, pub-1111111111111111, DIRECT, f08c47fec0942fa0\ngoogle.com, pub-2222222222222222, DIRECT, f08c47fec0942fa0\n"
+    )
+    assert not (out / "en/ads.txt").exists()
+    en = (out / "en/why-do-shrimp-die-after-a-water-change/index.html").read_text(encoding="utf-8")
+    bg = (out / "zashto-skaridite-umirat-sled-smyana-na-vodata/index.html").read_text(encoding="utf-8")
+    assert "ca-pub-2222222222222222" in en and "ca-pub-1111111111111111" not in en
+    assert "ca-pub-1111111111111111" in bg
+    en_about = (out / "en/about/index.html").read_text(encoding="utf-8")
+    ru_about = (out / "ru/about/index.html").read_text(encoding="utf-8")
+    assert "Thermometer" in en_about and "amazon.com/dp/B000TEST?tag=shrimp-20" in en_about  # its marketplace and tag
+    assert "Термометър" in ru_about and "amazon.de/dp/B000TEST?tag=skaridi-21" in ru_about  # no catalog of its own: the site's

@@ -208,6 +208,7 @@ def test_new_with_languages_makes_a_site_in_each_of_them_that_builds_and_checks_
     assert built.returncode == 0 and "0 warnings" in built.stdout + built.stderr, built.stderr
     english = (root / "public/en/why-is-my-sourdough-starter-not-rising/index.html").read_text(encoding="utf-8")
     assert 'hreflang="bg" href="https://www.example.com/zashto-kvasat-mi-ne-vtasva/"' in english
+    assert (root / "data/products.en.yaml").is_file() and "Check price" in english  # its own product catalog, in English
     checked = run_nichesite("check", "--strict", root)
     assert checked.returncode == 0, checked.stdout
     draft = run_nichesite("new-article", "Как се храни квас", "--site", root)
