@@ -31,7 +31,7 @@ from nichesite.content import Entry
 from nichesite.errors import Problem, error, note, warning
 from nichesite.fingerprint import digest
 from nichesite.index import SiteIndex
-from nichesite.plan import RenderJob
+from nichesite.plan import RenderJob, url_for
 from nichesite.seo import og_locale
 
 _LANGUAGE_FOLDER = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
@@ -185,13 +185,14 @@ class Translations:
         links.append(Alternate("x-default", config.absolute(self.url_of(fallback, members[fallback]))))
         return tuple(links)
 
-    def switcher(self, code: str, members: Mapping[str, Entry | None]) -> tuple[LanguageLink, ...]:
-        """Every language's link from a page of `code`: its translation, else its home."""
+    def switcher(self, code: str, members: Mapping[str, Entry | None], own: str = "") -> tuple[LanguageLink, ...]:
+        """Every language's link from a page of `code` (at `own`, its path): the page itself,
+        its translation, else that language's home."""
         here = urlsplit(self.sites[code].config.base_url).netloc
         links = []
         for other, site in self.sites.items():
-            translated = other in members
-            path = self.url_of(other, members.get(other))
+            translated = other in members or other == code
+            path = own if other == code and own else self.url_of(other, members.get(other))
             same_host = urlsplit(site.config.base_url).netloc == here
             url = path if same_host else site.config.absolute(path)
             links.append(LanguageLink(other, language_name(other), url, other == code, translated))
@@ -199,7 +200,9 @@ class Translations:
 
     def page_links(self, code: str, job: RenderJob) -> tuple[tuple[Alternate, ...], tuple[LanguageLink, ...]]:
         members = self.members(job)
-        return self.alternates(members), self.switcher(code, members)
+        config = self.sites[code].config
+        own = config.base_path + url_for(job.output.removeprefix(config.prefix))
+        return self.alternates(members), self.switcher(code, members, own)
 
     def sitemap_alternates(self, code: str) -> dict[str, tuple[Alternate, ...]]:
         """The alternates of every page of one language's sitemap that has translations, by

@@ -199,7 +199,9 @@ def test_the_switcher_lands_on_the_translation_or_the_languages_home(built: Path
         assert current == [head.lang], path
         for link in head.switcher:
             assert output_of(link["href"], built).is_file(), (path, link)
-            if link["hreflang"] in head.alternates:  # the translation, when there is one
+            if link.get("aria-current"):  # the page itself
+                assert output_of(link["href"], built) == path, (path, link)
+            elif link["hreflang"] in head.alternates:  # the translation, when there is one
                 assert f"{BASE}{link['href']}" == head.alternates[link["hreflang"]]
             else:  # else that language's home
                 assert link["href"] == {"bg": "/", "en": "/en/", "ru": "/ru/"}[link["hreflang"]]
