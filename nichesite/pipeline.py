@@ -10,6 +10,12 @@ start, writing at the end, but for data/urls.yaml, the record of published URLs,
 whose fingerprint did not change is not rendered again: its file is kept and the problems
 rendering it raised are reported again from the state, so a warm build, a clean build and
 serve's in-place build report the same problems and exit alike.
+
+A site with `languages:` (languages.py) is one sub-site per language (`Site.languages`): each is
+read, planned, fingerprinted and rendered by the same stages with its own configuration, its
+outputs in its folder of the output (`config.prefix`), and every page's fingerprint also holds
+its links to the other languages (hreflang, switcher), so editing a translation re-renders the
+pages that link to it.
 """
 
 from __future__ import annotations
