@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
@@ -50,6 +51,13 @@ def language_of(source: str, codes: Sequence[str]) -> str | None:
     return next((code for code in codes if code.lower() == parts[1]), None)
 
 
+@cache
+def locale_of(code: str) -> str:
+    """Open Graph's form of a language (`bg_BG`), worked out once per language."""
+    return og_locale(code)
+
+
+@cache
 def language_name(code: str) -> str:
     """A language's name in itself, as its readers look for it: `Български`, `English`."""
     try:
@@ -179,7 +187,7 @@ class Translations:
         for code in self.sites:
             if code in members:
                 config = self.sites[code].config
-                links.append(Alternate(code, config.absolute(self.url_of(code, members[code])), og_locale(code)))
+                links.append(Alternate(code, config.absolute(self.url_of(code, members[code])), locale_of(code)))
         fallback = next(code for code in self.sites if code in members)
         config = self.sites[fallback].config
         links.append(Alternate("x-default", config.absolute(self.url_of(fallback, members[fallback]))))
