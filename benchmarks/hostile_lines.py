@@ -102,7 +102,8 @@ def _steps() -> dict[str, Callable[[str], bool]]:
     holds) reaches it; each returns whether nichesite refused the text."""
     from nichesite import adplan, body, linkcheck, shortcodes
     from nichesite.affiliate import Affiliate
-    from nichesite.pipeline import BuildOptions, read_site
+    from nichesite.options import BuildOptions
+    from nichesite.reading import read_site
 
     site_dir = _site(Path(tempfile.mkdtemp(prefix="hostile-")), "x", False)
     site, _, problems = read_site(BuildOptions(site_dir))

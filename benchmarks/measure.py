@@ -32,6 +32,7 @@ class RunResult:
     seconds: float
     peak_mib: float
     returncode: int
+    cpu_seconds: float = 0.0  # user + system of the command and every descendant it waited for (wait4)
 
 
 def _children(pid: int) -> list[int]:
@@ -149,7 +150,7 @@ class Measured:
         self.sampler.__exit__()
         self.log.close()
         peak_kib = max(usage.ru_maxrss, self.sampler.peak_kib)  # ru_maxrss is KiB on Linux
-        return RunResult(seconds, peak_kib / 1024, self.proc.returncode)
+        return RunResult(seconds, peak_kib / 1024, self.proc.returncode, usage.ru_utime + usage.ru_stime)
 
     def finish(self, timeout: float | None = None) -> RunResult:
         """Wait for the command to exit (stopping its tree after ``timeout``) and report."""

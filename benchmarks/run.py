@@ -241,9 +241,18 @@ class Bench:
     """One benchmark run over several sizes."""
 
     def __init__(
-        self, tools: list[Tool], work: Path, repeat: int, seed: int, pelican_cache: bool, serve: set[str], images: bool = False
+        self,
+        tools: list[Tool],
+        work: Path,
+        repeat: int,
+        seed: int,
+        pelican_cache: bool,
+        serve: set[str],
+        images: bool = False,
+        no_search: bool = False,
     ) -> None:
         self.tools, self.work, self.repeat, self.seed = tools, work, repeat, seed
+        self.no_search = no_search  # nichesite builds with `search: false` (Pelican and Hugo build no search index)
         self.pelican_cache, self.serve = pelican_cache, serve  # serve: the tools whose live server is timed
         self.images = images  # the image corpus: a featured JPEG per article
         self.results = Results()
@@ -298,6 +307,10 @@ class Bench:
         sources = {t.name: outdir / t.site / getattr(manifest.edit, t.copy_of or t.site) for t in self.tools}
         originals = {name: path.read_text(encoding="utf-8") for name, path in sources.items()}
         (outdir / "EDITING").touch()  # a crash leaves this: the next run regenerates
+        if self.no_search:  # the nichesite under test only: another revision may not know the key
+            config = outdir / "nichesite" / "site.yaml"
+            sources["site.yaml"], originals["site.yaml"] = config, config.read_text(encoding="utf-8")
+            config.write_text(originals["site.yaml"] + "search: false\n", encoding="utf-8")
         try:
             for r in range(self.repeat):
                 order = self.tools[r % len(self.tools) :] + self.tools[: r % len(self.tools)]
@@ -330,6 +343,7 @@ class Bench:
         result = self.build(tool, site)
         self.results.add(n, tool.name, kind, result.seconds)
         self.results.add(n, tool.name, f"{kind}_mib", result.peak_mib)
+        self.results.add(n, tool.name, f"{kind}_cpu_ms", 1000 * result.cpu_seconds / n)
         print(f"  {tool.name:10} {kind:11} {result.seconds:8.2f}s {result.peak_mib:8.0f} MiB", flush=True)
 
     def measure_serve(self, n: int, tool: Tool, server: Server, site: Path, url: str, source: Path, original: str) -> None:
@@ -374,6 +388,7 @@ ROWS: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("no-change rebuild (s)", "nochange", {}),
     ("one article, body edited: rebuild (s)", "edit_body", {}),
     ("one article, title edited: rebuild (s)", "edit_title", {}),
+    ("CPU per article, cold build (ms, user + system of every process)", "cold_cpu_ms", {}),
     ("peak memory, cold build (MiB)", "cold_mib", {}),
     ("peak memory, rebuild after title edit (MiB)", "edit_title_mib", {}),
     ("serve: start until first page (s)", "serve_ready", {}),
@@ -484,6 +499,11 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated tools whose live server is timed (default: all); Pelican's has no incremental mode and takes long",
     )
     parser.add_argument(
+        "--no-search",
+        action="store_true",
+        help="nichesite (not --before) builds with `search: false`: no Pagefind index, like Pelican and Hugo",
+    )
+    parser.add_argument(
         "--images",
         action="store_true",
         help="every article gets a 3000x2000 featured JPEG (its own corpus); nichesite and Hugo only, Pelican has no image processing",
@@ -513,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()[0]
     serve = set() if args.no_serve else set(args.serve_tools.split(",") if args.serve_tools else (t.name for t in tools))
-    bench = Bench(tools, args.work, args.repeat, args.seed, args.pelican_cache, serve, images=args.images)
+    bench = Bench(tools, args.work, args.repeat, args.seed, args.pelican_cache, serve, images=args.images, no_search=args.no_search)
     for n in sizes:
         bench.run_size(n)
     text = table(bench.results, sizes, before=bool(args.before), left_out=("pelican",) if args.images else ())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -57,6 +57,7 @@ class AdRenderer:
     config: SiteConfig
     env: jinja2.Environment
     preview: bool = False
+    _units: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # placement → its unit's HTML: the same on every page
 
     def register(self) -> None:
         self.env.globals["ads_head"] = self.head
@@ -69,7 +70,10 @@ class AdRenderer:
         return AdUnit(name, placement.slot, ads.client, placement.height, self.preview)
 
     def unit_html(self, name: str) -> str:
-        return _UNIT_MARK + self.env.get_template(UNIT_TEMPLATE).render(ad=self.unit(name)).strip()
+        found = self._units.get(name)
+        if found is None:
+            found = self._units[name] = _UNIT_MARK + self.env.get_template(UNIT_TEMPLATE).render(ad=self.unit(name)).strip()
+        return found
 
     def body(self, entry: Entry, plan: PageAdPlan, expand: Callable[[re.Match[str], AdUnit | None], str]) -> str:
         """The body HTML with its ads: `expand(match, ad)` renders one shortcode placeholder

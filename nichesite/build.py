@@ -20,8 +20,9 @@ from nichesite import statefile
 from nichesite.errors import Problem, Problems, note
 from nichesite.i18n import Translations
 from nichesite.lock import OutputBusy, OutputLock, wait_seconds
+from nichesite.options import BuildOptions, Progress, Session
 from nichesite.output import UnsafeOutput, check_output_dir, recover
-from nichesite.pipeline import BuildOptions, Progress, Session, build
+from nichesite.pipeline import build
 from nichesite.state import EMPTY_STATE, BuildState
 from nichesite.theme import CompiledTemplates
 
@@ -80,11 +81,23 @@ class Builder:
     _sources_saved: bool = False
     _saver: threading.Timer | None = None  # serve: the save of the latest state, when the site is quiet
     _pending: tuple[BuildState, bool] | None = None  # serve: (state, with its sources) not yet written
-    _save_lock: threading.Lock = field(default_factory=threading.Lock)
+    _save_lock: threading.Lock = field(default_factory=threading.Lock)  # guards _saver and _pending
+    _write_lock: threading.Lock = field(default_factory=threading.Lock)  # one write at a time
+    _quiet: threading.Event = field(default_factory=threading.Event)  # set while no build runs
+
+    def __post_init__(self) -> None:
+        self._quiet.set()
 
     def build(self, search_now: bool = False) -> BuildResult:
         """Build once. Serve's in-place builds keep the last search index when pages changed
         (`search_pending`), so that a save reloads at once; `search_now` makes it."""
+        self._quiet.clear()  # a state write under way waits (serve)
+        try:
+            return self._locked_build(search_now)
+        finally:
+            self._quiet.set()
+
+    def _locked_build(self, search_now: bool) -> BuildResult:
         started = time.perf_counter()
         opts = self.options
         try:
@@ -139,9 +152,11 @@ class Builder:
         written when they changed, and by serve once a session: a save per keystroke would cost
         more than it saves. Serve writes the state once the site has been quiet for
         SAVE_DELAY seconds, in a thread, so that neither the reload after a save nor the next
-        save waits for it; a newer state replaces one not yet written, and `wait_saved` (at
-        exit) writes it at once. The file is replaced in one step: a stop at any moment
-        leaves the last whole one, which the next build checks against the files anyway."""
+        save waits for it: the write stops while a build runs (the interpreter is the build's),
+        and is given up for a newer state that came meanwhile. A newer state replaces one not
+        yet written, and `wait_saved` (at exit) writes it at once. The file is replaced in one
+        step: a stop at any moment leaves the last whole one, which the next build checks
+        against the files anyway."""
         sources = sources_changed and not (self.in_place and self._sources_saved)
         self._sources_saved |= sources and self.in_place
         if not self.in_place:
@@ -157,10 +172,27 @@ class Builder:
             self._saver.start()
 
     def _write_pending(self) -> None:
-        with self._save_lock:
-            pending, self._pending = self._pending, None
-            if pending is not None:
-                self._write(*pending)
+        with self._write_lock:
+            with self._save_lock:
+                pending, self._pending = self._pending, None
+            if pending is None:
+                return
+            state, sources = pending
+            try:
+                statefile.save_state(self.options.site_dir, self.options.output, state, sources=sources, pause=self._yield)
+            except _Superseded:
+                with self._save_lock:  # the newer state is written instead, with the sources this one had
+                    if self._pending is not None:
+                        self._pending = (self._pending[0], self._pending[1] or sources)
+            except OSError:
+                pass
+
+    def _yield(self) -> None:
+        """Between two pieces of a state write: wait while a build runs; give the write up
+        when a newer state is waiting to be written."""
+        self._quiet.wait()
+        if self._pending is not None:
+            raise _Superseded
 
     def wait_saved(self) -> None:
         """Write serve's pending state now (at exit), or wait for the save under way."""
@@ -174,6 +206,10 @@ class Builder:
             statefile.save_state(self.options.site_dir, self.options.output, state, sources=sources)
         except OSError:
             pass
+
+
+class _Superseded(Exception):
+    """A newer state is waiting: the one being written is given up."""
 
 
 SAVE_DELAY = 2.0  # serve: seconds of quiet before the state is written

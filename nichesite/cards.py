@@ -8,6 +8,7 @@ import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 
 from nichesite import __version__, workers
 from nichesite.config import CONFIG_FILE, SiteConfig
@@ -21,6 +22,7 @@ from nichesite.pictures import resolve
 WIDTH, HEIGHT = 1200, 630
 PARALLEL_MIN = 40  # cards to draw before worker processes pay for themselves
 
+Drawn = Mapping[str, tuple[Entry, tuple, str, tuple[Path, str] | None, tuple[ImageInfo, tuple[str, Path]] | None]]
 Card = tuple[str, str, str, str, tuple[str, str, str, str]]  # key, title, site name, category, (colours..., logo path)
 
 
@@ -32,52 +34,70 @@ def share_cards(
     category: Callable[[Entry], str],
     workers_max: int = 1,
     scratch: Path | None = None,
+    last: Drawn = MappingProxyType({}),
     prune: bool = True,
-) -> tuple[dict[str, ImageInfo], list[tuple[str, Path]], list[Problem]]:
+) -> tuple[dict[str, ImageInfo], list[tuple[str, Path]], list[Problem], Drawn]:
     """A card per article without a usable image of its own: {source: card}, the files to
-    publish, and the problems (a logo that cannot be used: the cards are drawn without it)."""
+    publish, the problems (a logo that cannot be used: the cards are drawn without it), and
+    what each card shows with its file, by source: a session's next build passes it as `last`
+    and hashes and names again only the cards of entries that are not the very same objects."""
     settings = config.share_cards
     if not settings.enabled or not articles:
-        return {}, [], []
+        return {}, [], [], MappingProxyType({})
     logo, logo_digest, problems = _logo(config, site_dir, images)
     style = (settings.background, settings.text, settings.accent, str(logo or ""))
     cache = site_dir / CACHE_DIR / "cards"
     write = scratch / "cards" if scratch else cache
-    made = {name.split(".", 1)[0]: folder / name for folder in dict.fromkeys((cache, write)) for name in _names(folder)}
-    wanted: dict[str, tuple[Entry, str]] = {}
+    listed = {folder: _names(folder) for folder in dict.fromkeys((cache, write))}
+    made = {name.split(".", 1)[0]: (folder, name) for folder, names in listed.items() for name in names}
+    wanted: list[tuple[Entry, tuple, str, tuple[Path, str] | None, tuple[ImageInfo, tuple[str, Path]] | None]] = []
     todo: list[Card] = []
     for entry in articles:
         own = resolve(entry.image, "/", "") if entry.image else None
         if entry.image and not own or own in images and not images[own].error and images[own].kind != "svg":
             continue  # an image of its own: on another site (shared as it is), or one of the site's
-        name = category(entry)
-        text = repr((__version__, entry.title, config.title, name, style, logo_digest))
-        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        wanted[entry.source] = (entry, key)
-        if key not in made:
-            todo.append((key, entry.title, config.title, name, style))
+        drawn = (entry.title, config.title, category(entry), style, logo_digest)
+        found = last.get(entry.source)
+        if found is None or found[0] is not entry or found[1] != drawn:
+            text = repr((__version__, *drawn))
+            found = (entry, drawn, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32], None, None)
+        wanted.append(found)
+        if found[2] not in made:
+            todo.append((found[2], entry.title, config.title, drawn[2], style))
     batches = [todo[i : i + 20] for i in range(0, len(todo), 20)]
     if workers.worth_forking(len(todo), PARALLEL_MIN, workers_max):
         results = [name for names in workers.run_parallel(_draw_batch, [(b, str(write)) for b in batches], workers_max) for name in names]
     else:
         results = [name for batch in batches for name in _draw_batch((batch, str(write)))]
-    made.update({name.split(".", 1)[0]: write / name for name in results})
+    made.update({name.split(".", 1)[0]: (write, name) for name in results})
     cards: dict[str, ImageInfo] = {}
     files: list[tuple[str, Path]] = []
-    for source, (entry, key) in wanted.items():
-        path = made[key]
-        output = f"{OUTPUT_DIR}/card-{entry.slug[:60]}.{path.name.split('.')[1]}.png"
-        cards[source] = ImageInfo(output, "card", WIDTH, HEIGHT, 0, source=source)  # its size in bytes is no card's concern
-        files.append((output, path))
+    kept = {}
+    for entry, drawn, key, place, card in wanted:
+        if card is None or place != made[key]:
+            place = made[key]
+            folder, name = place
+            output = f"{OUTPUT_DIR}/card-{entry.slug[:60]}.{name.split('.')[1]}.png"
+            card = (
+                ImageInfo(output, "card", WIDTH, HEIGHT, 0, source=entry.source),
+                (output, folder / name),
+            )  # its size in bytes is no card's concern
+        kept[entry.source] = (entry, drawn, key, place, card)
+        cards[entry.source] = card[0]
+        files.append(card[1])
     if scratch is None and prune:
-        prune_cards(site_dir, {key for _, key in wanted.values()})
-    return cards, files, problems
+        _prune(cache, listed[cache], {key for _, _, key, _, _ in wanted})
+    return cards, files, problems, MappingProxyType(kept)
 
 
 def prune_cards(site_dir: Path, keep: set[str]) -> None:
     """Remove the cached cards of no article (`keep`: the keys of those in use)."""
     cache = site_dir / CACHE_DIR / "cards"
-    for name in _names(cache):
+    _prune(cache, _names(cache), keep)
+
+
+def _prune(cache: Path, names: list[str], keep: set[str]) -> None:
+    for name in names:
         if name.split(".", 1)[0] not in keep:
             (cache / name).unlink(missing_ok=True)
 

@@ -21,8 +21,11 @@ from nichesite.files import read_regular
 from nichesite.imagecheck import check_images
 from nichesite.languages import LanguageSite, check_problems
 from nichesite.linkcheck import LinkAudit
-from nichesite.pipeline import BuildOptions, Session, Site, build, jobs_by_language
+from nichesite.options import BuildOptions, Session
+from nichesite.pipeline import build
 from nichesite.plan import RenderJob, output_for
+from nichesite.planning import jobs_by_language
+from nichesite.reading import Site
 from nichesite.share import NETWORKS
 from nichesite.slugs import slugify
 from nichesite.sources import MAX_SOURCE_BYTES

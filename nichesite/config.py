@@ -182,6 +182,7 @@ SCHEMA: dict[str, Field] = {
     "theme": Field("str", default="default", check=_check_theme),
     "permalink": Field("str", default="/{slug}/", check=_check_permalink),
     "paginate": Field("int", default=10, minimum=1),
+    "search": Field("bool", default=True),  # false: no search page, box or index
     "image": Field("str", default="", check=_check_link),
     "extra": Field("any_map", default=None),
     "ads": Field(
@@ -327,6 +328,7 @@ class SiteConfig:
     theme: str = "default"
     permalink: str = "/{slug}/"
     paginate: int = 10
+    search: bool = True  # the search page, the header's box and the Pagefind index
     image: str = ""
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     ads: AdsConfig | None = None
@@ -511,6 +513,7 @@ def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> Site
         theme=v["theme"],
         permalink=v["permalink"],
         paginate=v["paginate"],
+        search=v["search"],
         image=site_path(v["image"].strip()),
         extra=MappingProxyType(dict(v["extra"] or {})),
         ads=ads,

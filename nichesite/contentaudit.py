@@ -10,9 +10,9 @@ from pathlib import Path
 
 from nichesite.adplan import WORDS_PER_AD, max_units
 from nichesite.content import Entry, split_front_matter
-from nichesite.pipeline import Site
 from nichesite.plan import RenderJob
 from nichesite.products import PRODUCTS_FILE
+from nichesite.reading import Site
 from nichesite.shortcodes import fenced_lines
 from nichesite.views import meta_description
 

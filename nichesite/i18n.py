@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -22,6 +22,7 @@ class Translations:
     language: str
     words: dict[str, str | dict[str, str]]
     locale: Locale
+    _dates: dict[tuple[dt.date, str], str] = field(default_factory=dict, repr=False, compare=False)  # Babel is slow; cards repeat dates
 
     def __call__(self, key: str, **values: object) -> str:
         text = self.words.get(key, key)
@@ -39,7 +40,10 @@ class Translations:
     def date(self, day: dt.date | None, style: str = "long") -> str:
         if day is None:
             return ""
-        return format_date(day, format=style, locale=self.locale)
+        found = self._dates.get((day, style))
+        if found is None:
+            found = self._dates[(day, style)] = format_date(day, format=style, locale=self.locale)
+        return found
 
     def number(self, value: float) -> str:
         """A number with the locale's decimal separator: 4.6 in English, 4,6 in Spanish."""

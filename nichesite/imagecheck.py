@@ -10,8 +10,8 @@ from urllib.parse import unquote, urlsplit
 
 from nichesite.authors import AUTHORS_FILE
 from nichesite.pictures import body_image_sources, resolve
-from nichesite.pipeline import Site
 from nichesite.products import PRODUCTS_FILE
+from nichesite.reading import Site
 
 HEAVY_BYTES = 2_000_000
 WIDE_PIXELS = 3000

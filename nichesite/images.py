@@ -52,6 +52,8 @@ class Images:
     digest: str  # of the whole catalog
     cards: Mapping[str, ImageInfo] = field(default_factory=dict)  # source → its share card (cards.py)
     folders: frozenset[str] = frozenset()  # the cache folders this site's images use
+    references: Mapping[str, tuple] = field(default_factory=dict, compare=False)  # source → the images it names (pictures.py)
+    drawn: Mapping[str, tuple] = field(default_factory=dict, compare=False)  # source → what its share card shows (cards.py)
 
 
 HEADERS_FILE = "_headers"

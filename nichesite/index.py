@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import compress
 from types import MappingProxyType
 
@@ -51,6 +52,7 @@ class SiteIndex:
     language: str = "en"  # slugs are made in it (Bulgarian х is h, not kh)
     authors: tuple[Taxonomy, ...] = ()  # the authors of data/authors.yaml who wrote an article, by name; slug = id
     default_author: str = ""  # the author of an article whose front matter names none (site.yaml's `author: <id>`)
+    made_from: tuple = field(default=(), compare=False)  # (settings, entries): what a session's next build compares with
 
     def category_of(self, entry: Entry) -> Taxonomy | None:
         return self._by_slug(self.categories, _slug(entry.category, self.language)) if entry.category else None
@@ -100,13 +102,109 @@ def build_index(
     today: dt.date | None = None,
     authors: Mapping[str, str] = MappingProxyType({}),
     default_author: str = "",
+    last: SiteIndex | None = None,
 ) -> SiteIndex:
     """The index of the visible entries (drafts only with `include_drafts`; with `today`, no
     article dated after it); the related articles of `previous` (the last build's `ranked`)
     are reused when they were ranked from the same articles. `authors` maps the ids of
-    data/authors.yaml to names; `default_author` is the id of an article that names none."""
+    data/authors.yaml to names; `default_author` is the id of an article that names none.
+
+    `last` is a session's last index: when every entry that changed kept what the index is made
+    of (`_placed`: a body or an article's title edited), the new index is that one with the new
+    entries in the old ones' places, not made again (a tenth of a save at 5,000 articles)."""
+    settings = (language, include_drafts, today, tuple(authors.items()), default_author)
+    if last is not None and last.made_from and last.made_from[0] == settings:
+        swapped = _swapped(last.made_from[1], entries, default_author)
+        if swapped is not None:
+            return replace(_with_swapped(last, swapped) if swapped else last, made_from=(settings, tuple(entries)))
+    index = _build_index(entries, language, include_drafts, previous, today, authors, default_author)
+    return replace(index, made_from=(settings, tuple(entries)))
+
+
+def _placed(entry: Entry, default_author: str) -> tuple:
+    """What an entry's place in the index is made of: whether and where it is listed (kind,
+    draft, date, order), its category, tags and author, and a page's title (pages are sorted by it)."""
+    return (
+        entry.source,
+        entry.kind,
+        entry.draft,
+        entry.date,
+        entry.published,
+        entry.category,
+        entry.tags,
+        author_id(entry, default_author),
+        entry.is_article or entry.title,
+    )
+
+
+def _swapped(old: tuple[Entry, ...], new: list[Entry], default_author: str) -> dict[int, Entry] | None:
+    """{id(old entry): its new entry} for the entries that changed but kept their place; None
+    when one did not (or the entries are not the same sources in the same order)."""
+    if len(old) != len(new):
+        return None
+    swapped: dict[int, Entry] = {}
+    for before, after in zip(old, new):
+        if before is not after:
+            if _placed(before, default_author) != _placed(after, default_author):
+                return None
+            swapped[id(before)] = after
+    return swapped
+
+
+def _with_swapped(index: SiteIndex, swapped: dict[int, Entry]) -> SiteIndex:
+    """`index` with each swapped entry in its place: in the article or page list, the
+    collections, the related lists and the neighbours that hold it."""
+
+    def new(entry: Entry | None) -> Entry | None:
+        return swapped.get(id(entry), entry) if entry is not None else None
+
+    changed = list(swapped.values())
+    named = {("category", _slug(e.category, index.language) or "untitled") for e in changed if e.category}
+    named |= {("tag", _slug(t, index.language) or "untitled") for e in changed for t in e.tags}
+    named |= {("author", author_id(e, index.default_author)) for e in changed if e.is_article}
+
+    def collection(t: Taxonomy) -> Taxonomy:
+        return replace(t, articles=tuple(map(new, t.articles))) if (t.kind, t.slug) in named else t
+
+    related = dict(index.related)
+    for source, others in index.related.items():
+        for other in others:
+            if id(other) in swapped:
+                related[source] = tuple(map(new, others))
+                break
+    neighbours = dict(index.neighbours)
+    for entry in changed:
+        pair = neighbours.get(entry.source)
+        if pair is not None:
+            for source in (entry.source, *(e.source for e in pair if e is not None)):
+                neighbours[source] = tuple(map(new, neighbours[source]))  # type: ignore[assignment]
+    return replace(
+        index,
+        articles=tuple(map(new, index.articles)),
+        pages=tuple(map(new, index.pages)),
+        categories=tuple(map(collection, index.categories)),
+        tags=tuple(map(collection, index.tags)),
+        authors=tuple(map(collection, index.authors)),
+        related=related,
+        neighbours=neighbours,
+    )
+
+
+_source, _published = operator.attrgetter("source"), operator.attrgetter("published")
+
+
+def _build_index(
+    entries: list[Entry],
+    language: str,
+    include_drafts: bool,
+    previous: RelatedArticles,
+    today: dt.date | None,
+    authors: Mapping[str, str],
+    default_author: str,
+) -> SiteIndex:
     visible = [e for e in entries if (include_drafts or not e.draft) and not held_back(e, today)]
-    articles = tuple(sorted((e for e in visible if e.is_article), key=article_order))
+    # article_order in two stable sorts of plain strings: no Python comparison per pair (a fifth of a save's index at 5,000 articles)
+    articles = tuple(sorted(sorted((e for e in visible if e.is_article), key=_source), key=_published, reverse=True))
     pages = tuple(sorted((e for e in visible if not e.is_article), key=lambda e: (e.title.casefold(), e.source)))
     categories = _taxonomies("category", ((a, a.category) for a in articles if a.category), language)
     tags = _taxonomies("tag", ((a, t) for a in articles for t in a.tags), language)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from types import MappingProxyType
 from urllib.parse import quote, unquote, urlsplit
 
 from nichesite.content import Entry
@@ -132,28 +133,38 @@ def rewrite_body(body_html: str, images: Mapping[str, ImageView], first: bool) -
     return "".join(out)
 
 
+References = Mapping[str, tuple[Entry, str, tuple[tuple[str, int, str | None], ...], Problem | None]]
+
+
 def reference_problems(
-    entries: Iterable[Entry], images: Mapping[str, ImageInfo], outputs: set[str], site_dir: Path, base_path: str, base_url: str
-) -> list[Problem]:
+    entries: Iterable[Entry],
+    images: Mapping[str, ImageInfo],
+    outputs: set[str],
+    site_dir: Path,
+    base_path: str,
+    base_url: str,
+    last: References = MappingProxyType({}),
+) -> tuple[list[Problem], References]:
     """What is wrong with the images articles and pages use: an `image` without `image_alt`, an
     image that cannot be read (an error: the page would show a broken image), one that is not
     among the site's files; at the line that names it. An image file no page uses that cannot
-    be read is a warning at its own path."""
+    be read is a warning at its own path.
+
+    Also the images each entry names, by source (with the entry they were found in): a
+    session's next build passes them as `last`, and looks again only in the bodies of the
+    entries that are not the very objects they were found in."""
     problems: list[Problem] = []
     used: set[str] = set()
+    references = {}
     for entry in entries:
-        page_url = base_path + entry.path
-        named: list[tuple[str, int]] = []
-        if entry.image:
-            line = entry.lines.get("image", 1)
-            named.append((entry.image, line))
-            if not str(entry.extra.get("image_alt") or "").strip() and not urlsplit(entry.image).scheme:
-                problems.append(
-                    warning(entry.source, line, f"image {entry.image} has no alt text: add image_alt: with what it shows", "missing-alt")
-                )
-        named += [(src, 0) for src in dict.fromkeys(body_image_sources(entry.body_html))]
-        for src, line in named:
-            output = resolve(src, page_url, base_path)
+        found = last.get(entry.source)
+        if found is None or found[0] is not entry or found[1] != base_path:
+            found = (entry, base_path, *_references(entry, base_path))
+        references[entry.source] = found
+        _, _, named, alt_problem = found
+        if alt_problem is not None:
+            problems.append(alt_problem)
+        for src, line, output in named:
             info = images.get(output) if output else None
             used.add(output or "")
             if output is None or (info is None and output in outputs) or (info is not None and not info.error):
@@ -168,7 +179,24 @@ def reference_problems(
     for output, info in sorted(images.items()):
         if info.error and output not in used:
             problems.append(warning(info.source, 1, f"cannot read image: {info.error}; published as it is", "image-unreadable"))
-    return problems
+    return problems, MappingProxyType(references)
+
+
+def _references(entry: Entry, base_path: str) -> tuple[tuple[tuple[str, int, str | None], ...], Problem | None]:
+    """The images an entry names, as (src, line of its `image` or 0 for the body's, output
+    path or None for another site's), and the warning when its `image` has no alt text."""
+    named: list[tuple[str, int]] = []
+    alt_problem = None
+    if entry.image:
+        line = entry.lines.get("image", 1)
+        named.append((entry.image, line))
+        if not str(entry.extra.get("image_alt") or "").strip() and not urlsplit(entry.image).scheme:
+            alt_problem = warning(
+                entry.source, line, f"image {entry.image} has no alt text: add image_alt: with what it shows", "missing-alt"
+            )
+    named += [(src, 0) for src in dict.fromkeys(body_image_sources(entry.body_html))]
+    page_url = base_path + entry.path
+    return tuple((src, line, resolve(src, page_url, base_path)) for src, line in named), alt_problem
 
 
 def _line_of(path: Path, forms: list[str]) -> int:

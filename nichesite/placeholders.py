@@ -7,6 +7,7 @@ beside that language's starter site. A key a language leaves out is taken from E
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -61,6 +62,14 @@ def phrases() -> tuple[str, ...]:
     return tuple(dict.fromkeys(article_words(language)[key] for language in languages for key in _PHRASE_KEYS))
 
 
+@lru_cache(maxsize=1)
+def _any_phrase() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(phrases(), key=len, reverse=True))))
+
+
 def found_in(text: str) -> str | None:
-    """The first placeholder sentence in `text`, if any."""
+    """The first placeholder sentence in `text` (in the order of `phrases`), if any. One scan of
+    the text for all of them first: most texts hold none."""
+    if not phrases() or _any_phrase().search(text) is None:
+        return None
     return next((phrase for phrase in phrases() if phrase in text), None)

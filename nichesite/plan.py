@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,23 +56,36 @@ def page_count(items: int, per_page: int) -> int:
     return max(1, -(-items // per_page))
 
 
-def plan_pages(index: SiteIndex, config: SiteConfig) -> list[RenderJob]:
-    """Jobs for every HTML page the theme renders."""
+def plan_pages(index: SiteIndex, config: SiteConfig, last: Sequence[RenderJob] = ()) -> list[RenderJob]:
+    """Jobs for every HTML page the theme renders. `last` is a session's last plan: the jobs of
+    the entries and collections it keeps (the same objects) are reused, not made again by the
+    thousand."""
+    entry_jobs = {job.entry.source: job for job in last if job.entry is not None}
+    list_jobs: dict[tuple[str, str], list[RenderJob]] = {}
+    for job in last:
+        if job.taxonomy is not None:
+            list_jobs.setdefault((job.taxonomy.kind, job.taxonomy.slug), []).append(job)
     jobs: list[RenderJob] = []
-    for entry in index.articles:
-        jobs.append(RenderJob(output_for(entry.path), "article", "article.html", entry.source, entry=entry))
-    for entry in index.pages:
-        jobs.append(RenderJob(output_for(entry.path), "page", "page.html", entry.source, entry=entry))
+    for kind, template, entries in (("article", "article.html", index.articles), ("page", "page.html", index.pages)):
+        for entry in entries:
+            job = entry_jobs.get(entry.source)
+            if job is None or job.entry is not entry:
+                job = RenderJob(output_for(entry.path), kind, template, entry.source, entry=entry)
+            jobs.append(job)
     count = page_count(len(index.articles), config.paginate)
     for number, path in enumerate(paginated_paths("/", count), 1):
         jobs.append(RenderJob(output_for(path), "home", "list.html", "home page", number=number, count=count))
     for taxonomy in (*index.categories, *index.tags, *index.authors):
         count = page_count(len(taxonomy.articles), config.paginate)
-        template = "author.html" if taxonomy.kind == "author" else "list.html"
-        for number, path in enumerate(paginated_paths(taxonomy.path, count), 1):
+        kept = list_jobs.get((taxonomy.kind, taxonomy.slug))
+        if kept is None or kept[0].taxonomy is not taxonomy or len(kept) != count:
+            template = "author.html" if taxonomy.kind == "author" else "list.html"
             source = f"{taxonomy.kind} '{taxonomy.name}'"
-            jobs.append(RenderJob(output_for(path), taxonomy.kind, template, source, taxonomy=taxonomy, number=number, count=count))
-    jobs.append(RenderJob("search/index.html", "search", "search.html", "search page"))
+            pages = enumerate(paginated_paths(taxonomy.path, count), 1)
+            kept = [RenderJob(output_for(p), taxonomy.kind, template, source, taxonomy=taxonomy, number=n, count=count) for n, p in pages]
+        jobs += kept
+    if config.search:
+        jobs.append(RenderJob("search/index.html", "search", "search.html", "search page"))
     jobs.append(RenderJob("404.html", "404", "404.html", "404 page"))
     return jobs
 

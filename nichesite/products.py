@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -76,6 +77,7 @@ class Product:
         return is_amazon_url(self.url)
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and asked of every product link on every page
 def is_amazon_url(url: str) -> bool:
     host = (urlsplit(url.strip()).hostname or "").lower()
     return bool(_AMAZON_HOST.search(host))

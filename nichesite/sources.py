@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from nichesite import content, statefile, workers
+from nichesite import content, placeholders, statefile, workers
 from nichesite.body import FOOTNOTE_BACKLINK, BodyRenderer
 from nichesite.content import Entry, ParsedSource, ParseSettings
 from nichesite.errors import Problem, error, warning
@@ -42,6 +42,7 @@ class Sources:
     problems: tuple[Problem, ...]
     parsed: int  # how many sources were parsed (not taken from the state)
     checks: content.RuleChecks  # for the next build to reuse
+    content_scan: tuple[str, Scan] | None = None  # (folder, its scan): static_files reads content/'s other files from it
 
 
 def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, drafts: bool, workers_max: int, report: Report) -> Sources:
@@ -53,7 +54,7 @@ def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, 
     problems: list[Problem] = []
     records: dict[str, SourceRecord] = {}
     todo: list[tuple[str, bytes, FileSignature, str]] = []
-    paths, skipped = content_paths(site_dir, settings.root)
+    paths, skipped, scan = _content_paths(site_dir, settings.root)
     problems += skipped
     racy = time.time_ns() - RACY_NS
     for rel, full in paths:
@@ -61,10 +62,13 @@ def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, 
         try:
             # The signature is taken before the bytes are read: a file rewritten in between
             # has a newer signature next build, so it is read again then.
-            signature = statefile.signature_of(os.stat(full))
-            if cached is not None and cached.signature == signature and signature.ctime_ns < racy:
-                records[rel] = cached
-                continue
+            st = os.stat(full)
+            if cached is not None and st.st_ctime_ns < racy:
+                old = cached.signature  # compared field by field: no signature made for each of thousands of sources
+                if (old.size, old.mtime_ns, old.ctime_ns, old.inode) == (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino):
+                    records[rel] = cached
+                    continue
+            signature = statefile.signature_of(st)
             data = read_regular(full, MAX_SOURCE_BYTES)
         except NotRegularFile as exc:  # made a named pipe since the scan
             problems.append(_not_read(rel, exc.kind))
@@ -93,7 +97,7 @@ def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, 
         problems += found
         if entry is not None:
             entries.append(entry)
-    return Sources(digest, records, tuple(entries), tuple(problems), len(todo), checks)
+    return Sources(digest, records, tuple(entries), tuple(problems), len(todo), checks, scan)
 
 
 def _check_all(
@@ -118,9 +122,15 @@ def content_paths(site_dir: Path, root: str = "content") -> tuple[list[tuple[str
     file outside the site is not read (as in static/), so a build never publishes a file from
     elsewhere on the machine. A Markdown name that is no regular file is reported: a broken
     symlink is an error (the article would be missing), a named pipe or socket a warning."""
+    paths, problems, _ = _content_paths(site_dir, root)
+    return paths, problems
+
+
+def _content_paths(site_dir: Path, root: str = "content") -> tuple[list[tuple[str, str]], list[Problem], tuple[str, Scan]]:
     site_root = site_dir.resolve()
     paths: list[tuple[str, str]] = []
-    scan = scan_files(site_dir / root)
+    folder = str(site_dir / root)
+    scan = scan_files(Path(folder))
     problems = _skipped_problems(scan, root, "not read", markdown=True)
     for rel, full, link in scan.files:
         if not rel.lower().endswith(MARKDOWN):
@@ -130,18 +140,22 @@ def content_paths(site_dir: Path, root: str = "content") -> tuple[list[tuple[str
             problems.append(warning(rel, 1, "symlink to a file outside the site is not read", "symlink-outside"))
             continue
         paths.append((rel, full))
-    return paths, problems
+    return paths, problems, (folder, scan)
 
 
-def static_files(site_dir: Path, theme: Theme, content_root: str = "content") -> tuple[tuple[tuple[str, Path], ...], list[Problem]]:
+def static_files(
+    site_dir: Path, theme: Theme, content_scan: tuple[str, Scan] | None = None, content_root: str = "content"
+) -> tuple[tuple[tuple[str, Path], ...], list[Problem]]:
     """(output path, file) to copy: theme static files, then the site's static/ (which wins),
-    then non-Markdown files under content/ (a language's content/<code>/) at their own path."""
+    then non-Markdown files under content/ (a language's content/<code>/) at their own path.
+    `content_scan` is the scan of that folder reading the sources made (Sources.content_scan):
+    used when it names the folder by the same path, not made again."""
     site_dir = site_dir.resolve()
     files: dict[str, tuple[str, Path]] = {}
     problems: list[Problem] = []
     roots = [(d, None) for d in theme.static_dirs] + [(site_dir / "static", "static"), (site_dir / content_root, "content")]
     for root, kind in roots:
-        scan = scan_files(root)
+        scan = content_scan[1] if content_scan is not None and kind == "content" and content_scan[0] == str(root) else scan_files(root)
         real = Path(os.path.realpath(root))
         if real.is_relative_to(site_dir):
             where = real.relative_to(site_dir).as_posix()
@@ -193,6 +207,7 @@ def _parse_all(items: list[tuple[str, bytes]], settings: ParseSettings, workers_
     args = (settings.language, settings.permalink, settings.base_path, settings.footnote_backlink, settings.root)
     if workers.worth_forking(len(items), PARALLEL_PARSE_MIN, workers_max):
         body_renderer(settings.language, settings.footnote_backlink)  # made once here, inherited by the workers and kept for serve's saves
+        placeholders.phrases()  # so are the placeholder sentences (14 YAML files: 20 ms of serve's first save)
         results: list[ParsedSource] = []
         batches = workers.chunks(items, workers_max)
         for chunk in workers.run_parallel(_parse_chunk, [(batch, args) for batch in batches], workers_max):

@@ -22,7 +22,10 @@ from types import MappingProxyType
 from nichesite.content import ParsedSource, RuleChecks
 from nichesite.errors import Problem
 from nichesite.feeds import EntryParts
-from nichesite.index import RelatedArticles
+from nichesite.fingerprint import KeptFingerprints
+from nichesite.images import Images
+from nichesite.index import RelatedArticles, SiteIndex
+from nichesite.plan import RenderJob
 from nichesite.urlrecord import UrlRecord
 from nichesite.views import EntryView
 
@@ -70,16 +73,23 @@ class Derived:
     inputs changed. Valid under `views_key` (the digest of the configuration and of every
     taxonomy with its count): each entry's view digest and its parts of the feed, sitemap and
     search index; the related articles (under their own key). Stored with the output records.
-    In memory only: the view objects this session made, each source's rule checks, and the
-    record of published URLs as read."""
+    In memory only: the view objects this session made, each source's rule checks, the record
+    of published URLs as read, and the last build's index, plan, fingerprints, image stage and
+    the view fields the templates share (viewfields.py), which a session's next build reuses
+    by identity where their inputs are the very objects they were made from."""
 
     views_key: str = ""
-    views: Mapping[str, tuple[str, str]] = field(default_factory=_empty)  # source → (source digest, view digest)
+    views: Mapping[str, tuple[str, str, str]] = field(default_factory=_empty)  # source → (source digest, view digest, shared digest)
     parts: Mapping[str, tuple[str, EntryParts]] = field(default_factory=_empty)  # source → (view digest, parts)
     related: RelatedArticles = RelatedArticles()
     made: Mapping[str, EntryView] = field(default_factory=_empty)  # source → the view behind `views`
     checks: RuleChecks = RuleChecks()
     record: UrlRecord | None = None  # data/urls.yaml as the last build read it (reused while its bytes are the same)
+    index: SiteIndex | None = None  # the last index (build_index swaps edited entries into it)
+    jobs: tuple[RenderJob, ...] = ()  # the last plan (plan_pages reuses the jobs of kept entries)
+    fingerprints: KeptFingerprints = KeptFingerprints()
+    images: Images | None = None  # the last image stage (the images each entry names, its share cards)
+    shared: tuple[str, tuple[str, ...] | None] = ("", None)  # (templates' digest, the view fields other pages may show)
 
     def feed_parts(self) -> Mapping[str, EntryParts]:
         return {source: parts for source, (_, parts) in self.parts.items()}

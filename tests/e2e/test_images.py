@@ -289,6 +289,27 @@ def test_an_image_on_another_site_is_shared_as_it_is_and_gets_no_card(tmp_path):
     assert len(cards) == 1 and cards[0].startswith("card-no-photo.")
 
 
+def test_a_session_draws_a_card_again_when_its_file_is_gone_and_a_new_one_for_a_new_title(tmp_path):
+    from nichesite.build import Builder, BuildOptions
+
+    root = write_site(tmp_path / "site", {"content/care/a.md": article("First title"), "content/care/b.md": article("Other")})
+    serve = Builder(BuildOptions(root, tmp_path / "serve"), in_place=True)
+    assert serve.build().ok
+    cards = root / ".nichesite/images/cards"
+    drawn = sorted(p.name for p in cards.iterdir())
+    for card in cards.iterdir():
+        card.unlink()
+    source = root / "content/care/a.md"
+    source.write_text(source.read_text() + "\nMore words.\n")
+    assert serve.build().ok
+    assert sorted(p.name for p in cards.iterdir()) == drawn
+    source.write_text(source.read_text().replace("First title", "Second title"))
+    assert serve.build(search_now=True).ok  # with the search index serve makes once the site is quiet
+    assert len(list(cards.iterdir())) == 2 and sorted(p.name for p in cards.iterdir()) != drawn
+    assert Builder(BuildOptions(root, tmp_path / "clean"), use_cache=False).build().ok
+    assert tree_digest(tmp_path / "serve") == tree_digest(tmp_path / "clean")
+
+
 def test_images_settings_are_checked_at_their_lines_and_shape_the_output(tmp_path):
     bad = BASIC_CONFIG + "images:\n  widths: [480, big]\n  formats: [avif, jxl]\n  quality: 120\n  share_cards:\n    background: navy\n"
     root = write_site(tmp_path / "bad", {"content/care/a.md": article("A")}, config=bad)

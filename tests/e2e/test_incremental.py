@@ -5,7 +5,8 @@ A property test applies random sequences of edits (body, title, tags, category, 
 add, product change, an author's bio or name, an article's author, template override change,
 site.yaml change and comment-only change, static file add/delete, ad shortcodes (two in a
 row, more than the page allows), edits that make and clear warnings, a site template that
-starts showing a field no shipped template shows) to a small site with ads, cloaked products,
+starts showing a field no shipped template shows, directly
+or through a macro) to a small site with ads, cloaked products,
 sub-IDs (which follow an article's slug and category) and readers' forms. After each edit it
 builds three ways and compares the trees and the problems:
 
@@ -31,9 +32,9 @@ from hypothesis import strategies as st
 from nichesite import sources, write
 from nichesite.build import Builder, BuildOptions
 from nichesite.output import MARKER
-from nichesite.pipeline import RACY_NS
 from nichesite.slugs import slugify
 from nichesite.urlrecord import RECORD_FILE, load_record, serialize
+from nichesite.viewdigests import RACY_NS
 
 CONFIG = """\
 title: Shrimp Tank Fixes
@@ -97,6 +98,10 @@ CARD_OVERRIDE = """<article class="card"><h3><a href="{{ item.url }}">{{ item.ti
 # Fields no shipped template shows on a card: a list must follow them once a site template does.
 CARD_NEW_FIELDS = """<article class="card"><h3><a href="{{ item.url }}">{{ item.title }}</a></h3>
 <p>{{ item.headings|length }} headings, {{ item.faq|length }} questions, level {{ item.extra.level }}</p></article>
+"""
+# A field only the article's page shows by default, on cards through a macro.
+CARD_MACRO = """{% macro words(x) %}{{ x.word_count }} words{% endmacro %}
+<article class="card"><h3><a href="{{ item.url }}">{{ item.title }}</a></h3><p>{{ words(item) }}</p></article>
 """
 ADS_BODIES = [
     "First paragraph about the water.\n\n{{< ad >}}\n\n{{< ad >}}\n\nSecond paragraph about the tank.\n",  # two in a row
@@ -238,10 +243,10 @@ class SiteModel:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(CARD_OVERRIDE.replace("{MARK}", f" v{m}"), encoding="utf-8")
             return
-        elif kind == "template_fields":
+        elif kind in ("template_fields", "template_macro"):
             path = self.root / "templates/partials/card.html"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(CARD_NEW_FIELDS, encoding="utf-8")
+            path.write_text(CARD_NEW_FIELDS if kind == "template_fields" else CARD_MACRO, encoding="utf-8")
             return
         elif kind == "author_bio":  # renders that author's articles and page, nothing else
             self.bio = f"Ana keeps shrimp in {m} tanks."
@@ -318,6 +323,7 @@ EDIT_KINDS = [
     "author_pick",
     "alias",
     "record",
+    "template_macro",
 ]
 edits = st.tuples(st.sampled_from(EDIT_KINDS), st.integers(0, 20), st.integers(0, 50))
 
@@ -403,6 +409,8 @@ def test_incremental_builds_equal_a_clean_build_long(tmp_path_factory, steps):
         [("slug", 1, 3), ("slug", 1, 4), ("delete", 1, 0), ("record", 0, 1), ("record", 0, 3), ("record", 0, 2)],
         # aliases: one, the same on a second article (an error), removed; a new article on an old URL
         [("alias", 0, 1), ("alias", 1, 1), ("alias", 1, 5), ("slug", 2, 0), ("slug", 3, 0), ("slug", 2, 1)],
+        # a body edit shows on no other page, until a card template shows the word count (through a macro)
+        [("body", 2, 7), ("template_macro", 0, 0), ("body", 2, 8), ("template", 0, 3), ("body", 2, 9)],
     ],
 )
 def test_known_edit_sequences_equal_a_clean_build(tmp_path, steps):

@@ -92,3 +92,31 @@ def test_serve_keeps_the_last_index_until_asked_then_matches_a_clean_build(tmp_p
     assert quiet.ok and not quiet.search_pending and quiet.problems == saved.problems
     clean = Builder(BuildOptions(site, tmp_path / "clean", preview=True), use_cache=False).build()
     assert clean.ok and bundle(tmp_path / "serve") == bundle(tmp_path / "clean")
+
+
+def test_search_false_publishes_no_search_page_box_or_index_and_a_warm_build_drops_them(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", FILES)
+    assert run_nichesite("build", site).returncode == 0
+    assert (site / "public/pagefind/pagefind-entry.json").is_file()
+    (site / "site.yaml").write_text(BASIC_CONFIG + "search: false\n")
+    warm = run_nichesite("build", site)
+    assert warm.returncode == 0, warm.stderr
+    assert "Search index:" not in warm.stderr
+    out = site / "public"
+    assert not (out / "pagefind").exists() and not (out / "search").exists()
+    article_page = (out / "why-are-my-shrimp-dying-after-a-water-change/index.html").read_text()
+    assert "/search/" not in article_page and 'role="search"' not in article_page
+    missing = (out / "404.html").read_text()
+    assert 'role="search"' not in missing and "Try a search" not in missing and "Start from one of the most popular topics." in missing
+    clean = run_nichesite("build", site, "-o", tmp_path / "clean")
+    assert clean.returncode == 0, clean.stderr
+    assert tree_digest(out) == tree_digest(tmp_path / "clean")
+    checked = run_nichesite("check", site)  # no link to the search page that is not there
+    assert checked.returncode == 0 and "0 errors" in checked.stdout, checked.stdout + checked.stderr
+
+
+def test_search_must_be_true_or_false(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", FILES, BASIC_CONFIG + "search: off-ish\n")
+    result = run_nichesite("build", site)
+    assert result.returncode == 1
+    assert f"site.yaml:{BASIC_CONFIG.count(chr(10)) + 1}:" in result.stderr and "search" in result.stderr

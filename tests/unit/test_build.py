@@ -150,6 +150,22 @@ def test_a_body_edit_that_keeps_the_view_renders_only_that_article(tmp_path):
     assert result.written == ("shrimp-problem-1/index.html",)
 
 
+def test_a_body_edit_that_changes_only_what_the_article_page_shows_renders_only_that_article(tmp_path):
+    site = make_site(tmp_path / "site")
+    builder = Builder(BuildOptions(site, tmp_path / "serve"), in_place=True)
+    assert builder.build().ok
+    source = site / "content/water/a1.md"
+    source.write_text(source.read_text() + "\nA third paragraph, with more words and a heading above it.\n")  # words, not the card
+    result = builder.build()
+    assert result.rendered == ("shrimp-problem-1/index.html",)
+    # A site card template that shows the word count: every page with the card follows it.
+    write_site(site, {"templates/partials/card.html": "<p>{{ item.title }}: {{ item.word_count }} words</p>"}, None)
+    assert builder.build().ok
+    source.write_text(source.read_text() + "\nAnd one more.\n")
+    rendered = set(builder.build().rendered)
+    assert {"shrimp-problem-1/index.html", "index.html", "category/water/index.html", "shrimp-problem-0/index.html"} <= rendered
+
+
 def test_a_title_edit_renders_the_article_and_every_page_that_shows_its_card(tmp_path):
     site = make_site(tmp_path / "site")
     builder = Builder(BuildOptions(site, tmp_path / "serve"), in_place=True)
@@ -162,6 +178,29 @@ def test_a_title_edit_renders_the_article_and_every_page_that_shows_its_card(tmp
     rendered = set(result.rendered)
     assert {"shrimp-problem-1/index.html", "index.html", "category/water/index.html", "feed.xml"} <= rendered
     assert "search/index.html" not in rendered and "404.html" not in rendered
+
+
+def test_serve_writes_its_state_between_builds_and_a_newer_state_replaces_one_being_written(tmp_path):
+    import threading
+
+    site = make_site(tmp_path / "site")
+    serve = Builder(BuildOptions(site, tmp_path / "serve"), in_place=True)
+    assert serve.build().ok  # its state (with the sources) is written when the site is quiet
+    serve._saver.cancel()
+    serve._quiet.clear()  # as while a build runs: the write waits
+    writer = threading.Thread(target=serve._write_pending)
+    writer.start()
+    writer.join(0.3)
+    assert writer.is_alive() and not (site / CACHE / "sources.json").exists()
+    source = site / "content/water/a1.md"
+    source.write_text(source.read_text().replace("about the tank", "about the aquarium"))
+    assert serve.build().ok  # a newer state: the write under way is given up for it
+    writer.join(10)
+    assert not writer.is_alive() and not (site / CACHE / "sources.json").exists()
+    serve.wait_saved()  # the newer state, with the sources the first one had
+    assert (site / CACHE / "sources.json").exists()
+    again = Builder(BuildOptions(site, tmp_path / "serve"), in_place=True).build()
+    assert again.ok and again.rendered == () and again.written == ()
 
 
 def test_serve_writes_its_state_when_quiet_or_at_exit_and_the_next_session_reuses_it(tmp_path):

@@ -1,6 +1,6 @@
 from nichesite.body import BodyRenderer
 from nichesite.content import ParseSettings, parse_entry
-from nichesite.index import build_index
+from nichesite.index import article_order, build_index
 from nichesite.shortcodes import ShortcodeRules
 
 SETTINGS = ParseSettings("en", "/{slug}/", "", ShortcodeRules(templates=frozenset()))
@@ -19,6 +19,37 @@ def test_articles_are_newest_first_with_a_stable_tie_break_and_no_drafts():
     assert [e.slug for e in index.articles] == ["c", "a", "b"]
     assert [e.slug for e in build_index(entries, "en", include_drafts=True).articles] == ["d", "c", "a", "b"]
     assert index.neighbours["content/a.md"] == (index.articles[0], index.articles[2])
+
+
+def test_the_article_order_is_article_order_with_many_ties():
+    entries = [entry(f"e{(i * 7) % 23}-{i}", f"2026-0{1 + i % 3}-0{1 + i % 2}") for i in range(40)]
+    assert build_index(entries, "en").articles == tuple(sorted(entries, key=article_order))
+
+
+def test_the_next_index_of_entries_that_kept_their_places_equals_one_made_again():
+    tags = [("tds", "gh"), ("tds",), ("moss", "gh"), ()]
+    entries = [entry(f"a{i}", f"2026-01-{1 + i % 5:02}", tags=tags[i % 4], category="water" if i % 3 else "food") for i in range(12)]
+    entries.append(entry("page", "2026-01-01"))
+    first = build_index(entries, "en")
+    edited = list(entries)
+    for i in (2, 3, 7):  # a body and a title edited: the same place, tags and collections
+        text = f"---\ntitle: New title {i}\ndate: 2026-01-{1 + i % 5:02}\ntags: [{', '.join(tags[i % 4])}]\n"
+        text += f"category: {'water' if i % 3 else 'food'}\nproblem: p\nsolution: s\n---\nAnother body\n"
+        result, _ = parse_entry(f"content/a{i}.md", text, SETTINGS, BodyRenderer())
+        edited[i] = result
+    again = build_index(edited, "en", last=first)
+    fresh = build_index(edited, "en", previous=first.ranked)
+    assert again is not first and again == fresh
+    for name in ("articles", "pages"):
+        assert all(a is b for a, b in zip(getattr(again, name), getattr(fresh, name), strict=True))
+    for a, b in zip((*again.categories, *again.tags), (*fresh.categories, *fresh.tags), strict=True):
+        assert a == b and all(x is y for x, y in zip(a.articles, b.articles, strict=True))
+    assert {s: tuple(map(id, r)) for s, r in again.related.items()} == {s: tuple(map(id, r)) for s, r in fresh.related.items()}
+    assert {s: tuple(map(id, n)) for s, n in again.neighbours.items()} == {s: tuple(map(id, n)) for s, n in fresh.neighbours.items()}
+    assert build_index(edited, "en", last=again).articles is again.articles  # nothing changed
+    moved = list(edited)
+    moved[5] = entry("a5", "2026-02-09", tags=tags[1])  # a new date: made again
+    assert build_index(moved, "en", last=again) == build_index(moved, "en", previous=first.ranked)
 
 
 def test_taxonomies_merge_spellings_and_have_ascii_slugs():

@@ -9,7 +9,8 @@ from pathlib import Path
 from conftest import BASIC_CONFIG, article, write_site
 
 from nichesite import feeds, seo
-from nichesite.pipeline import BuildOptions, read_site
+from nichesite.options import BuildOptions
+from nichesite.reading import read_site
 from nichesite.views import Link, ViewFactory
 
 ATOM = "{http://www.w3.org/2005/Atom}"

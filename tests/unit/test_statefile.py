@@ -87,7 +87,7 @@ def realistic_state() -> BuildState:
     sources = {ARTICLE: record(ARTICLE, SOURCE_TEXT, parsed), BROKEN: record(BROKEN, "x", broken)}
     derived = Derived(
         "e" * 64,
-        MappingProxyType({ARTICLE: ("1" * 64, "2" * 64)}),
+        MappingProxyType({ARTICLE: ("1" * 64, "2" * 64, "4" * 64)}),
         MappingProxyType({ARTICLE: ("2" * 64, EntryParts("  <entry>…</entry>", "  <url>…</url>"))}),
         RelatedArticles("3" * 64, {ARTICLE: (BROKEN,), BROKEN: ()}),
     )
@@ -318,6 +318,35 @@ def test_a_signature_changes_when_a_file_is_rewritten(tmp_path: Path) -> None:
 
 
 # -- saving --------------------------------------------------------------------------------------
+
+
+def test_a_save_in_pieces_writes_the_same_bytes_and_one_given_up_writes_nothing(tmp_path: Path) -> None:
+    state = realistic_state()
+    many = {
+        f"page-{i}/index.html": OutputRecord("a" * 64, "b" * 64, i, i, state.outputs["cloudy-water/index.html"].problems)
+        for i in range(300)
+    }
+    sources = {f"content/a{i}.md": state.sources[ARTICLE] for i in range(150)}
+    state = BuildState(state.settings, MappingProxyType(sources), MappingProxyType(dict(state.outputs) | many), state.derived)
+    whole, pieces = tmp_path / "whole", tmp_path / "pieces"
+    statefile.save_state(whole, out_of(whole), state)
+    calls = []
+    statefile.save_state(pieces, out_of(whole), state, pause=lambda: calls.append(1))
+    assert len(calls) > 10
+    for name in ("sources.json", statefile.outputs_file(whole, out_of(whole)).name):
+        assert (whole / ".nichesite/cache" / name).read_bytes() == (pieces / ".nichesite/cache" / name).read_bytes()
+    for after in (1, 8, len(calls) - 1):
+        given_up = tmp_path / f"given-up-{after}"
+        countdown = iter(range(after, -1, -1))
+
+        def pause() -> None:
+            if next(countdown) == 0:  # noqa: B023 (called within this iteration)
+                raise InterruptedError
+
+        with pytest.raises(InterruptedError):
+            statefile.save_state(given_up, out_of(whole), state, pause=pause)
+        assert not list((given_up / ".nichesite/cache").glob("*.tmp"))
+        assert not statefile.outputs_file(given_up, out_of(whole)).exists()
 
 
 def test_saving_outputs_only_keeps_the_stored_sources(site: Path) -> None:

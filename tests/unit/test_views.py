@@ -6,7 +6,8 @@ from pathlib import Path
 
 from conftest import BASIC_CONFIG, article, write_site
 
-from nichesite.pipeline import BuildOptions, read_site
+from nichesite.options import BuildOptions
+from nichesite.reading import read_site
 from nichesite.views import Paginator, ViewFactory, meta_description
 
 
