@@ -428,3 +428,26 @@ def test_ads_and_products_follow_each_languages_settings(tmp_path: Path) -> None
     ru_about = (out / "ru/about/index.html").read_text(encoding="utf-8")
     assert "Thermometer" in en_about and "amazon.com/dp/B000TEST?tag=shrimp-20" in en_about  # its marketplace and tag
     assert "Термометър" in ru_about and "amazon.de/dp/B000TEST?tag=skaridi-21" in ru_about  # no catalog of its own: the site's
+
+
+def test_search_false_leaves_out_every_languages_search_page_box_and_index(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "site", FILES, CONFIG)
+    assert run_nichesite("build", root).returncode == 0
+    assert (root / "public/en/pagefind/pagefind-entry.json").is_file()
+    (root / "site.yaml").write_text(CONFIG.replace("paginate: 10\n", "paginate: 10\nsearch: false\n"), encoding="utf-8")
+    warm = run_nichesite("build", root)
+    assert warm.returncode == 0, warm.stderr
+    assert "Search index:" not in warm.stderr
+    out = root / "public"
+    for prefix in ("", "en/", "ru/"):
+        assert not (out / prefix / "pagefind").exists() and not (out / prefix / "search").exists(), prefix
+        missing = (out / prefix / "404.html").read_text(encoding="utf-8")
+        assert 'role="search"' not in missing, prefix
+    for path in html_pages(out):
+        text = path.read_text(encoding="utf-8")
+        assert 'role="search"' not in text and "/search/" not in text, path
+    clean = run_nichesite("build", root, "-o", tmp_path / "clean")
+    assert clean.returncode == 0, clean.stderr
+    assert tree_digest(out) == tree_digest(tmp_path / "clean")
+    checked = run_nichesite("check", root)
+    assert checked.returncode == 0 and "0 errors" in checked.stdout, checked.stdout + checked.stderr
