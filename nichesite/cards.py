@@ -35,6 +35,7 @@ def share_cards(
     workers_max: int = 1,
     scratch: Path | None = None,
     last: Drawn = MappingProxyType({}),
+    prune: bool = True,
 ) -> tuple[dict[str, ImageInfo], list[tuple[str, Path]], list[Problem], Drawn]:
     """A card per article without a usable image of its own: {source: card}, the files to
     publish, the problems (a logo that cannot be used: the cards are drawn without it), and
@@ -84,12 +85,21 @@ def share_cards(
         kept[entry.source] = (entry, drawn, key, place, card)
         cards[entry.source] = card[0]
         files.append(card[1])
-    if scratch is None:
-        keep = {key for _, _, key, _, _ in wanted}
-        for name in listed[cache]:
-            if name.split(".", 1)[0] not in keep:
-                (cache / name).unlink(missing_ok=True)
+    if scratch is None and prune:
+        _prune(cache, listed[cache], {key for _, _, key, _, _ in wanted})
     return cards, files, problems, MappingProxyType(kept)
+
+
+def prune_cards(site_dir: Path, keep: set[str]) -> None:
+    """Remove the cached cards of no article (`keep`: the keys of those in use)."""
+    cache = site_dir / CACHE_DIR / "cards"
+    _prune(cache, _names(cache), keep)
+
+
+def _prune(cache: Path, names: list[str], keep: set[str]) -> None:
+    for name in names:
+        if name.split(".", 1)[0] not in keep:
+            (cache / name).unlink(missing_ok=True)
 
 
 def _names(folder: Path) -> list[str]:

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from nichesite.config import SiteConfig
 from nichesite.content import split_front_matter
 from nichesite.contentaudit import ContentAudit
 from nichesite.errors import Problem
 from nichesite.files import read_regular
 from nichesite.imagecheck import check_images
+from nichesite.languages import LanguageSite, check_problems
 from nichesite.linkcheck import LinkAudit
 from nichesite.options import BuildOptions, Session
 from nichesite.pipeline import build
 from nichesite.plan import RenderJob, output_for
+from nichesite.planning import jobs_by_language
 from nichesite.reading import Site
 from nichesite.share import NETWORKS
 from nichesite.slugs import slugify
@@ -36,7 +39,7 @@ class Finding:
 
     path: str
     line: int
-    severity: str  # "error" or "warning"
+    severity: str  # "error", "warning" or "note" (information, such as the articles a language has no translation of)
     rule: str
     message: str
     fix: str
@@ -59,20 +62,27 @@ class Report:
 
     @property
     def warnings(self) -> int:
-        return len(self.findings) - self.errors
+        return sum(f.severity == "warning" for f in self.findings)
+
+    @property
+    def notes(self) -> int:
+        return sum(f.severity == "note" for f in self.findings)
 
     def exit_code(self, strict: bool = False) -> int:
         return 1 if self.errors or (strict and self.warnings) else 0
 
     def summary(self) -> str:
         errors, warnings = self.errors, self.warnings
-        return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+        notes = f", {self.notes} note{'s' if self.notes != 1 else ''}" if self.notes else ""
+        return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}{notes}"
 
     def text(self) -> str:
         return "".join(f"{finding}\n" for finding in self.findings) + self.summary() + "\n"
 
     def json(self) -> str:
         data = {"findings": [asdict(f) for f in self.findings], "errors": self.errors, "warnings": self.warnings}
+        if self.notes:
+            data["notes"] = self.notes
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -90,7 +100,21 @@ def audit(site_dir: Path, base_url: str | None = None) -> Report:
             Session(keep_going=True, image_scratch=Path(tmp) / "images", search="off"),
         )
         if outcome.site is not None and outcome.state is not None:
-            findings += _check_site(site_dir, outcome.site, list(outcome.jobs), out, _unbuilt(site_dir, outcome.state, outcome.site))
+            site = outcome.site
+            unbuilt = _unbuilt(site_dir, outcome.state, site)
+            # A site with languages: each language's pages are checked with its rules; their links
+            # from the domain's root (a language on a domain of its own: from its folder).
+            for part, jobs in zip(site.parts, jobs_by_language(site, outcome.jobs).values(), strict=True):
+                prefix = part.config.prefix
+                if part.config.own_domain:
+                    own = [replace(job, output=job.output.removeprefix(prefix)) for job in jobs]
+                    findings += _check_site(site_dir, part, own, out / prefix, unbuilt)
+                else:
+                    findings += _check_site(site_dir, part, list(jobs), out, unbuilt, site.config if prefix else None)
+            if site.languages:
+                sites = {part.config.language: LanguageSite(part.config, part.index) for part in site.parts}
+                days = site.config.translation_outdated_days
+                findings += [_from_problem(p) for p in check_problems(sites, days, site.config.lines.get("translation_outdated_days", 1))]
     # Notes are information only (the build prints them); findings are errors and warnings.
     # A missing image is check's own error (missing-file), at the same line.
     findings += [_from_problem(p) for p in outcome.problems if p.severity.value != "note" and p.code != "missing-image"]
@@ -107,6 +131,9 @@ _FIXES = {
     "problem-solution": "add 'problem:' and 'solution:' to the front matter",
     "ad-density": "write more, or remove this {{< ad >}}: a page shows at most one ad per 150 words",
     "url-lost": "under the source in data/urls.yaml, add 'redirect: /another-page/' or 'gone: true'",
+    "translation-missing": "nothing to fix: translate them when you want them in that language",
+    "translation-conflict": "give the pages the same translation_key (or neither one), or move one of them",
+    "translation-outdated": "bring the translation up to date with its original and set its `updated:`",
 }
 _BUILD_FIX = "correct the source as the message says; `nichesite build` reports the same"
 
@@ -129,7 +156,7 @@ class Unbuilt:
 
 
 def _unbuilt(site_dir: Path, state: BuildState, site: Site) -> Unbuilt:
-    built = {entry.source for entry in site.entries}
+    built = {entry.source for part in site.parts for entry in part.entries}
     slugs: set[str] = set()
     products: set[str] = set()
     for rel, record in state.sources.items():
@@ -154,9 +181,12 @@ def _unbuilt(site_dir: Path, state: BuildState, site: Site) -> Unbuilt:
     return Unbuilt(frozenset(slugs - {""}), frozenset(products))
 
 
-def _check_site(site_dir: Path, site: Site, jobs: list[RenderJob], out: Path, unbuilt: Unbuilt = Unbuilt()) -> list[Finding]:
+def _check_site(
+    site_dir: Path, site: Site, jobs: list[RenderJob], out: Path, unbuilt: Unbuilt = Unbuilt(), links_from: SiteConfig | None = None
+) -> list[Finding]:
     """The checks on one loaded and rendered site: the built pages' links, anchors and images,
-    then the content and policy rules."""
+    then the content and policy rules. `links_from`: the configuration whose base_url links
+    resolve from (a language of a site with languages, its pages in its folder of `out`)."""
     findings: list[Finding] = []
 
     def add(path: str, line: int, severity: str, rule: str, message: str, fix: str) -> None:
@@ -165,7 +195,9 @@ def _check_site(site_dir: Path, site: Site, jobs: list[RenderJob], out: Path, un
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     pages = [job for job in sorted(jobs, key=lambda j: j.output) if job.output.endswith(".html") and job.output in files]
     rules = ContentAudit(site, add, unbuilt.products)
-    links = LinkAudit(site_dir, site.config, out, files, {output_for(e.path): e for e in rules.entries}, add, unbuilt.slugs)
+    prefix = site.config.prefix if links_from is not None else ""
+    by_output = {prefix + output_for(e.path): e for e in rules.entries}
+    links = LinkAudit(site_dir, links_from or site.config, out, files, by_output, add, unbuilt.slugs)
     inbound = links.check_pages(pages)
     rules.check_ad_density(pages, out)
     rules.check_entries()

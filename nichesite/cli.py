@@ -89,12 +89,14 @@ def _require_site(site: Path) -> None:
 @click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
 @click.option("--title", help="Site title (default: from the folder name).")
 @click.option("--language", default="en", show_default=True, help="Site language, a BCP 47 tag such as en, de or pt-BR.")
-def new(directory: Path, title: str | None, language: str) -> None:
+@click.option("--languages", help="A site in several languages, the default first, such as bg,en: content/<code>/ for each.")
+def new(directory: Path, title: str | None, language: str, languages: str | None) -> None:
     """Create a working site in DIR (new or empty) to start from."""
-    from nichesite.scaffold import ScaffoldError, create_site
+    from nichesite.scaffold import ScaffoldError, create_site, language_codes
 
     try:
-        files = create_site(directory, title, language)
+        codes = language_codes(languages) if languages is not None else ()
+        files = create_site(directory, title, codes[0] if codes else language, codes)
     except ScaffoldError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"Created a site with {len(files)} files in {directory}")

@@ -6,7 +6,7 @@ import ipaddress
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -227,7 +227,27 @@ SCHEMA: dict[str, Field] = {
     "questions": readers.FORM_FIELD,
     "survey": readers.FORM_FIELD,
     "helpful": readers.HELPFUL_FIELD,
+    # One site in several languages (languages.py): code → that language's own settings.
+    "languages": Field("any_map", default=None),
+    "translation_outdated_days": Field("int", default=30, minimum=0),
 }
+
+# What a language of `languages:` may set for itself; the rest is the site's (site.yaml's root).
+LANGUAGE_KEYS = (
+    "title",
+    "base_url",
+    "description",
+    "audience",
+    "author",
+    "share",
+    "image",
+    "extra",
+    "ads",
+    "affiliate",
+    "permalink",
+    "paginate",
+)
+LANGUAGE_SCHEMA: dict[str, Field] = {key: replace(SCHEMA[key], required=False, default=None) for key in LANGUAGE_KEYS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +338,14 @@ class SiteConfig:
     verify: tuple[tuple[str, str], ...] = ()  # (meta name, token) of each search engine's verification
     analytics: Analytics | None = None  # production builds only (analytics.py)
     readers: ReaderForms = ReaderForms()  # where readers' questions and answers go (readers.py)
+    # A site in several languages (`languages:`): every language's code, the default first;
+    # () for a site in one language. Each language's own configuration is in `language_sites`
+    # of the root configuration (the one load_config returns).
+    languages: tuple[str, ...] = ()
+    language_sites: Mapping[str, SiteConfig] = field(default_factory=lambda: MappingProxyType({}))
+    prefix: str = ""  # where this language's files go in the output folder: "" (the default language) or "en/"
+    own_domain: bool = False  # the language has its own base_url (its folder is deployed as a site of its own)
+    translation_outdated_days: int = 30
     # Where each key was written, for messages only: a comment added to site.yaml changes no
     # fingerprint, so it re-renders nothing.
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
@@ -364,9 +392,71 @@ def load_config(site_dir: Path, base_url: str | None = None) -> tuple[SiteConfig
         problems.warning(CONFIG_FILE, 1, "base_url is not set: canonical URLs, the sitemap and the feed use http://localhost:8000")
     shared = data.get("share") if isinstance(data, dict) else None
     item_lines = [shared.line_of(i) for i in range(len(shared))] if isinstance(shared, YamlList) else [lines.get("share", 1)]
+    languages = _languages(data, values, validator) if values["languages"] is not None else {}
+    if problems.errors:
+        return None, problems
+    if languages:
+        values["language"] = next(iter(languages))
     values["share"], found = networks_from(values["share"], item_lines, normal_language(values["language"]), CONFIG_FILE)
     problems.extend(found)
-    return _to_config(site_dir, values, lines), problems
+    config = _to_config(site_dir, values, lines)
+    if not languages:
+        return config, problems
+    sites: dict[str, SiteConfig] = {}
+    for number, (code, own) in enumerate(languages.items()):
+        raw = own.pop("_raw")
+        merged = dict(values) | {key: value for key, value in own.items() if value is not None}
+        where = f"languages.{code}."
+        own_lines = lines | {key[len(where) :]: line for key, line in lines.items() if key.startswith(where)}
+        if "share" in own and own["share"] is not None:
+            shared = raw.get("share") if isinstance(raw, dict) else None
+            share_lines = [shared.line_of(i) for i in range(len(shared))] if isinstance(shared, YamlList) else [own_lines.get("share", 1)]
+            merged["share"], found = networks_from(own["share"], share_lines, code, CONFIG_FILE)
+            problems.extend(found)
+        merged["language"] = code
+        own_domain = own.get("base_url") is not None and not override and number > 0
+        if number > 0 and not own_domain:
+            merged["base_url"] = f"{config.base_url}/{code.lower()}"
+        elif number == 0 and (override or own.get("base_url") is None):
+            merged["base_url"] = config.base_url
+        language = _to_config(site_dir, merged, own_lines)
+        prefix = f"{code.lower()}/" if number else ""
+        sites[code] = replace(language, languages=tuple(languages), prefix=prefix, own_domain=own_domain)
+    return replace(config, languages=tuple(languages), language_sites=MappingProxyType(sites)), problems
+
+
+def _languages(data: Any, values: dict[str, Any], validator: Validator) -> dict[str, dict[str, Any]]:
+    """`languages:` validated: each code (a BCP 47 tag, in its usual letter case) → the
+    settings that language sets for itself, in the order written (the default first)."""
+    raw = data["languages"]
+    problems = validator.problems
+    line = data.line_of("languages")
+    if not raw:
+        problems.error(CONFIG_FILE, line, "languages: expected a mapping of language codes, such as bg: {} and en: {title: ...}")
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    for key in raw:
+        key_line = raw.line_of(key) if hasattr(raw, "line_of") else line
+        code = normal_language(str(key)) if isinstance(key, str) and _LANG_RE.fullmatch(key.strip()) else ""
+        if not code:
+            problems.error(CONFIG_FILE, key_line, f"languages: {key!r} is not a language code; use a BCP 47 tag such as bg, en or pt-BR")
+            continue
+        if code in found:
+            problems.error(CONFIG_FILE, key_line, f"languages: {code} is listed twice")
+            continue
+        found[code] = validator.mapping(raw[key], LANGUAGE_SCHEMA, f"languages.{key}", key_line)
+        found[code]["_raw"] = raw[key]
+    if "language" in data and found:
+        given = normal_language(str(values["language"]))
+        first = next(iter(found))
+        if given != first:
+            where = data.line_of("language")
+            if given in found:
+                message = f"language: {given} is the default language, so it must come first in languages: (now {first} does)"
+            else:
+                message = f"language: {given} is not one of languages: ({', '.join(found)}); the default language is the first of them"
+            problems.error(CONFIG_FILE, where, message)
+    return found
 
 
 def _flat_lines(data: Any, prefix: str = "") -> dict[str, int]:
@@ -433,5 +523,6 @@ def _to_config(site_dir: Path, v: dict[str, Any], lines: dict[str, int]) -> Site
         verify=tuple((VERIFIERS[k], t.strip()) for k, t in (v["verify"] or {}).items() if t and t.strip()),
         analytics=analytics.analytics(v["analytics"]),
         readers=readers.reader_forms(v["questions"], v["survey"], v["helpful"]),
+        translation_outdated_days=v["translation_outdated_days"],
         lines=MappingProxyType(lines),
     )

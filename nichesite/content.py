@@ -99,6 +99,7 @@ class ParseSettings:
     base_path: str
     rules: shortcodes.ShortcodeRules
     footnote_backlink: str = FOOTNOTE_BACKLINK  # the theme word for a footnote's back-link title, `{number}` in it
+    root: str = "content"  # the folder the sources are read from: content/<code> in a site with languages:
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -261,7 +262,7 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         problems.error(rel, 2, "front matter must be a mapping of 'key: value' lines")
         return failed()
 
-    kind = "page" if is_page(rel) else "article"
+    kind = "page" if is_page(rel, settings.root) else "article"
     validator = Validator(rel, problems)
     values = validator.mapping(data, FRONT_MATTER, "", 2, extra_ok=True)
     extra = {k: v for k, v in values.items() if k not in FRONT_MATTER and k != "faq"}
@@ -303,7 +304,7 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         if title.strip() and not slug:
             problems.error(rel, data.line_of("title"), "the title gives an empty URL slug; set 'slug:' in the front matter")
 
-    category = values["category"] or (folder_category(rel) if kind == "article" else "")
+    category = values["category"] or (folder_category(rel, settings.root) if kind == "article" else "")
     image = values["image"].strip()
     if image and unsafe_url(image):
         problems.error(rel, data.line_of("image"), "image: javascript: and data: URLs are not allowed")

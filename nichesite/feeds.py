@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from nichesite.config import SiteConfig
 from nichesite.content import Entry
@@ -63,14 +64,21 @@ def entry_parts(view: EntryView, config: SiteConfig) -> EntryParts:
     return EntryParts(_feed_entry(view), _sitemap_url(config, view.url, view.lastmod))
 
 
-def render_file(job: RenderJob, index: SiteIndex, config: SiteConfig, parts: Mapping[str, EntryParts]) -> bytes:
-    """The bytes of one of the files of `feed_jobs`; `parts` holds every entry's `entry_parts`."""
+def render_file(
+    job: RenderJob,
+    index: SiteIndex,
+    config: SiteConfig,
+    parts: Mapping[str, EntryParts],
+    alternates: Mapping[str, Sequence[Any]] | None = None,
+) -> bytes:
+    """The bytes of one of the files of `feed_jobs`; `parts` holds every entry's `entry_parts`;
+    `alternates`, in a site with languages, each translated page's hreflang links by its URL."""
     articles = [a for a in index.articles if not a.draft]
     if job.kind == "feed":
         default = next((a.name for a in index.authors if a.slug == index.default_author), "")
         return atom_feed(articles, config, parts, config.author.name or default)
     if job.kind == "sitemap":
-        return sitemap(index, config, parts)
+        return sitemap(index, config, parts, alternates)
     return robots_txt(config)
 
 
@@ -127,24 +135,42 @@ def _feed_entry(view: EntryView) -> str:
     return "\n".join(lines)
 
 
-def sitemap(index: SiteIndex, config: SiteConfig, parts: Mapping[str, EntryParts]) -> bytes:
+def sitemap(
+    index: SiteIndex, config: SiteConfig, parts: Mapping[str, EntryParts], alternates: Mapping[str, Sequence[Any]] | None = None
+) -> bytes:
     """sitemap.xml: home, articles, pages, categories, tags and authors (all list pages) with lastmod.
 
-    Drafts, noindex pages, the search page, 404 and redirect pages are left out."""
+    Drafts, noindex pages, the search page, 404 and redirect pages are left out. In a site with
+    languages, a page with translations lists them (itself and x-default too) as
+    `<xhtml:link rel="alternate" hreflang>`, as its head does."""
     articles = [a for a in index.articles if not a.draft and not is_noindex(a)]
-    lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    urlset = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    urlset += ' xmlns:xhtml="http://www.w3.org/1999/xhtml">' if alternates is not None else ">"
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', urlset]
     newest = max((a.lastmod for a in articles if a.lastmod), default=None)
     for path in paginated_paths("/", page_count(len(index.articles), config.paginate)):
-        lines.append(_sitemap_url(config, config.base_path + path, newest))
+        lines.append(_with_alternates(_sitemap_url(config, config.base_path + path, newest), alternates))
 
     for entry in (*articles, *(p for p in index.pages if not p.draft and not is_noindex(p))):
-        lines.append(parts[entry.source].sitemap)
+        lines.append(_with_alternates(parts[entry.source].sitemap, alternates))
     for taxonomy in (*index.categories, *index.tags, *index.authors):
         last = max((a.lastmod for a in taxonomy.articles if a.lastmod), default=None)
         for path in paginated_paths(taxonomy.path, page_count(len(taxonomy.articles), config.paginate)):
             lines.append(_sitemap_url(config, config.base_path + path, last))
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _with_alternates(block: str, alternates: Mapping[str, Sequence[Any]] | None) -> str:
+    """A sitemap `<url>` block with the hreflang links of its page, when it has any."""
+    if not alternates:
+        return block
+    loc = block.split("<loc>", 1)[1].split("</loc>", 1)[0]
+    links = alternates.get(html.unescape(loc))
+    if not links:
+        return block
+    extra = "".join(f'\n    <xhtml:link rel="alternate" hreflang={quoteattr(a.hreflang)} href={quoteattr(a.href)}/>' for a in links)
+    return block.removesuffix("\n  </url>") + extra + "\n  </url>"
 
 
 def _sitemap_url(config: SiteConfig, url: str, lastmod: dt.date | None) -> str:
@@ -157,8 +183,14 @@ def _sitemap_url(config: SiteConfig, url: str, lastmod: dt.date | None) -> str:
 
 def robots_txt(config: SiteConfig) -> bytes:
     """Allow everything but the affiliate redirects; name the sitemap."""
+    return robots_txt_for([config])
+
+
+def robots_txt_for(configs: Sequence[SiteConfig]) -> bytes:
+    """robots.txt of the sites on one host (the languages of a site served under its domain):
+    every one's affiliate redirects disallowed, every one's sitemap named."""
     lines = ["User-agent: *", "Allow: /"]
-    if config.affiliate.cloak:
-        lines.append(f"Disallow: {config.base_path}/go/")
-    lines += ["", f"Sitemap: {config.absolute(config.base_path + '/' + SITEMAP)}"]
+    lines += [f"Disallow: {config.base_path}/go/" for config in configs if config.affiliate.cloak]
+    lines.append("")
+    lines += [f"Sitemap: {config.absolute(config.base_path + '/' + SITEMAP)}" for config in configs]
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -38,18 +38,22 @@ FRONT_MATTER: dict[str, Field] = {
 }
 
 
-def is_page(rel: str) -> bool:
-    """Whether a source is a standalone page (under content/pages/) rather than an article."""
+def is_page(rel: str, root: str = "content") -> bool:
+    """Whether a source is a standalone page (under content/pages/, or a language's
+    content/<code>/pages/: `root`) rather than an article."""
     parts = PurePosixPath(rel).parts
-    return len(parts) > 2 and parts[1] == PAGES_DIR
+    depth = len(PurePosixPath(root).parts)
+    return len(parts) > depth + 1 and parts[depth] == PAGES_DIR
 
 
-def folder_category(rel: str) -> str:
-    """The category an article without 'category:' gets: its folder's name, capitalized."""
+def folder_category(rel: str, root: str = "content") -> str:
+    """The category an article without 'category:' gets: its folder's name (the first below
+    `root`), capitalized."""
     parts = PurePosixPath(rel).parts  # content/<folder>/.../x.md
-    if len(parts) < 3:
+    depth = len(PurePosixPath(root).parts)
+    if len(parts) < depth + 2:
         return ""
-    name = parts[1].replace("-", " ").replace("_", " ").strip()
+    name = parts[depth].replace("-", " ").replace("_", " ").strip()
     return name[:1].upper() + name[1:]
 
 

@@ -51,6 +51,7 @@ class Images:
     problems: tuple[Problem, ...]
     digest: str  # of the whole catalog
     cards: Mapping[str, ImageInfo] = field(default_factory=dict)  # source → its share card (cards.py)
+    folders: frozenset[str] = frozenset()  # the cache folders this site's images use
     references: Mapping[str, tuple] = field(default_factory=dict, compare=False)  # source → the images it names (pictures.py)
     drawn: Mapping[str, tuple] = field(default_factory=dict, compare=False)  # source → what its share card shows (cards.py)
 
@@ -93,10 +94,13 @@ def process_images(
     workers_max: int = 1,
     scratch: Path | None = None,
     report: Callable[[int, int], None] = lambda done, total: None,
+    prune: bool = True,
 ) -> Images:
     """Measure and process the image files among `statics`; return the static file list with
     each raster original replaced by its cleaned copy and the variants added. With `scratch`
-    (check), the site's cache is read but not written: new results go to `scratch`."""
+    (check), the site's cache is read but not written: new results go to `scratch`. Without
+    `prune` (one language of several), the cache keeps what other calls use: `prune_cache`
+    removes the rest once all are done."""
     cache = site_dir / CACHE_DIR
     write = scratch or cache
     root = site_dir.resolve()
@@ -145,12 +149,22 @@ def process_images(
             files += [(v.output, folder / v.output.rsplit("/", 1)[-1]) for v in info.variants]
         else:
             files.append((output, path))
+    folders = frozenset(folder.name for folder, _ in found.values())
     if scratch is None:
+        if not prune:
+            digests = known | digests
         if digests != known:  # a build that changed no image writes nothing
             _save_digests(cache, digests)
-        _prune(cache, {folder.name for folder, _ in found.values()})
+        if prune:
+            _prune(cache, set(folders))
     files.sort()
-    return Images(catalog, tuple(files), tuple(problems), hashlib.sha256(repr(sorted(catalog.items())).encode()).hexdigest())
+    catalog_digest = hashlib.sha256(repr(sorted(catalog.items())).encode()).hexdigest()
+    return Images(catalog, tuple(files), tuple(problems), catalog_digest, folders=folders)
+
+
+def prune_cache(site_dir: Path, folders: set[str]) -> None:
+    """Remove the cached images no language of a site uses (see process_images' `prune`)."""
+    _prune(site_dir / CACHE_DIR, folders)
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -10,6 +10,13 @@ start, writing at the end, but for data/urls.yaml, the record of published URLs,
 whose fingerprint did not change is not rendered again: its file is kept and the problems
 rendering it raised are reported again from the state, so a warm build, a clean build and
 serve's in-place build report the same problems and exit alike.
+
+A site with `languages:` (languages.py) is one sub-site per language (`Site.languages`): each is
+read, planned, fingerprinted and rendered by the same stages with its own configuration, its
+outputs in its folder of the output (`config.prefix`), and every page's fingerprint also holds
+its links to the other languages (hreflang, switcher), so editing a translation re-renders the
+pages that link to it. Such a site reuses no derived results from one build to the next (they
+are one language's): `previous.derived` serves a site in one language only.
 """
 
 from __future__ import annotations
@@ -22,19 +29,18 @@ from types import MappingProxyType
 from nichesite import feeds
 from nichesite.errors import Problem, error
 from nichesite.files import why_unreadable, write_atomic
-from nichesite.fingerprint import digest, job_fingerprints, site_digest, template_digest
+from nichesite.fingerprint import template_digest
 from nichesite.i18n import Translations
 from nichesite.options import BuildOptions, Progress, Session
 from nichesite.output import MARKER
 from nichesite.plan import RenderJob
-from nichesite.planning import plan_jobs
+from nichesite.planning import jobs_by_language, plan_site, site_statics
 from nichesite.reading import Site, read_site, with_images
-from nichesite.render import PageRenderer, site_view
+from nichesite.render import LanguageRenderers, PageRenderer
 from nichesite.search import plan_search
-from nichesite.state import BuildState
+from nichesite.state import BuildState, Derived
 from nichesite.theme import make_environment
-from nichesite.urlrecord import RECORD_FILE
-from nichesite.viewdigests import entry_views, static_fingerprints, with_feed_parts
+from nichesite.viewdigests import part_fingerprints, static_fingerprints, translation_links, with_feed_parts
 from nichesite.write import Plan, is_stale, write_in_place, write_staged
 
 IN_PLACE_MAX = 400  # serve: more changed outputs than this are built aside and swapped in
@@ -78,79 +84,86 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         return stop()
     if failed():
         return stop()
+    # What the last build derived, reused where its inputs are the same: a site in one language's
+    # (a site with languages reuses none of it, so one language's never reaches another's).
+    last = previous.derived if not site.languages else Derived()
     with timer("Images"):
-        site, found = with_images(site, options.site_dir, session, timer.report("Images"), previous.derived.images)
+        site, found = with_images(site, options.site_dir, session, timer.report("Images"), last.images)
         problems += found
-    config, theme, catalog, index, statics = site.config, site.theme, site.catalog, site.index, site.static_files
+    statics = site_statics(site)
     if failed():
         return stop()
     with timer("Planning"):
-        jobs, found, urls = plan_jobs(site, options.site_dir, previous.derived.jobs)
+        jobs, found, url_plans = plan_site(site, options.site_dir, last.jobs)
         problems += found
-        # The record is the one file of the site a build writes: before rendering, so that
-        # the lines of its problems are those of the file the author then opens.
-        if session.record_urls and urls.entries is not None and not urls.has_errors and not any(p.is_error for p in problems):
-            data, lines = urls.record_file()
-            problems += urls.problems(lines)
-            if data is not None:
-                try:
-                    write_atomic(options.site_dir / RECORD_FILE, data)
-                except OSError as exc:  # a URL published but not recorded could be lost later: nothing is published
-                    problems.append(
-                        error(RECORD_FILE, 1, f"cannot write the record of published URLs: {why_unreadable(exc)}", "url-record")
-                    )
-        else:
-            problems += urls.problems()
+        # The record is the one file of the site a build writes (one per language in a site
+        # with languages): before rendering, so that the lines of its problems are those of
+        # the file the author then opens.
+        for urls in url_plans:
+            if session.record_urls and urls.entries is not None and not urls.has_errors and not any(p.is_error for p in problems):
+                data, lines = urls.record_file()
+                problems += urls.problems(lines)
+                if data is not None:
+                    try:
+                        write_atomic(options.site_dir / urls.file, data)
+                    except OSError as exc:  # a URL published but not recorded could be lost later: nothing is published
+                        problems.append(
+                            error(urls.file, 1, f"cannot write the record of published URLs: {why_unreadable(exc)}", "url-record")
+                        )
+            else:
+                problems += urls.problems()
     if failed():
         return stop()
     with timer("Fingerprinting"):
         source_fps = {e.source: sources.records[e.source].digest for e in sources.entries}
-        templates = template_digest(theme)
-        derived, views = entry_views(config, index, source_fps, previous.derived, site, templates)
-        view_fps = {source: view for source, (_, view, _) in derived.views.items()}
-        shared_fps = {source: shared for source, (_, _, shared) in derived.views.items()}
-        shown = site_view(config, index, views)
-        product_images = [views.image_at(p.image) for p in catalog.products.values() if p.image]  # boxes show them
-        site_fp = site_digest(config, (catalog, product_images), templates, (options.drafts, options.preview, options.future), shown)
-        author_fps = {a.slug: digest(views.author(a.slug)) for a in index.authors}
-        fingerprints, kept = job_fingerprints(
-            jobs,
-            index,
-            site_fp,
-            source_fps,
-            view_fps,
-            shared_fps,
-            config.paginate,
-            author_fps,
-            derived.views_key,
-            previous.derived.fingerprints,
-        )
-        derived = replace(
-            derived,
-            related=index.ranked,
-            checks=sources.checks,
-            record=site.record,
-            index=index,
-            jobs=tuple(jobs),
-            fingerprints=kept,
-            images=site.images,
-        )
+        templates = template_digest(site.theme)
+        flags = (options.drafts, options.preview, options.future)
+        links = translation_links(site)
+        by_language = jobs_by_language(site, jobs)
+        fingerprints: dict[str, str] = {}
+        made = []  # each part's (site, derived results, views, site view)
+        for part in site.parts:
+            derived, views, shown, found = part_fingerprints(
+                part, by_language[part.config.language], source_fps, last, templates, flags, links
+            )
+            fingerprints.update(found)
+            made.append((part, replace(derived, checks=sources.checks), views, shown))
         out = str(options.output)  # plain strings: a Path per output costs more than the lstat
         known = previous.outputs
         static_fps, dirty_statics = static_fingerprints(statics, known, out)
         fingerprints.update(static_fps)
         dirty = [j for j in jobs if is_stale(known.get(j.output), fingerprints[j.output], f"{out}/{j.output}")]
         search = None
-        if session.search != "off" and config.search:
-            search = plan_search(jobs, fingerprints, known, lambda o, r, fp: is_stale(r, fp, f"{out}/{o}"), session.search == "later")
-        if any(job.kind in feeds.KINDS for job in dirty):
-            derived = with_feed_parts(config, index, views, derived, previous.derived)
-        elif derived.views_key == previous.derived.views_key:
-            derived = replace(derived, parts=previous.derived.parts)
+        if session.search != "off" and site.config.search:  # one bundle per language, in its folder
+            prefixes = tuple(part.config.prefix for part in site.parts)
+            stale = lambda o, r, fp: is_stale(r, fp, f"{out}/{o}")  # noqa: E731
+            search = plan_search(jobs, fingerprints, known, stale, session.search == "later", prefixes)
+        dirty_outputs = {job.output for job in dirty}
+        for number, (part, derived, views, shown) in enumerate(made):
+            if any(job.kind in feeds.KINDS and job.output in dirty_outputs for job in by_language[part.config.language]):
+                derived = with_feed_parts(part.config, part.index, views, derived, last)
+            elif derived.views_key == last.views_key:
+                derived = replace(derived, parts=last.parts)
+            made[number] = (part, derived, views, shown)
+        derived = made[0][1] if not site.languages else Derived()
     plan = Plan(jobs, statics, dirty, dirty_statics, fingerprints, known, search)
     with timer("Rendering"):
-        env = make_environment(theme, session.compiled)
-        renderer = PageRenderer(config, index, catalog, env, site.translations, views, shown, derived.feed_parts(), preview=options.preview)
+        renderers = {
+            part.config.language: PageRenderer(
+                part.config,
+                part.index,
+                part.catalog,
+                make_environment(site.theme, session.compiled),
+                part.translations,
+                views,
+                shown,
+                part_derived.feed_parts(),
+                options.preview,
+                links,
+            )
+            for part, part_derived, views, shown in made
+        }
+        renderer = renderers[site.config.language] if not site.languages else LanguageRenderers(renderers, by_language)
         in_place = session.in_place and (options.output / MARKER).is_file() and len(dirty) + len(dirty_statics) <= IN_PLACE_MAX
 
         def accept(output_problems: list[Problem]) -> bool:

@@ -1,22 +1,26 @@
 """The planning stage: one job per output file of the site (pages, feed and sitemap, /go/
 pages, ads.txt, _headers, old URLs' redirects) and the problems of the plan (two sources on one
 URL, cloaking rules, a privacy page that does not list the services). `plan.py` holds the
-job type and the page jobs."""
+job type and the page jobs. A site with languages is planned one language at a time, each
+language's outputs in its folder, with the files a domain's root holds (robots.txt, ads.txt,
+_headers, _redirects) made once for the languages served there."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from nichesite import ads, affiliate, feeds
 from nichesite.config import CONFIG_FILE, SiteConfig
-from nichesite.errors import Problem, warning
-from nichesite.images import headers_job
+from nichesite.errors import Problem, error, warning
+from nichesite.images import HEADERS, headers_job
 from nichesite.index import SiteIndex
 from nichesite.plan import RenderJob, find_collisions, plan_pages
 from nichesite.reading import Site
-from nichesite.redirects import RedirectPlan, plan_redirects, redirects_job
+from nichesite.readlanguages import record_file
+from nichesite.redirects import RedirectPlan, plan_redirects, redirect_rules, redirects_job, rules_job
 from nichesite.search import reserved_problems
 
 
@@ -36,24 +40,96 @@ def privacy_notice_problems(config: SiteConfig, index: SiteIndex) -> list[Proble
     return [warning(CONFIG_FILE, config.lines.get(services[0], 1), message, "privacy-notice")]
 
 
-def plan_jobs(site: Site, site_dir: Path, last: Sequence[RenderJob] = ()) -> tuple[list[RenderJob], list[Problem], RedirectPlan]:
+def plan_site(site: Site, site_dir: Path, last: Sequence[RenderJob] = ()) -> tuple[list[RenderJob], list[Problem], list[RedirectPlan]]:
+    """The jobs of every output (`plan_jobs`), each language's in its folder in a site with
+    languages, the problems of the plan, and the redirect plan of each record of published URLs.
+    `last` is a session's last plan of a site in one language (a language's is not kept)."""
+    if not site.languages:
+        jobs, problems, urls = plan_jobs(site, site_dir, last)
+        return jobs, problems, [urls]
+    jobs: list[RenderJob] = []
+    problems: list[Problem] = []
+    plans: list[RedirectPlan] = []
+    hosts: dict[str, list[Site]] = {}  # the folder deployed at a domain's root → the languages served there
+    for part in site.languages:
+        hosts.setdefault(part.config.prefix if part.config.own_domain else "", []).append(part)
+    rules: dict[str, list[tuple[str, str]]] = {}
+    moved: dict[str, bool] = {}
+    for part in site.languages:
+        config = part.config
+        host = config.prefix if config.own_domain else ""
+        part_jobs, found, urls = plan_jobs(part, site_dir, in_languages=True)
+        problems += found
+        plans.append(urls)
+        rules.setdefault(host, []).extend(redirect_rules(config, urls.redirects, affiliate.go_rules(config, part.catalog)))
+        moved[host] = moved.get(host, False) or bool(urls.redirects)
+        served = [p.config for p in hosts[host]]
+        for job in part_jobs:
+            if job.kind == "robots" and len(served) > 1:
+                job = replace(job, data=feeds.robots_txt_for(served))
+            elif job.kind == "headers" and len(served) > 1:
+                data = HEADERS + "".join(HEADERS.replace("/", f"/{c.prefix}", 1) for c in served if c.prefix and c is not config)
+                job = replace(job, data=data.encode())
+            elif job.kind == "ads.txt" and len(served) > 1:
+                lines = dict.fromkeys(ads.ads_txt(c.ads).decode() for c in served if c.ads is not None)
+                job = replace(job, data="".join(lines).encode())
+            jobs.append(replace(job, output=config.prefix + job.output))
+        intruders = [
+            job for job in part_jobs if not config.prefix and job.output.startswith(tuple(p.config.prefix for p in site.languages[1:]))
+        ]
+        for job in intruders:
+            folder = job.output.split("/", 1)[0]
+            message = f"{job.source} would write /{job.output}, in the folder of language {folder}; give it another slug or category"
+            problems.append(error(job.source if job.source.startswith("content/") else "site.yaml", _slug_line(job), message))
+    for host, host_rules in rules.items():
+        files, found = rules_job(host_rules, moved[host], host)
+        jobs += files
+        problems += found
+    outputs = [(j.output, j.source, _slug_line(j)) for j in jobs]
+    root = site_dir.resolve()
+    statics = site_statics(site)
+    taken = Counter(o.casefold() for o, _, _ in outputs) + Counter(o.casefold() for o, _ in statics)
+    outputs += [(output, _rel_or_theme(path, root) if taken[output.casefold()] > 1 else "", 1) for output, path in statics]
+    problems += find_collisions(outputs)
+    return jobs, list(dict.fromkeys(problems)), plans
+
+
+def site_statics(site: Site) -> tuple[tuple[str, Path], ...]:
+    """Every static file to copy: each language's in its folder, in a site with languages."""
+    if not site.languages:
+        return site.static_files
+    return tuple((part.config.prefix + output, path) for part in site.languages for output, path in part.static_files)
+
+
+def plan_jobs(
+    site: Site, site_dir: Path, last: Sequence[RenderJob] = (), in_languages: bool = False
+) -> tuple[list[RenderJob], list[Problem], RedirectPlan]:
     """One job per output file, the problems of the plan (two sources on one URL...), and the
-    redirects of the old URLs with the record the build leaves. `last` is a session's last plan."""
+    redirects of the old URLs with the record the build leaves. `last` is a session's last plan.
+    `in_languages`: one language of a site with languages (plan_site makes its `_redirects` and
+    finds collisions); a language served under the default one's domain leaves ads.txt and
+    _headers to it."""
     config, catalog, index = site.config, site.catalog, site.index
+    host_root = not in_languages or not config.prefix or config.own_domain
     jobs = plan_pages(index, config, last) + feeds.feed_jobs() + affiliate.redirect_jobs(config, catalog)
     problems = affiliate.cloak_problems(config, catalog) + affiliate.subid_problems(config, catalog, index)
     problems += privacy_notice_problems(config, index)
-    ads_jobs, found = ads.ads_txt_jobs(config, dict(site.static_files))
-    jobs += ads_jobs
-    problems += found
-    headers, found = headers_job(site.images, dict(site.static_files))
-    jobs += headers
-    problems += found
+    if host_root:
+        ads_jobs, found = ads.ads_txt_jobs(config, dict(site.static_files))
+        jobs += ads_jobs
+        problems += found
+        headers, found = headers_job(site.images, dict(site.static_files))
+        jobs += headers
+        problems += found
+    else:
+        jobs = [job for job in jobs if job.kind != "robots"]
     problems += reserved_problems(site.static_files, site_dir)
     titles = {output.casefold(): "" for output, _ in site.static_files}
     titles |= {job.output.casefold(): _title(job, config) for job in jobs}
-    urls = plan_redirects(config, site.record, (*index.articles, *index.pages), site.entries, site.existing, titles)
+    urls = plan_redirects(config, site.record, (*index.articles, *index.pages), site.entries, site.existing, titles, record_file(config))
     jobs += urls.jobs
+    if in_languages:
+        return jobs, problems, urls
     files, found = redirects_job(config, urls.redirects, affiliate.go_rules(config, catalog))
     jobs += files
     problems += found
@@ -64,6 +140,17 @@ def plan_jobs(site: Site, site_dir: Path, last: Sequence[RenderJob] = ()) -> tup
     outputs += [(output, _rel_or_theme(path, root) if taken[output.casefold()] > 1 else "", 1) for output, path in site.static_files]
     problems += find_collisions(outputs)
     return jobs, problems, urls
+
+
+def jobs_by_language(site: Site, jobs: Sequence[RenderJob]) -> dict[str, list[RenderJob]]:
+    """Each language's jobs (a site in one language: all of them, under its language)."""
+    if not site.languages:
+        return {site.config.language: list(jobs)}
+    found: dict[str, list[RenderJob]] = {part.config.language: [] for part in site.languages}
+    prefixes = sorted(((part.config.prefix, part.config.language) for part in site.languages), key=lambda p: len(p[0]), reverse=True)
+    for job in jobs:
+        found[next(code for prefix, code in prefixes if job.output.startswith(prefix))].append(job)
+    return found
 
 
 def _title(job: RenderJob, config: SiteConfig) -> str:

@@ -179,25 +179,26 @@ EMPTY_CATALOG = ProductCatalog(MappingProxyType({}))
 UNREADABLE_CATALOG = ProductCatalog(MappingProxyType({}), unreadable=True)
 
 
-def load_catalog(site_dir: Path) -> tuple[ProductCatalog, Problems]:
-    """Read data/products.yaml if the site has one; every problem names the product and line."""
+def load_catalog(site_dir: Path, name: str = PRODUCTS_FILE) -> tuple[ProductCatalog, Problems]:
+    """Read data/products.yaml (or `name`: a language's own catalog, data/products.<code>.yaml)
+    if the site has one; every problem names the product and line."""
     problems = Problems()
-    data, usable = load_data_mapping(site_dir, PRODUCTS_FILE, "a mapping of product ids to products", problems)
+    data, usable = load_data_mapping(site_dir, name, "a mapping of product ids to products", problems)
     if data is None:
         return (EMPTY_CATALOG if usable else UNREADABLE_CATALOG), problems
-    validator = Validator(PRODUCTS_FILE, problems)
+    validator = Validator(name, problems)
     products: dict[str, Product] = {}
     broken: set[str] = set()
     for key, record in data.items():
         line = data.line_of(key)
         product_id = str(key)
         if not _ID.fullmatch(product_id):
-            problems.error(PRODUCTS_FILE, line, f"product id '{product_id}' must be letters, digits, '-' or '_'")
+            problems.error(name, line, f"product id '{product_id}' must be letters, digits, '-' or '_'")
             broken.add(product_id)
             continue
         if long_part(product_id) is not None:  # cloak: true makes it a folder name, /go/<id>/
             message = f"product id '{product_id[:40]}...' is {len(product_id)} characters long; an id may have at most {NAME_MAX}"
-            problems.error(PRODUCTS_FILE, line, message)
+            problems.error(name, line, message)
             continue
         before = len(problems.errors)
         values = validator.mapping(record, SCHEMA, product_id, line)
@@ -210,7 +211,7 @@ def load_catalog(site_dir: Path) -> tuple[ProductCatalog, Problems]:
             for key in ("price", "rating"):
                 if key in record:
                     problems.warning(
-                        PRODUCTS_FILE,
+                        name,
                         record.line_of(key),
                         f"{product_id}.{key}: Amazon's operating agreement forbids hand-typed prices and star ratings;"
                         f" the theme does not show the {key} of an Amazon product, so remove it",

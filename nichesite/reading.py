@@ -1,6 +1,7 @@
 """The reading stage: the site as read from its folder (config, theme and its words, catalog,
 authors, every source parsed or taken from the state, the index, the static files), and the
-image stage that completes it."""
+image stage that completes it. A site with `languages:` is read as one sub-site per language
+(`Site.languages`), each from its content/<code>/ folder with its own configuration."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
+from nichesite import languages
 from nichesite.authors import EMPTY_AUTHORS, AuthorCatalog, load_authors, photo_problems, unknown_author
 from nichesite.body import FOOTNOTE_BACKLINK
-from nichesite.cards import share_cards
+from nichesite.cards import prune_cards, share_cards
 from nichesite.config import PLACEMENTS, SiteConfig, load_config
 from nichesite.content import Entry, ParseSettings
 from nichesite.errors import Problem, error, note, warning
 from nichesite.i18n import Translations, load_translations
-from nichesite.images import Images, process_images
+from nichesite.images import Images, process_images, prune_cache
 from nichesite.index import SiteIndex, build_index, held_back
 from nichesite.options import BuildOptions, Session
 from nichesite.pictures import reference_problems
@@ -44,6 +46,14 @@ class Site:
     authors: AuthorCatalog = EMPTY_AUTHORS
     record: UrlRecord = EMPTY_RECORD  # data/urls.yaml: every URL published, by source
     existing: frozenset[str] = frozenset()  # every source file found, parsed or not
+    # A site with languages: every language's own sub-site (this one, the default language's,
+    # first), each with its configuration, words, entries, index, static files and record.
+    languages: tuple[Site, ...] = ()
+
+    @property
+    def parts(self) -> tuple[Site, ...]:
+        """The sub-sites to build: each language's, or the site itself."""
+        return self.languages or (self,)
 
 
 def read_site(
@@ -55,6 +65,10 @@ def read_site(
     if inputs is None:
         return None, None, problems
     config, theme, translations, catalog, authors, settings = inputs
+    if config.languages:
+        from nichesite.readlanguages import read_languages  # it reads each language with this module's functions
+
+        return read_languages(options, previous, workers, report or (lambda done, total: None), inputs, problems)
     sources = read_sources(options.site_dir, settings, previous, options.drafts, workers, report or (lambda done, total: None))
     problems += sources.problems
     statics, found = static_files(options.site_dir, theme)
@@ -135,8 +149,17 @@ def load_inputs(
     problems += site_author_problems(config, authors)
     if theme is None:
         return None, problems
-    translations, found_words = load_translations(theme.i18n_dirs, config.language, options.site_dir)
-    problems += found_words
+    translations, settings, found = language_inputs(config, theme, catalog, authors, options.site_dir)
+    problems += found
+    return (config, theme, translations, catalog, authors, settings), problems
+
+
+def language_inputs(
+    config: SiteConfig, theme: Theme, catalog: ProductCatalog, authors: AuthorCatalog, site_dir: Path
+) -> tuple[Translations, ParseSettings, list[Problem]]:
+    """The theme's words in a site's (or a language's) language and the settings its sources
+    are parsed with."""
+    translations, problems = load_translations(theme.i18n_dirs, config.language, site_dir)
     shortcode_templates = theme.shortcode_templates()
     rules = ShortcodeRules(
         templates=frozenset(shortcode_templates),
@@ -149,8 +172,9 @@ def load_inputs(
         author_ids=authors.known,
         survey=config.readers.survey_kind,
     )
-    settings = ParseSettings(config.language, config.permalink, config.base_path, rules, footnote_backlink(translations))
-    return (config, theme, translations, catalog, authors, settings), problems
+    root = languages.folder(config.language) if config.languages else "content"
+    settings = ParseSettings(config.language, config.permalink, config.base_path, rules, footnote_backlink(translations), root)
+    return translations, settings, problems
 
 
 def site_author_problems(config: SiteConfig, authors: AuthorCatalog) -> list[Problem]:
@@ -174,9 +198,30 @@ def with_images(
 ) -> tuple[Site, list[Problem]]:
     """The site with its images processed: static files now list the cleaned originals and the
     generated variants; the problems of the images and of the pages that use them. `last` is a
-    session's last image stage: what it found in the entries it keeps is not looked for again."""
+    session's last image stage: what it found in the entries it keeps is not looked for again.
+    Each language of a site with languages has them all in its own folder (a site of its own;
+    no `last`: it is one language's)."""
+    if not site.languages:
+        return _with_images(site, site_dir, session, report, last)
+    parts, problems = [], []
+    for part in site.languages:
+        part, found = _with_images(part, site_dir, session, report, None, prune=False)
+        parts.append(part)
+        problems += found
+    if session.image_scratch is None:
+        prune_cache(site_dir, set().union(*(part.images.folders for part in parts if part.images)))
+        prune_cards(
+            site_dir,
+            {path.name.split(".", 1)[0] for part in parts if part.images for _, path in part.images.files if path.parent.name == "cards"},
+        )
+    return replace(parts[0], languages=tuple(parts)), list(dict.fromkeys(problems))
+
+
+def _with_images(
+    site: Site, site_dir: Path, session: Session, report: Callable[[int, int], None], last: Images | None, prune: bool = True
+) -> tuple[Site, list[Problem]]:
     config, index = site.config, site.index
-    images = process_images(site.static_files, site_dir, config.images, session.workers, session.image_scratch, report)
+    images = process_images(site.static_files, site_dir, config.images, session.workers, session.image_scratch, report, prune)
     problems = list(images.problems)
     outputs = {output for output, _ in site.static_files}
     entries = (*index.articles, *index.pages)
@@ -192,7 +237,7 @@ def with_images(
 
     drawn = last.drawn if last else MappingProxyType({})
     cards, files, found, drawn = share_cards(
-        index.articles, config, site_dir, images.catalog, category, session.workers, session.image_scratch, drawn
+        index.articles, config, site_dir, images.catalog, category, session.workers, session.image_scratch, drawn, prune
     )
     problems += found
     images = replace(

@@ -91,6 +91,7 @@ class RedirectPlan:
     record: UrlRecord
     entries: Mapping[str, RecordEntry] | None
     moved: Mapping[str, str]  # a source that moved: new path → its path in the record read
+    file: str = RECORD_FILE  # the record file (each language of a site with languages: has its own)
 
     @property
     def has_errors(self) -> bool:
@@ -119,7 +120,7 @@ class RedirectPlan:
             else:
                 source, what = found.anchor
                 line = self.record.line((self.moved.get(source, source), what))
-            out.append(make[found.severity](RECORD_FILE, line, found.message, found.code))
+            out.append(make[found.severity](self.file, line, found.message, found.code))
         return out
 
 
@@ -148,6 +149,7 @@ def plan_redirects(
     parsed: Iterable[Entry],
     existing: frozenset[str],
     outputs: Mapping[str, str],
+    record_file: str = RECORD_FILE,
 ) -> RedirectPlan:
     """The redirects of a build. `live`: the entries it renders; `parsed`: every entry that
     parsed (drafts and articles held back too); `existing`: every source file there is;
@@ -160,8 +162,9 @@ def plan_redirects(
     for source, kept in entries.items():
         planner.recorded(source, kept)
     redirects = planner.resolve()
-    jobs = _pages(config, redirects, outputs)
-    return RedirectPlan(tuple(redirects), tuple(jobs), tuple(planner.found), record, entries if record.readable else None, moved)
+    jobs = _pages(config, redirects, outputs, record_file)
+    entries = entries if record.readable else None
+    return RedirectPlan(tuple(redirects), tuple(jobs), tuple(planner.found), record, entries, moved, record_file)
 
 
 class _Planner:
@@ -276,7 +279,9 @@ def _link(config: SiteConfig, target: str) -> str:
     return target if target.startswith(("http://", "https://")) else config.base_path + target
 
 
-def _pages(config: SiteConfig, redirects: Sequence[Redirect], outputs: Mapping[str, str]) -> list[RenderJob]:
+def _pages(
+    config: SiteConfig, redirects: Sequence[Redirect], outputs: Mapping[str, str], record_file: str = RECORD_FILE
+) -> list[RenderJob]:
     """A redirect page per moved URL that can have one (one per file, case aside)."""
     jobs: list[RenderJob] = []
     taken: set[str] = set()
@@ -290,7 +295,7 @@ def _pages(config: SiteConfig, redirects: Sequence[Redirect], outputs: Mapping[s
         canonical = config.absolute(url) if internal else url
         title = outputs.get(_key(redirect.target), redirect.target) if internal else redirect.target
         view = RedirectView(url, canonical, title or redirect.target)
-        jobs.append(RenderJob(output, "redirect", REDIRECT_TEMPLATE, f"{RECORD_FILE} ({redirect.old})", redirect=view))
+        jobs.append(RenderJob(output, "redirect", REDIRECT_TEMPLATE, f"{record_file} ({redirect.old})", redirect=view))
     return jobs
 
 
@@ -303,6 +308,11 @@ def redirects_job(
 ) -> tuple[list[RenderJob], list[Problem]]:
     """The one `_redirects` file: the cloaked links' rules (`go_rules`: (path, line), as
     affiliate.py writes them) and the moved and gone URLs, sorted by path; none when empty."""
+    return rules_job(redirect_rules(config, redirects, go_rules), bool(redirects))
+
+
+def redirect_rules(config: SiteConfig, redirects: Sequence[Redirect], go_rules: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The lines of `_redirects` for one site (one language of a site with languages:), by path."""
     rules = list(go_rules)
     for redirect in redirects:
         old = _escaped(config.base_path + redirect.old)
@@ -311,12 +321,19 @@ def redirects_job(
         else:
             target = redirect.target if redirect.target.startswith(("http://", "https://")) else _escaped(_link(config, redirect.target))
             rules.append((old, f"{old} {target} 301!\n{old} {target} 301"))
+    return rules
+
+
+def rules_job(rules: list[tuple[str, str]], moved: bool, prefix: str = "") -> tuple[list[RenderJob], list[Problem]]:
+    """The `_redirects` file of `rules` (`moved`: some are moved URLs), in the output folder's
+    `prefix` (a language deployed on its own domain has its own)."""
+    redirects = moved
     if not rules:
         return [], []
     rules.sort(key=lambda rule: rule[0])
     text = (_HEADER if redirects else "") + "".join(line + "\n" for _, line in rules)
     source = f"{RECORD_FILE} (_redirects)" if redirects else f"{PRODUCTS_FILE} (_redirects)"
-    job = RenderJob(REDIRECTS_FILE, "redirects", source=source, data=text.encode("utf-8"))
+    job = RenderJob(prefix + REDIRECTS_FILE, "redirects", source=source, data=text.encode("utf-8"))
     count = sum(len(line.split("\n")) for _, line in rules)
     problems = []
     if count > CLOUDFLARE_STATIC_REDIRECTS:

@@ -4,7 +4,7 @@ the problems rendering it raised (kept with the output, so a reused output repor
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,6 +91,7 @@ class PageRenderer:
     site: SiteView  # site_view() of this build
     feed_parts: Mapping[str, feeds.EntryParts]  # every entry's, when a feed file is rendered
     preview: bool = False
+    links: Any = None  # in a site with languages: the translations' links (languages.Translations)
     affiliate: Affiliate = field(init=False)
     ads: AdRenderer = field(init=False)
 
@@ -145,14 +146,16 @@ class PageRenderer:
         if job.data is not None:
             return job.data, []
         if job.kind in feeds.KINDS:
-            return feeds.render_file(job, self.index, self.config, self.feed_parts), []
+            alternates = self.links.sitemap_alternates(self.config.language) if self.links is not None else None
+            return feeds.render_file(job, self.index, self.config, self.feed_parts, alternates), []
         ad_plan, problems = plan_page_ads(self.config.ads, job.kind, job.entry)
         template = self.env.get_template(job.template)
         html = template.render(self.context(job, ad_plan))
         return self.ads.finish(html, ad_plan).encode("utf-8"), problems
 
     def context(self, job: RenderJob, ad_plan: PageAdPlan) -> dict[str, Any]:
-        url = self.config.base_path + url_for(job.output)
+        output = job.output.removeprefix(self.config.prefix)  # a language's output is in its folder
+        url = self.config.base_path + url_for(output)
         context: dict[str, Any] = {
             "kind": job.kind,
             "url": url,
@@ -164,6 +167,8 @@ class PageRenderer:
             "ad_plan": ad_plan,
             "author": None,  # the whole view of an article's author, or of an author page's
         }
+        if self.links is not None:  # a site with languages: hreflang links, and the language switcher
+            context["alternates"], context["languages"] = self.links.page_links(self.config.language, job)
         if job.entry is not None:
             entry = job.entry
             view = self.views.entry(entry)
@@ -193,7 +198,7 @@ class PageRenderer:
                 if job.kind == "author":
                     context["author"] = self.views.author(job.taxonomy.slug)
         elif job.kind == "go":
-            context.update(self.affiliate.redirect_context(job.output))
+            context.update(self.affiliate.redirect_context(output))
         elif job.redirect is not None:
             context.update(redirect=job.redirect, canonical=job.redirect.canonical, noindex=True)
         return context
@@ -228,3 +233,24 @@ def picture(image: ImageView | None, alt: str = "", sizes: str = BODY_SIZES, fir
         return Markup("")
     attrs = f'class="{escape(css_class)}"' if css_class else ""
     return Markup(picture_html(image, str(alt), str(sizes), bool(first), attrs))
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageRenderers:
+    """The renderer of a site with languages: each job rendered by its language's renderer."""
+
+    renderers: Mapping[str, PageRenderer]
+    jobs: Mapping[str, Sequence[RenderJob]]
+    by_output: dict[str, PageRenderer] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for code, jobs in self.jobs.items():
+            for job in jobs:
+                self.by_output[job.output] = self.renderers[code]
+
+    def render(self, job: RenderJob) -> tuple[bytes, list[Problem]]:
+        return self.by_output[job.output].render(job)
+
+    def compile_templates(self) -> None:
+        for renderer in self.renderers.values():
+            renderer.compile_templates()

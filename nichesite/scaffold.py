@@ -13,7 +13,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
+
 from nichesite.config import SCHEMA as CONFIG_SCHEMA
+from nichesite.config import normal_language
 from nichesite.files import is_ignored_name, read_text
 from nichesite.placeholders import STARTERS_DIR, article_words, primary
 from nichesite.slugs import slugify
@@ -74,8 +77,10 @@ def yaml_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def create_site(directory: Path, title: str | None = None, language: str = "en") -> list[Path]:
+def create_site(directory: Path, title: str | None = None, language: str = "en", languages: tuple[str, ...] = ()) -> list[Path]:
     """Copy the starter site into `directory` (missing or empty), with title and language set.
+    With `languages` (the default first), a site in those languages: each language's starter
+    content in content/<code>/, its example article and pages linked as translations.
 
     Returns the files written, sorted. Refuses a non-empty folder: nothing is ever overwritten."""
     title = (title if title is not None else default_title(directory)).strip()
@@ -84,6 +89,8 @@ def create_site(directory: Path, title: str | None = None, language: str = "en")
     message = CONFIG_SCHEMA["language"].check(language)
     if message:
         raise ScaffoldError(f"--language {message}")
+    if languages:
+        return _create_languages(directory, title, languages)
     if directory.exists() and not directory.is_dir():
         raise ScaffoldError(f"{directory} exists and is not a folder")
     if directory.is_dir() and any(directory.iterdir()):
@@ -104,6 +111,94 @@ def create_site(directory: Path, title: str | None = None, language: str = "en")
     return written
 
 
+def language_codes(value: str) -> tuple[str, ...]:
+    """`--languages bg,en`: the codes, checked (a BCP 47 tag Babel knows), the default first."""
+    codes: list[str] = []
+    for part in value.split(","):
+        code = normal_language(part) if part.strip() else ""
+        message = CONFIG_SCHEMA["language"].check(code) if code else "an empty language code"
+        if not message:
+            try:
+                Locale.parse(code.replace("-", "_"))
+            except (UnknownLocaleError, ValueError):
+                message = f"{code!r} is no language known to nichesite (a BCP 47 tag such as en, bg or pt-BR)"
+        if message:
+            raise ScaffoldError(f"--languages {message}")
+        if code in codes:
+            raise ScaffoldError(f"--languages lists {code} twice")
+        codes.append(code)
+    if len(codes) < 2:
+        raise ScaffoldError("--languages needs two or more languages, such as bg,en (for one language, use --language)")
+    return tuple(codes)
+
+
+def _create_languages(directory: Path, title: str, codes: tuple[str, ...]) -> list[Path]:
+    """A site in several languages from each language's starter (English where a language has
+    none): shared static/ and data/, each language's content in content/<code>/, the example
+    article linked to its translations by a translation_key (the pages by their file names)."""
+    if directory.exists() and not directory.is_dir():
+        raise ScaffoldError(f"{directory} exists and is not a folder")
+    if directory.is_dir() and any(directory.iterdir()):
+        raise ScaffoldError(f"{directory} is not empty; choose a new or empty folder (nothing was changed)")
+    default = codes[0]
+    files: dict[str, bytes] = {}
+    for item in starter_files(default):
+        if not item.target.startswith("content/"):
+            files[item.target] = item.source.read_bytes()
+    settings = []
+    for code in codes:
+        starter = starter_files(code)
+        for item in starter:
+            if item.target.startswith("content/"):
+                data = item.source.read_bytes()
+                if not item.target.startswith("content/pages/"):
+                    data = _with_translation_key(data.decode("utf-8"), "example-article").encode("utf-8")
+                files[f"content/{code.lower()}/{item.target.removeprefix('content/')}"] = data
+        if code != default:
+            products = next(item for item in starter if item.target == "data/products.yaml")
+            files[f"data/products.{code.lower()}.yaml"] = products.source.read_bytes()  # its names and words
+            own = next(item for item in starter if item.target == "site.yaml").source.read_text(encoding="utf-8")
+            values, _ = load_yaml(own, "site.yaml")
+            lines = [f"  {code}:", f"    title: {yaml_string(title)}"]
+            for key in ("description", "audience"):
+                if isinstance(values, dict) and isinstance(values.get(key), str):
+                    lines.append(f"    {key}: {yaml_string(values[key])}")
+            author = values.get("author") if isinstance(values, dict) else None
+            if isinstance(author, dict) and isinstance(author.get("name"), str):
+                lines.append(f"    author: {{name: {yaml_string(author['name'])}, url: /{code.lower()}/about/}}")
+            settings.append("\n".join(lines))
+    config = files["site.yaml"].decode("utf-8")
+    config = _TITLE_LINE.sub(lambda _: f"title: {yaml_string(title)}", config, count=1)
+    config = _LANGUAGE_LINE.sub(lambda _: f"language: {default}", config, count=1)
+    block = "\n".join(
+        [
+            "",
+            "# The site's languages (the first is the default, served at /; the others under /<code>/).",
+            "# Each language's content is in content/<code>/; translations share a translation_key or a path.",
+            "languages:",
+            f"  {default}: {{}}",
+            *settings,
+            "",
+        ]
+    )
+    files["site.yaml"] = (config.rstrip("\n") + "\n" + block).encode("utf-8")
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for target, data in sorted(files.items()):
+        path = directory / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
+def _with_translation_key(text: str, key: str) -> str:
+    """An article's text with `translation_key: key` as the first line of its front matter."""
+    if not text.startswith("---\n"):
+        return text
+    return f"---\ntranslation_key: {key}\n" + text[4:]
+
+
 def find_site(start: Path) -> Path:
     """The site folder: `start` itself or the nearest parent with a site.yaml."""
     here = start.resolve()
@@ -118,7 +213,19 @@ def site_language(site_dir: Path) -> str:
     text, _ = read_text(site_dir / "site.yaml", "site.yaml")
     data, _ = load_yaml(text, "site.yaml") if text is not None else (None, [])
     value = data.get("language") if isinstance(data, dict) else None
+    if not (isinstance(value, str) and value.strip()) and isinstance(data, dict) and isinstance(data.get("languages"), dict):
+        value = next((str(code) for code in data["languages"]), None)  # a site with languages: the first is the default
     return value if isinstance(value, str) and value.strip() else "en"
+
+
+def _content_folder(site_dir: Path, language: str) -> Path:
+    """Where new articles go: content/, or the default language's content/<code>/ in a site
+    with languages."""
+    text, _ = read_text(site_dir / "site.yaml", "site.yaml")
+    data, _ = load_yaml(text, "site.yaml") if text is not None else (None, [])
+    if isinstance(data, dict) and isinstance(data.get("languages"), dict):
+        return site_dir / "content" / normal_language(language).lower()
+    return site_dir / "content"
 
 
 def article_text(title: str, today: dt.date, category: str | None, language: str = "en") -> str:
@@ -186,7 +293,7 @@ def create_article(site_dir: Path, title: str, category: str | None = None, toda
     slug = slugify(title, language)
     if not slug:
         raise ScaffoldError(f"the title {title!r} gives an empty file name; use a title with letters or digits")
-    folder = site_dir / "content"
+    folder = _content_folder(site_dir, language)
     if category is not None:
         category = category.strip()
         category_slug = slugify(category, language)

@@ -63,6 +63,7 @@ class SearchPlan:
     previous: Mapping[str, OutputRecord]  # output → record, the last build's bundle files
     stale: bool
     later: bool = False
+    prefixes: tuple[str, ...] = ("",)  # a site with languages: each language's folder has a bundle of its own
 
     @property
     def make_now(self) -> bool:
@@ -74,23 +75,31 @@ class SearchPlan:
         return () if self.make_now else tuple(self.previous)
 
 
-def is_bundle_file(output: str) -> bool:
-    return output.startswith(BUNDLE + "/")
+def is_bundle_file(output: str, prefixes: Sequence[str] = ("",)) -> bool:
+    return any(output.startswith(prefix + BUNDLE + "/") for prefix in prefixes)
 
 
 def plan_search(
-    jobs: Sequence[RenderJob], fingerprints: Mapping[str, str], previous: Mapping[str, OutputRecord], stale_file, later: bool
+    jobs: Sequence[RenderJob],
+    fingerprints: Mapping[str, str],
+    previous: Mapping[str, OutputRecord],
+    stale_file,
+    later: bool,
+    prefixes: tuple[str, ...] = ("",),
 ) -> SearchPlan | None:
     """The search plan of a build: None for a site without articles (nothing to search). The
     fingerprint is that of every article page and of Pagefind's version; `stale_file(output,
-    record, fingerprint)` says whether a file must be made again."""
+    record, fingerprint)` says whether a file must be made again. `prefixes`: the output folders
+    of a site's languages, each of which gets a bundle of its language's pages."""
     pages = tuple(sorted(job.output for job in jobs if job.kind == "article"))
     if not pages:
         return None
     fingerprint = digest("search", BUNDLE_FORMAT, version(), [(page, fingerprints[page]) for page in pages])
-    kept = {output: record for output, record in previous.items() if is_bundle_file(output)}
+    if prefixes != ("",):
+        fingerprint = digest(fingerprint, prefixes)
+    kept = {output: record for output, record in previous.items() if is_bundle_file(output, prefixes)}
     stale = not kept or any(stale_file(output, record, fingerprint) for output, record in kept.items())
-    return SearchPlan(fingerprint, pages, kept, stale, later)
+    return SearchPlan(fingerprint, pages, kept, stale, later, prefixes)
 
 
 def version() -> str:
@@ -115,8 +124,28 @@ def executable() -> Path | None:
         return None
 
 
-def make_bundle(root: Path, pages: Sequence[str]) -> tuple[dict[str, bytes], list[Problem]]:
-    """Index the pages (outputs in the folder `root`): the bundle's files (output → bytes),
+def make_bundle(root: Path, pages: Sequence[str], prefixes: Sequence[str] = ("",)) -> tuple[dict[str, bytes], list[Problem]]:
+    """Index the pages (outputs in the folder `root`): the bundle's files (output → bytes), or
+    the problems. With `prefixes` (the output folders of a site's languages), a bundle in each
+    folder holds the pages below it (and in no longer prefix): one language each, its URLs
+    from that folder, as the language's search page asks for them."""
+    if tuple(prefixes) == ("",):
+        return _make_bundle(root, pages)
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    longest = sorted(prefixes, key=len, reverse=True)
+    for prefix in prefixes:
+        own = [page[len(prefix) :] for page in pages if next(p for p in longest if page.startswith(p)) == prefix]
+        if not own:
+            continue
+        made, found = _make_bundle(root / prefix if prefix else root, own)
+        files |= {prefix + output: data for output, data in made.items()}
+        problems += found
+    return (files, []) if not problems else ({}, problems)
+
+
+def _make_bundle(root: Path, pages: Sequence[str]) -> tuple[dict[str, bytes], list[Problem]]:
+    """One bundle of the pages (outputs in the folder `root`): its files (output → bytes),
     without those the theme does not use, or the problems (Pagefind missing, failing, too slow).
 
     The pages go to Pagefind's service one by one, in the order given: given a folder, it

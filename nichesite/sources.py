@@ -47,12 +47,14 @@ class Sources:
 
 def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, drafts: bool, workers_max: int, report: Report) -> Sources:
     """Every Markdown source under content/ as a record and, when it passes, an entry."""
-    digest = statefile.parse_settings_digest(settings.language, settings.permalink, settings.base_path, settings.footnote_backlink)
+    digest = statefile.parse_settings_digest(
+        settings.language, settings.permalink, settings.base_path, settings.footnote_backlink, settings.root
+    )
     known = previous.sources if previous.settings == digest else {}
     problems: list[Problem] = []
     records: dict[str, SourceRecord] = {}
     todo: list[tuple[str, bytes, FileSignature, str]] = []
-    paths, skipped, scan = _content_paths(site_dir)
+    paths, skipped, scan = _content_paths(site_dir, settings.root)
     problems += skipped
     racy = time.time_ns() - RACY_NS
     for rel, full in paths:
@@ -115,26 +117,26 @@ def _check_all(
     return content.RuleChecks(key, checked)
 
 
-def content_paths(site_dir: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
+def content_paths(site_dir: Path, root: str = "content") -> tuple[list[tuple[str, str]], list[Problem]]:
     """The Markdown files under content/ as (path in the site, path to open); a symlink to a
     file outside the site is not read (as in static/), so a build never publishes a file from
     elsewhere on the machine. A Markdown name that is no regular file is reported: a broken
     symlink is an error (the article would be missing), a named pipe or socket a warning."""
-    paths, problems, _ = _content_paths(site_dir)
+    paths, problems, _ = _content_paths(site_dir, root)
     return paths, problems
 
 
-def _content_paths(site_dir: Path) -> tuple[list[tuple[str, str]], list[Problem], tuple[str, Scan]]:
-    root = site_dir.resolve()
+def _content_paths(site_dir: Path, root: str = "content") -> tuple[list[tuple[str, str]], list[Problem], tuple[str, Scan]]:
+    site_root = site_dir.resolve()
     paths: list[tuple[str, str]] = []
-    folder = str(site_dir / "content")
+    folder = str(site_dir / root)
     scan = scan_files(Path(folder))
-    problems = _skipped_problems(scan, "content", "not read", markdown=True)
+    problems = _skipped_problems(scan, root, "not read", markdown=True)
     for rel, full, link in scan.files:
         if not rel.lower().endswith(MARKDOWN):
             continue
-        rel = f"content/{rel}"
-        if link and not Path(os.path.realpath(full)).is_relative_to(root):
+        rel = f"{root}/{rel}"
+        if link and not Path(os.path.realpath(full)).is_relative_to(site_root):
             problems.append(warning(rel, 1, "symlink to a file outside the site is not read", "symlink-outside"))
             continue
         paths.append((rel, full))
@@ -142,16 +144,16 @@ def _content_paths(site_dir: Path) -> tuple[list[tuple[str, str]], list[Problem]
 
 
 def static_files(
-    site_dir: Path, theme: Theme, content_scan: tuple[str, Scan] | None = None
+    site_dir: Path, theme: Theme, content_scan: tuple[str, Scan] | None = None, content_root: str = "content"
 ) -> tuple[tuple[tuple[str, Path], ...], list[Problem]]:
     """(output path, file) to copy: theme static files, then the site's static/ (which wins),
-    then non-Markdown files under content/ at their own path. `content_scan` is the scan of
-    content/ reading the sources made (Sources.content_scan): used when it names the folder
-    by the same path, not made again."""
+    then non-Markdown files under content/ (a language's content/<code>/) at their own path.
+    `content_scan` is the scan of that folder reading the sources made (Sources.content_scan):
+    used when it names the folder by the same path, not made again."""
     site_dir = site_dir.resolve()
     files: dict[str, tuple[str, Path]] = {}
     problems: list[Problem] = []
-    roots = [(d, None) for d in theme.static_dirs] + [(site_dir / "static", "static"), (site_dir / "content", "content")]
+    roots = [(d, None) for d in theme.static_dirs] + [(site_dir / "static", "static"), (site_dir / content_root, "content")]
     for root, kind in roots:
         scan = content_scan[1] if content_scan is not None and kind == "content" and content_scan[0] == str(root) else scan_files(root)
         real = Path(os.path.realpath(root))
@@ -181,9 +183,9 @@ def _skipped_problems(scan: Scan, folder: str, what: str, markdown: bool | None)
             continue
         rel = f"{folder}/{skipped.rel}"
         if skipped.kind == "nameless":
-            if folder == "content":
+            if folder.startswith("content"):
                 problems.append(warning(rel, 1, f"{skipped.reason}: skipped; give it a name, such as my-article.md", "nameless-file"))
-        elif skipped.kind == "broken" and is_markdown and folder == "content":
+        elif skipped.kind == "broken" and is_markdown and folder.startswith("content"):
             problems.append(error(rel, 1, f"cannot read file: {skipped.reason}", "unreadable"))
         elif skipped.kind == "broken":
             problems.append(warning(rel, 1, f"cannot read file: {skipped.reason}; {what}", "unreadable"))
@@ -202,7 +204,7 @@ _RENDERERS: dict[tuple[str, str], BodyRenderer] = {}
 
 
 def _parse_all(items: list[tuple[str, bytes]], settings: ParseSettings, workers_max: int, report: Report) -> list[ParsedSource]:
-    args = (settings.language, settings.permalink, settings.base_path, settings.footnote_backlink)
+    args = (settings.language, settings.permalink, settings.base_path, settings.footnote_backlink, settings.root)
     if workers.worth_forking(len(items), PARALLEL_PARSE_MIN, workers_max):
         body_renderer(settings.language, settings.footnote_backlink)  # made once here, inherited by the workers and kept for serve's saves
         placeholders.phrases()  # so are the placeholder sentences (14 YAML files: 20 ms of serve's first save)
@@ -219,11 +221,11 @@ def _parse_all(items: list[tuple[str, bytes]], settings: ParseSettings, workers_
     return results
 
 
-def _parse_chunk(work: tuple[list[tuple[str, bytes]], tuple[str, str, str, str]]) -> list[ParsedSource]:
+def _parse_chunk(work: tuple[list[tuple[str, bytes]], tuple[str, str, str, str, str]]) -> list[ParsedSource]:
     """Parse sources (in a worker process or in-process); never raises for bad content."""
-    items, (language, permalink, base_path, footnote_backlink) = work
+    items, (language, permalink, base_path, footnote_backlink, root) = work
     renderer = body_renderer(language, footnote_backlink)
-    settings = ParseSettings(language, permalink, base_path, ShortcodeRules(templates=frozenset()), footnote_backlink)
+    settings = ParseSettings(language, permalink, base_path, ShortcodeRules(templates=frozenset()), footnote_backlink, root)
     results = []
     for rel, data in items:
         text, problems = decode_text(data, rel)

@@ -88,11 +88,14 @@ def _installed_versions(names: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
-def parse_settings_digest(language: str, permalink: str, base_path: str, footnote_backlink: str = FOOTNOTE_BACKLINK) -> str:
+def parse_settings_digest(
+    language: str, permalink: str, base_path: str, footnote_backlink: str = FOOTNOTE_BACKLINK, root: str = "content"
+) -> str:
     """What parsing depends on besides a source's bytes: the settings (the footnote back-link's
-    title, a theme word, too), nichesite's version, the state format and the versions of the
-    libraries that shape parsed output."""
-    text = json.dumps([STATE_FORMAT, __version__, language, permalink, base_path, footnote_backlink, sorted(library_versions().items())])
+    title, a theme word, too; the folder read, in a site with languages), nichesite's version,
+    the state format and the versions of the libraries that shape parsed output."""
+    settings = [language, permalink, base_path, footnote_backlink] + ([root] if root != "content" else [])
+    text = json.dumps([STATE_FORMAT, __version__, *settings, sorted(library_versions().items())])
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -98,32 +98,33 @@ def target_problem(target: str) -> str | None:
     return path_problem(target)
 
 
-def load_record(site_dir: Path, known: UrlRecord | None = None) -> tuple[UrlRecord, Problems]:
+def load_record(site_dir: Path, known: UrlRecord | None = None, name: str = RECORD_FILE) -> tuple[UrlRecord, Problems]:
     """data/urls.yaml if the site has one; every problem at its line. `known` (the record a
-    long-lived session read last) is taken again when the file holds the same bytes."""
+    long-lived session read last) is taken again when the file holds the same bytes. `name`:
+    another record file (each language of a site with languages: has its own)."""
     problems = Problems()
-    path = site_dir / RECORD_FILE
+    path = site_dir / name
     if not os.path.lexists(path):
         return EMPTY_RECORD, problems
     try:
         raw = read_regular(path)
     except OSError as exc:
-        problems.error(RECORD_FILE, 1, f"cannot read file: {why_unreadable(exc)}", "url-record")
+        problems.error(name, 1, f"cannot read file: {why_unreadable(exc)}", "url-record")
         return UrlRecord(readable=False), problems
     if known is not None and known.readable and known.data == raw:
         return known, problems
-    text, found = decode_text(raw, RECORD_FILE)
+    text, found = decode_text(raw, name)
     problems.extend(found)
     if text is None:
         return UrlRecord(data=raw, readable=False), problems
-    data, found = load_yaml(text, RECORD_FILE)
+    data, found = load_yaml(text, name)
     problems.extend(found)
     if found:
         return UrlRecord(data=raw, readable=False), problems
     if data is None:
         return UrlRecord(data=raw), problems
     if not isinstance(data, YamlMap):
-        problems.error(RECORD_FILE, 1, "expected a mapping of source files (content/x.md) to the URLs each was published at", "url-record")
+        problems.error(name, 1, "expected a mapping of source files (content/x.md) to the URLs each was published at", "url-record")
         return UrlRecord(data=raw, readable=False), problems
     entries: dict[str, RecordEntry] = {}
     lines: dict[Anchor, int] = {}
@@ -132,12 +133,10 @@ def load_record(site_dir: Path, known: UrlRecord | None = None) -> tuple[UrlReco
         line = data.line_of(key)
         source = str(key)
         if not (isinstance(key, str) and key.startswith("content/") and plain_path(key) and key.lower().endswith(MARKDOWN)):
-            problems.error(
-                RECORD_FILE, line, f"'{source}' is not a source file: each key is a path such as content/water/x.md", "url-record"
-            )
+            problems.error(name, line, f"'{source}' is not a source file: each key is a path such as content/water/x.md", "url-record")
             continue
         lines[(source, "")] = line
-        entry = _entry(source, value, line, lines, problems)
+        entry = _entry(source, value, line, lines, problems, name)
         if entry is None:
             continue
         for url in entry.urls:
@@ -147,13 +146,15 @@ def load_record(site_dir: Path, known: UrlRecord | None = None) -> tuple[UrlReco
                     f"{url} is listed under {first} (line {lines[(first, url)]}) and under {source}: a URL belongs to one source; "
                     "delete the line of the one that does not have it now"
                 )
-                problems.error(RECORD_FILE, lines[(source, url)], message, "url-record")
+                problems.error(name, lines[(source, url)], message, "url-record")
         entries[source] = entry
     readable = not problems.errors
     return UrlRecord(MappingProxyType(entries), MappingProxyType(lines), raw, readable), problems
 
 
-def _entry(source: str, value: object, line: int, lines: dict[Anchor, int], problems: Problems) -> RecordEntry | None:
+def _entry(
+    source: str, value: object, line: int, lines: dict[Anchor, int], problems: Problems, name: str = RECORD_FILE
+) -> RecordEntry | None:
     """One source's entry: a list of URLs, or a mapping with `urls` and `redirect` or `gone`."""
     redirect, gone = "", False
     if isinstance(value, YamlMap):
@@ -161,7 +162,7 @@ def _entry(source: str, value: object, line: int, lines: dict[Anchor, int], prob
             if key not in _KEYS:
                 hint = difflib.get_close_matches(str(key), _KEYS, n=1)
                 problems.error(
-                    RECORD_FILE,
+                    name,
                     value.line_of(key),
                     f"unknown key '{key}' under {source}"
                     + (f" (did you mean '{hint[0]}'?)" if hint else "")
@@ -172,30 +173,26 @@ def _entry(source: str, value: object, line: int, lines: dict[Anchor, int], prob
             where = value.line_of("redirect")
             lines[(source, "redirect")] = where
             if not isinstance(value["redirect"], str):
-                problems.error(
-                    RECORD_FILE, where, f"redirect: expected a URL such as /new-url/, got {describe(value['redirect'])}", "url-record"
-                )
+                problems.error(name, where, f"redirect: expected a URL such as /new-url/, got {describe(value['redirect'])}", "url-record")
             elif (message := target_problem(value["redirect"])) is not None:
-                problems.error(RECORD_FILE, where, f"redirect: {message}", "url-record")
+                problems.error(name, where, f"redirect: {message}", "url-record")
             else:
                 redirect = value["redirect"]
         if "gone" in value:
             lines[(source, "gone")] = value.line_of("gone")
             if not isinstance(value["gone"], bool):
-                problems.error(
-                    RECORD_FILE, value.line_of("gone"), f"gone: expected true or false, got {describe(value['gone'])}", "url-record"
-                )
+                problems.error(name, value.line_of("gone"), f"gone: expected true or false, got {describe(value['gone'])}", "url-record")
             else:
                 gone = value["gone"]
         if redirect and gone:
-            problems.error(RECORD_FILE, value.line_of("gone"), f"{source} has both redirect: and gone: true; keep one", "url-record")
+            problems.error(name, value.line_of("gone"), f"{source} has both redirect: and gone: true; keep one", "url-record")
         if "urls" not in value:
-            problems.error(RECORD_FILE, value.line, f"{source}: 'urls' is required (the list of URLs it was published at)", "url-record")
+            problems.error(name, value.line, f"{source}: 'urls' is required (the list of URLs it was published at)", "url-record")
             return None
         value, line = value["urls"], value.line_of("urls")
     if not isinstance(value, list):
         problems.error(
-            RECORD_FILE,
+            name,
             line,
             f"{source}: expected a list of URLs, or urls: with redirect: or gone:, got {describe(value)}",
             "url-record",
@@ -206,7 +203,7 @@ def _entry(source: str, value: object, line: int, lines: dict[Anchor, int], prob
         where = value.line_of(index) if isinstance(value, YamlList) else line
         message = path_problem(url) if isinstance(url, str) else f"expected a URL such as /old-url/, got {describe(url)}"
         if message is not None:
-            problems.error(RECORD_FILE, where, f"{source}: {message}", "url-record")
+            problems.error(name, where, f"{source}: {message}", "url-record")
             continue
         lines.setdefault((source, url), where)
         urls.append(url)

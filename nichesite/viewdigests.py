@@ -1,22 +1,25 @@
-"""The fingerprinting stage's inputs: every entry's view digest and shared digest (reused
-from the last build where the entry and what it links to are the same), its parts of the feed
-and sitemap, and each static file's fingerprint."""
+"""The fingerprinting stage: every entry's view digest and shared digest (reused from the last
+build where the entry and what it links to are the same), each job's fingerprint (one site's, or
+one language's of a site with languages, with its links to the other languages), every entry's
+parts of the feed and sitemap, and each static file's fingerprint."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
-from nichesite import feeds
+from nichesite import feeds, languages
 from nichesite.config import SiteConfig
-from nichesite.fingerprint import digest, static_fingerprint
+from nichesite.fingerprint import digest, job_fingerprints, site_digest, static_fingerprint
 from nichesite.index import SiteIndex
+from nichesite.plan import RenderJob
 from nichesite.reading import Site
+from nichesite.render import SiteView, site_view
 from nichesite.state import Derived, OutputRecord
 from nichesite.viewfields import shared_digest, shared_fields
 from nichesite.views import ViewFactory
@@ -54,6 +57,48 @@ def entry_views(
             made[entry.source] = previous.made[entry.source]
         digests[entry.source] = found
     return Derived(key, MappingProxyType(digests), made=MappingProxyType(made), shared=fields), views
+
+
+def translation_links(site: Site) -> languages.Translations | None:
+    """The translation groups of a site with languages (None for a site in one language)."""
+    if not site.languages:
+        return None
+    return languages.Translations({part.config.language: languages.LanguageSite(part.config, part.index) for part in site.languages})
+
+
+def part_fingerprints(
+    site: Site,
+    jobs: Sequence[RenderJob],
+    sources: dict[str, str],
+    last: Derived,
+    templates: str,
+    flags: tuple[bool, bool, bool],
+    links: languages.Translations | None = None,
+) -> tuple[Derived, ViewFactory, SiteView, dict[str, str]]:
+    """One site's (or one language's) views and the fingerprint of each of its jobs, and what a
+    session's next build reuses of them (Derived). `last` is that of the last build of the very
+    same site: never another language's. `flags`: the build's drafts, preview and future. With
+    `links`, a page's fingerprint also holds its links to the other languages (hreflang, the
+    switcher), so editing a translation renders again the pages that link to it."""
+    config, index, catalog = site.config, site.index, site.catalog
+    own = {e.source: sources[e.source] for e in (*index.articles, *index.pages)} if config.languages else sources
+    derived, views = entry_views(config, index, own, last, site, templates)
+    view_fps = {source: view for source, (_, view, _) in derived.views.items()}
+    shared_fps = {source: shared for source, (_, _, shared) in derived.views.items()}
+    shown = site_view(config, index, views)
+    product_images = [views.image_at(p.image) for p in catalog.products.values() if p.image]  # boxes show them
+    site_fp = site_digest(config, (catalog, product_images), templates, flags, shown)
+    author_fps = {a.slug: digest(views.author(a.slug)) for a in index.authors}
+    fingerprints, kept = job_fingerprints(
+        jobs, index, site_fp, sources, view_fps, shared_fps, config.paginate, author_fps, derived.views_key, last.fingerprints
+    )
+    if links is not None:
+        for job in jobs:
+            fingerprints[job.output] = digest(fingerprints[job.output], links.fingerprint(config.language, job))
+    derived = replace(
+        derived, related=index.ranked, record=site.record, index=index, jobs=tuple(jobs), fingerprints=kept, images=site.images
+    )
+    return derived, views, shown, fingerprints
 
 
 def with_feed_parts(config: SiteConfig, index: SiteIndex, views: ViewFactory, derived: Derived, previous: Derived) -> Derived:

@@ -136,7 +136,7 @@ def _search_staged(out: Path, plan: Plan, staged: StagedOutput) -> tuple[dict[st
         for output in search.kept:
             _link_or_copy(out / output, staged.path_for(output))
         return {output: search.previous[output] for output in search.kept}, []
-    files, problems = make_bundle(staged.staging, search.pages)
+    files, problems = make_bundle(staged.staging, search.pages, search.prefixes)
     records = {}
     for output, data in files.items():
         staged.write(output, data)
@@ -191,11 +191,11 @@ def _search_in_place(out: Path, plan: Plan, records: dict[str, OutputRecord], wr
     cannot be made, the last one stays (and stays stale)."""
     search = plan.search
     assert search is not None
-    files, problems = make_bundle(out, search.pages)
+    files, problems = make_bundle(out, search.pages, search.prefixes)
     if problems:
         return problems
     entry = f"{BUNDLE}/pagefind-entry.json"
-    for output in sorted(files, key=lambda o: o == entry):
+    for output in sorted(files, key=lambda o: o.endswith(entry)):
         records[output] = _put(out, output, files[output], plan.previous.get(output), search.fingerprint, (), written)
     _remove_gone(out, sorted(search.previous.keys() - files.keys()), records, written)
     return []

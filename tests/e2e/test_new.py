@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import re
 
+import pytest
 import yaml
 from conftest import run_nichesite, tree_digest
 
@@ -192,3 +193,31 @@ def test_an_article_published_with_new_articles_placeholders_gets_a_warning_at_e
     ]
     assert found == expected, result.stderr
     assert run_nichesite("build", site, "--strict").returncode == 1
+
+
+def test_new_with_languages_makes_a_site_in_each_of_them_that_builds_and_checks_clean(tmp_path):
+    root = tmp_path / "kvas"
+    result = run_nichesite("new", root, "--languages", "bg,en", "--title", "Квас")
+    assert result.returncode == 0, result.stderr
+    config = (root / "site.yaml").read_text(encoding="utf-8")
+    assert "language: bg\n" in config and "languages:\n  bg: {}\n  en:\n" in config
+    assert (root / "content/bg/pages/about.md").is_file() and (root / "content/en/pages/about.md").is_file()
+    articles = sorted(p.relative_to(root).as_posix() for p in (root / "content").rglob("*.md") if "pages" not in p.parts)
+    assert len(articles) == 2 and all("translation_key: example-article\n" in (root / a).read_text(encoding="utf-8") for a in articles)
+    built = run_nichesite("build", root)
+    assert built.returncode == 0 and "0 warnings" in built.stdout + built.stderr, built.stderr
+    english = (root / "public/en/why-is-my-sourdough-starter-not-rising/index.html").read_text(encoding="utf-8")
+    assert 'hreflang="bg" href="https://www.example.com/zashto-kvasat-mi-ne-vtasva/"' in english
+    assert (root / "data/products.en.yaml").is_file() and "Check price" in english  # its own product catalog, in English
+    checked = run_nichesite("check", "--strict", root)
+    assert checked.returncode == 0, checked.stdout
+    draft = run_nichesite("new-article", "Как се храни квас", "--site", root)
+    assert draft.returncode == 0 and "content/bg/" in draft.stdout
+
+
+@pytest.mark.parametrize("value", ["bg,xx", "bg,english", "bg", "bg,bg"])
+def test_new_with_a_wrong_languages_list_is_a_usage_error(tmp_path, value):
+    result = run_nichesite("new", tmp_path / "site", "--languages", value)
+    assert result.returncode == 2
+    assert "--languages" in result.stderr
+    assert not (tmp_path / "site").exists()

@@ -154,3 +154,88 @@ def test_share_lists_networks_in_order_turns_off_and_warns_about_a_typo_at_its_l
     assert config.share == ("vk", "telegram", "whatsapp", "email")
     config, problems = load_config(write(tmp_path, "title: T\nbase_url: https://t.example\nshare: 5\n"))
     assert config is None and [str(p) for p in problems.items] == ["site.yaml:3: error: share: expected a list of text, got the number 5"]
+
+
+# -- languages: one site in several languages ---------------------------------------------------
+
+LANGUAGES = """\
+title: Хляб у дома
+base_url: https://hlyab.example
+language: bg
+description: Хляб
+ads:
+  client: ca-pub-1234567890123456
+languages:
+  bg: {}
+  en:
+    title: Bread at Home
+    description: Bread fixes
+    ads:
+      client: ca-pub-6543210987654321
+  RU:
+    base_url: https://hleb.example
+"""
+
+
+def test_languages_give_each_language_its_own_merged_configuration(tmp_path, monkeypatch):
+    monkeypatch.delenv("NICHESITE_BASE_URL", raising=False)
+    config, problems = load_config(write(tmp_path, LANGUAGES))
+    assert not problems.items, problems.items
+    assert config.languages == ("bg", "en", "ru") and config.language == "bg"
+    bg, en, ru = (config.language_sites[code] for code in config.languages)
+    assert (bg.title, bg.base_url, bg.prefix, bg.own_domain) == ("Хляб у дома", "https://hlyab.example", "", False)
+    assert (en.title, en.description, en.base_url, en.base_path, en.prefix) == (
+        "Bread at Home",
+        "Bread fixes",
+        "https://hlyab.example/en",
+        "/en",
+        "en/",
+    )
+    assert en.ads.client == "ca-pub-6543210987654321" and bg.ads.client == "ca-pub-1234567890123456"
+    assert (ru.title, ru.base_url, ru.base_path, ru.prefix, ru.own_domain) == ("Хляб у дома", "https://hleb.example", "", "ru/", True)
+    assert en.language == "en" and en.languages == ("bg", "en", "ru")
+    assert en.lines["title"] == 10 and en.lines["base_url"] == 2  # its own key at its own line, the others the site's
+
+
+def test_a_base_url_override_puts_every_language_under_it(tmp_path):
+    config, problems = load_config(write(tmp_path, LANGUAGES), "http://127.0.0.1:8000")
+    assert not problems.errors
+    ru = config.language_sites["ru"]
+    assert (ru.base_url, ru.own_domain, ru.prefix) == ("http://127.0.0.1:8000/ru", False, "ru/")
+
+
+def test_the_default_language_is_the_first_when_language_is_not_given(tmp_path):
+    config, problems = load_config(write(tmp_path, "title: T\nbase_url: https://x.example\nlanguages:\n  en: {}\n  pl: {}\n"))
+    assert not problems.items and config.language == "en" and config.languages == ("en", "pl")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (
+            "language: en\nlanguages:\n  bg: {}\n  en: {}\n",
+            1,
+            "language: en is the default language, so it must come first in languages: (now bg does)",
+        ),
+        ("language: de\nlanguages:\n  bg: {}\n  en: {}\n", 1, "language: de is not one of languages: (bg, en)"),
+        ("languages:\n  bg: {}\n  english: {}\n", 3, "languages: 'english' is not a language code"),
+        ("languages:\n  bg: {}\n  BG: {}\n", 3, "languages: bg is listed twice"),
+        ("languages:\n  bg: {}\n  en:\n    titel: X\n", 4, "unknown key 'languages.en.titel' (did you mean 'title'?)"),
+        ("languages:\n  bg: {}\n  en:\n    theme: other\n", 4, "unknown key 'languages.en.theme'"),
+        ("languages:\n  bg: {}\n  en:\n    paginate: many\n", 4, "languages.en.paginate: expected a whole number"),
+        ("languages:\n  bg: {}\n  en:\n    base_url: ftp://x\n", 4, "languages.en.base_url: must be an absolute http(s) URL"),
+        ("languages: {}\n", 1, "languages: expected a mapping of language codes"),
+        ("languages: [bg, en]\n", 1, "languages: expected a mapping"),
+        ("translation_outdated_days: -1\n", 1, "translation_outdated_days: must be at least 0"),
+    ],
+)
+def test_languages_mistakes_are_errors_at_their_line(tmp_path, text, line, message):
+    config, problems = load_config(write(tmp_path, "title: T\nbase_url: https://x.example\n" + text))
+    assert config is None
+    found = [(p.location.line - 2, p.message) for p in problems.errors]
+    assert any(n == line and m.startswith(message) for n, m in found), found
+
+
+def test_a_site_without_languages_is_one_language(tmp_path):
+    config, _ = load_config(write(tmp_path, "title: T\nbase_url: https://x.example\nlanguage: pl\n"))
+    assert config.languages == () and not config.language_sites and config.prefix == "" and config.translation_outdated_days == 30

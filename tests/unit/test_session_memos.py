@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import BASIC_CONFIG, article, write_site
 
-from nichesite import fingerprint, pipeline
+from nichesite import fingerprint, viewdigests
 from nichesite.build import Builder, BuildOptions
 
 
@@ -26,7 +26,7 @@ def test_kept_fingerprints_equal_fingerprints_computed_again(tmp_path, monkeypat
         checked.append(sum(found is before.get(output) for output, found in kept.by_output.items()))
         return fingerprints, kept
 
-    monkeypatch.setattr(pipeline, "job_fingerprints", checking)
+    monkeypatch.setattr(viewdigests, "job_fingerprints", checking)
     serve = Builder(BuildOptions(site, tmp_path / "serve"), in_place=True)
     assert serve.build().ok
     a3, a4 = site / "content/water/a3.md", site / "content/food/a4.md"
