@@ -37,6 +37,7 @@ from nichesite.i18n import Translations, load_translations
 from nichesite.images import Images, headers_job, process_images
 from nichesite.index import SiteIndex, build_index, held_back
 from nichesite.output import MARKER
+from nichesite.outputstore import OutputStore
 from nichesite.pictures import reference_problems
 from nichesite.plan import RenderJob, find_collisions, plan_pages
 from nichesite.products import ProductCatalog, load_catalog
@@ -99,6 +100,7 @@ class Session:
     progress: Progress | None = None
     search: str = "now"  # the search index: "now"; "later" (serve: the last one stays until the site is quiet); "off" (check)
     record_urls: bool = False  # `nichesite build`: add the URLs it publishes to data/urls.yaml (serve and check only read it)
+    store: bool = False  # `nichesite build`: keep the output store (outputstore.py), and take from it what the folder lacks
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,7 @@ class Outcome:
     files: int = 0
     rendered: tuple[str, ...] = ()
     written: tuple[str, ...] = ()
+    restored: tuple[str, ...] = ()  # outputs taken from the output store instead of rendered
     timings: tuple[tuple[str, float], ...] = ()
     translations: Translations | None = None  # the theme's words, once read (serve's error overlay speaks them)
     search_pending: bool = False  # the search index is older than the pages (serve makes it when the site is quiet)
@@ -218,14 +221,22 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         static_fps, dirty_statics = _static_fingerprints(statics, known, out)
         fingerprints.update(static_fps)
         dirty = [j for j in jobs if is_stale(known.get(j.output), fingerprints[j.output], f"{out}/{j.output}")]
+        store = OutputStore.of(options.site_dir) if session.store else None
+        restore = _restorable(dirty, known, fingerprints, store)
         search = None
         if session.search != "off":
-            search = plan_search(jobs, fingerprints, known, lambda o, r, fp: is_stale(r, fp, f"{out}/{o}"), session.search == "later")
+
+            def stale(output: str, record: OutputRecord, fingerprint: str) -> bool:
+                """A bundle file to make again: not in the folder as the last build left it, nor in the store."""
+                in_store = store is not None and record.fingerprint == fingerprint and store.has(record.digest)
+                return is_stale(record, fingerprint, f"{out}/{output}") and not in_store
+
+            search = plan_search(jobs, fingerprints, known, stale, session.search == "later")
         if any(job.kind in feeds.KINDS for job in dirty):
             derived = _with_feed_parts(config, index, views, derived, previous.derived)
         elif derived.views_key == previous.derived.views_key:
             derived = replace(derived, parts=previous.derived.parts)
-    plan = Plan(jobs, statics, dirty, dirty_statics, fingerprints, known, search)
+    plan = Plan(jobs, statics, dirty, dirty_statics, fingerprints, known, search, restore, store)
     with timer("Rendering"):
         env = make_environment(theme, session.compiled)
         renderer = PageRenderer(config, index, catalog, env, site.translations, views, shown, derived.feed_parts(), preview=options.preview)
@@ -256,6 +267,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         files=len(written.records),
         rendered=written.rendered,
         written=written.written,
+        restored=written.restored,
         timings=timer.timings,
         translations=translations,
         search_pending=search is not None and search.stale and not search.make_now,
@@ -549,6 +561,22 @@ def _static_fingerprints(
         if is_stale(old, fingerprint, target):
             dirty.append((output, path))
     return fingerprints, dirty
+
+
+def _restorable(
+    dirty: Sequence[RenderJob], known: Mapping[str, OutputRecord], fingerprints: Mapping[str, str], store: OutputStore | None
+) -> dict[str, str]:
+    """The dirty outputs whose fingerprint did not change, so that the bytes the last build
+    wrote are still theirs, and whose file the output store has: output → digest. (The folder
+    lacks their file, or holds another: a fresh clone with the cache restored.)"""
+    if store is None:
+        return {}
+    found = {}
+    for job in dirty:
+        record = known.get(job.output)
+        if record is not None and record.fingerprint and record.fingerprint == fingerprints[job.output] and store.has(record.digest):
+            found[job.output] = record.digest
+    return found
 
 
 def _slug_line(job: RenderJob) -> int:

@@ -2,7 +2,8 @@
 
 `sources.json` holds every parsed source (one per site, shared by every output folder),
 `outputs-<16 hex of the output folder's path>.json` the last build into that folder (the path
-relative to the site when the folder is inside it, so a fresh clone elsewhere finds it).
+relative to the site when the folder is inside it, so a fresh clone elsewhere finds it), and
+`files/` the bytes of that build's outputs (outputstore.py).
 
 A state file is data an earlier process (or anyone) left behind, so loading it constructs
 nothing but plain values and nichesite's data classes: a record is a positional array, a list
