@@ -85,6 +85,8 @@ def write_staged(
     search = plan.search
     kept_search = search.kept if search is not None else ()
     unchanged = not plan.dirty and not plan.dirty_statics and (search is None or not search.make_now)
+    # A kept bundle file may be missing or changed in the folder when the store has it: not unchanged then.
+    unchanged = unchanged and not any(is_stale(search.previous[o], search.previous[o].fingerprint, out / o) for o in kept_search)
     if unchanged and holds_exactly(out, [*(j.output for j in plan.jobs), *(o for o, _ in plan.statics), *kept_search]):
         if not accept(_problems(plan, {})):
             return Written()
@@ -169,9 +171,13 @@ def _search_staged(out: Path, plan: Plan, staged: StagedOutput) -> tuple[dict[st
     if search is None:
         return {}, [], 0.0, ()
     if not search.make_now:
-        kept = _kept_bundle(out, plan, staged)
-        if kept is not None:
-            return {output: search.previous[output] for output in search.kept}, [], 0.0, kept
+        taken = _kept_bundle(out, plan, staged)
+        if taken is not None:
+            records = {output: search.previous[output] for output in search.kept}
+            for output in taken:  # a copy (the store on another file system) has an mtime of its own
+                st = os.lstat(staged.path_for(output))
+                records[output] = replace(records[output], size=st.st_size, mtime_ns=st.st_mtime_ns)
+            return records, [], 0.0, taken
     started = time.perf_counter()
     records, problems = _make_bundle(plan, staged)
     return records, problems, time.perf_counter() - started, ()

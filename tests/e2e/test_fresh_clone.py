@@ -154,3 +154,33 @@ def test_serve_keeps_no_store(tmp_path: Path) -> None:
     site = _site(tmp_path / "site")
     assert Builder(BuildOptions(site, site / ".nichesite" / "preview", preview=True), in_place=True, record_urls=False).build().ok
     assert not (site / STORE_DIR).exists()
+
+
+def test_without_hard_links_the_store_copies_and_the_next_build_reuses_every_file(tmp_path: Path, monkeypatch) -> None:
+    """The cache on another file system than the output: files are copied, with mtimes of their
+    own, which the records then hold (the next build rewrites nothing)."""
+    site = _site(tmp_path / "site")
+    assert Builder(BuildOptions(site)).build().ok
+    clone = _clone(site, tmp_path / "clone")
+
+    def no_link(*args: object, **kwargs: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr("os.link", no_link)
+    first = Builder(BuildOptions(clone)).build()
+    assert first.ok and first.rendered == () and any(o.startswith("pagefind/") for o in first.restored)
+    assert tree_digest(clone / "public") == tree_digest(site / "public")
+    again = Builder(BuildOptions(clone)).build()
+    assert again.ok and (again.rendered, again.restored, again.written) == ((), (), ())
+
+
+def test_a_search_index_file_changed_in_the_output_is_put_back(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site")
+    assert Builder(BuildOptions(site)).build().ok
+    before = tree_digest(site / "public")
+    entry = site / "public/pagefind/pagefind-entry.json"
+    entry.unlink()  # a new file, not the store's inode
+    entry.write_text('{"version": "tampered"}')
+    again = Builder(BuildOptions(site)).build()
+    assert again.ok and again.rendered == () and "pagefind/pagefind-entry.json" in again.restored
+    assert tree_digest(site / "public") == before
