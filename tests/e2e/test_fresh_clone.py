@@ -24,6 +24,8 @@ def _site(root: Path) -> Path:
     }
     files["content/pages/about.md"] = "---\ntitle: About\n---\nWho writes here.\n"
     files["static/robots-note.txt"] = "a static file\n"
+    files["templates/shortcodes/note.html"] = "<aside>{{ args[0] }}</aside>\n"  # the site's own templates: in every fingerprint
+    files["content/care/fix-number-0.md"] = article("Fix number 0", date="2026-03-10", body='Step 0.\n\n{{< note "Mind the heater." >}}\n')
     return write_site(root, files)
 
 
