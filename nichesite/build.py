@@ -43,6 +43,7 @@ class BuildResult:
     failure: str = ""  # set when the file system failed the build (disk full, read-only...)
     rendered: tuple[str, ...] = ()  # outputs rendered (not reused) by this build
     written: tuple[str, ...] = ()  # outputs whose file was (re)written or removed
+    restored: tuple[str, ...] = ()  # outputs taken from the output store (outputstore.py) instead of rendered
     timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds)
     translations: Translations | None = None  # the theme's words in the site's language, once read
     search_pending: bool = False  # serve: the search index is older than the pages (`build(search_now=True)` makes it)
@@ -123,7 +124,10 @@ class Builder:
             if why:
                 notes.append(note(STATE_NOTE_PATH, 1, why, "cache-ignored"))
         search = "later" if self.in_place and not search_now else "now"
-        session = Session(self.in_place, self.workers, self.compiled, progress=self.progress, search=search, record_urls=self.record_urls)
+        store = self.use_cache and not self.in_place  # serve's preview keeps its own files, in place
+        session = Session(
+            self.in_place, self.workers, self.compiled, progress=self.progress, search=search, record_urls=self.record_urls, store=store
+        )
         outcome = build(opts, self.state, session)
         problems = Problems()
         problems.extend(notes)
@@ -142,6 +146,7 @@ class Builder:
             opts.output if ok else None,
             rendered=outcome.rendered if ok else (),
             written=outcome.written if ok else (),
+            restored=outcome.restored if ok else (),
             timings=outcome.timings,
             translations=outcome.translations,
             search_pending=ok and outcome.search_pending,

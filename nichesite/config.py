@@ -317,7 +317,9 @@ class ShareCards:
 class SiteConfig:
     """The whole validated site.yaml plus where the site lives."""
 
-    site_dir: Path
+    # Not in the repr that fingerprints hash: the same site checked out at another path (a CI
+    # runner's fresh clone) renders the same bytes, so its build state still holds.
+    site_dir: Path = field(repr=False)
     title: str
     base_url: str
     language: str = "en"

@@ -39,7 +39,7 @@ from nichesite import __version__, feeds
 from nichesite.files import read_regular
 from nichesite.index import SiteIndex
 from nichesite.plan import LIST_KINDS, RenderJob
-from nichesite.theme import Theme
+from nichesite.theme import Theme, shipped_themes_dir
 
 FORMAT = 2
 
@@ -64,8 +64,18 @@ def template_digest(theme: Theme) -> str:
             data = path.read_bytes()
             hashed.update(f"{path.relative_to(folder).as_posix()}\0{len(data)}\0".encode())
             hashed.update(data)
-        hashed.update(f"\0folder {folder}\0".encode())
+        hashed.update(f"\0folder {_folder_name(folder, theme.site_dir)}\0".encode())
     return hashed.hexdigest()
+
+
+def _folder_name(folder: Path, site_dir: Path) -> str:
+    """A template folder as the digest knows it: relative to the site, or to nichesite's shipped
+    themes, so that the same site at another path (a CI runner's fresh clone) or under another
+    Python installation has the same digest."""
+    for base, label in ((site_dir, "site"), (shipped_themes_dir(), "shipped")):
+        if folder.is_relative_to(base):
+            return f"{label}:{folder.relative_to(base).as_posix()}"
+    return str(folder)
 
 
 def site_digest(config: object, catalog: object, templates: str, switches: tuple, site_view: object) -> str:

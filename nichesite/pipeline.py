@@ -33,12 +33,13 @@ from nichesite.fingerprint import template_digest
 from nichesite.i18n import Translations
 from nichesite.options import BuildOptions, Progress, Session
 from nichesite.output import MARKER
+from nichesite.outputstore import OutputStore, restorable
 from nichesite.plan import RenderJob
 from nichesite.planning import jobs_by_language, plan_site, site_statics
 from nichesite.reading import Site, read_site, with_images
 from nichesite.render import LanguageRenderers, PageRenderer
 from nichesite.search import plan_search
-from nichesite.state import BuildState, Derived
+from nichesite.state import BuildState, Derived, OutputRecord
 from nichesite.theme import make_environment
 from nichesite.viewdigests import part_fingerprints, static_fingerprints, translation_links, with_feed_parts
 from nichesite.write import Plan, is_stale, write_in_place, write_staged
@@ -58,6 +59,7 @@ class Outcome:
     files: int = 0
     rendered: tuple[str, ...] = ()
     written: tuple[str, ...] = ()
+    restored: tuple[str, ...] = ()  # outputs taken from the output store instead of rendered
     timings: tuple[tuple[str, float], ...] = ()
     translations: Translations | None = None  # the theme's words, once read (serve's error overlay speaks them)
     search_pending: bool = False  # the search index is older than the pages (serve makes it when the site is quiet)
@@ -133,10 +135,17 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         static_fps, dirty_statics = static_fingerprints(statics, known, out)
         fingerprints.update(static_fps)
         dirty = [j for j in jobs if is_stale(known.get(j.output), fingerprints[j.output], f"{out}/{j.output}")]
+        store = OutputStore.of(options.site_dir) if session.store else None
+        restore = restorable(dirty, known, fingerprints, store)
         search = None
         if session.search != "off" and site.config.search:  # one bundle per language, in its folder
             prefixes = tuple(part.config.prefix for part in site.parts)
-            stale = lambda o, r, fp: is_stale(r, fp, f"{out}/{o}")  # noqa: E731
+
+            def stale(output: str, record: OutputRecord, fingerprint: str) -> bool:
+                """A bundle file to make again: not in the folder as the last build left it, nor in the store."""
+                in_store = store is not None and record.fingerprint == fingerprint and store.has(record.digest)
+                return is_stale(record, fingerprint, f"{out}/{output}") and not in_store
+
             search = plan_search(jobs, fingerprints, known, stale, session.search == "later", prefixes)
         dirty_outputs = {job.output for job in dirty}
         for number, (part, derived, views, shown) in enumerate(made):
@@ -146,7 +155,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
                 derived = replace(derived, parts=last.parts)
             made[number] = (part, derived, views, shown)
         derived = made[0][1] if not site.languages else Derived()
-    plan = Plan(jobs, statics, dirty, dirty_statics, fingerprints, known, search)
+    plan = Plan(jobs, statics, dirty, dirty_statics, fingerprints, known, search, restore, store)
     with timer("Rendering"):
         renderers = {
             part.config.language: PageRenderer(
@@ -191,6 +200,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         files=len(written.records),
         rendered=written.rendered,
         written=written.written,
+        restored=written.restored,
         timings=timer.timings,
         translations=translations,
         search_pending=search is not None and search.stale and not search.make_now,

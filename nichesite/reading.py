@@ -71,7 +71,7 @@ def read_site(
         return read_languages(options, previous, workers, report or (lambda done, total: None), inputs, problems)
     sources = read_sources(options.site_dir, settings, previous, options.drafts, workers, report or (lambda done, total: None))
     problems += sources.problems
-    statics, found = static_files(options.site_dir, theme)
+    statics, found = static_files(options.site_dir, theme, sources.content_scan)
     problems += found
     problems += template_problems(theme)
     today = options.today

@@ -1,7 +1,9 @@
 """The build state on disk, in `SITE/.nichesite/cache/`: JSON that can only become plain data.
 
 `sources.json` holds every parsed source (one per site, shared by every output folder),
-`outputs-<16 hex of the output folder's absolute path>.json` the last build into that folder.
+`outputs-<16 hex of the output folder's path>.json` the last build into that folder (the path
+relative to the site when the folder is inside it, so a fresh clone elsewhere finds it), and
+`files/` the bytes of that build's outputs (outputstore.py).
 
 A state file is data an earlier process (or anyone) left behind, so loading it constructs
 nothing but plain values and nichesite's data classes: a record is a positional array, a list
@@ -112,8 +114,13 @@ def signature_of(st: os.stat_result) -> FileSignature:
 
 
 def outputs_file(site_dir: Path, out_dir: Path) -> Path:
-    """Where the records of building site_dir into out_dir are kept."""
-    name = hashlib.sha256(str(out_dir.absolute()).encode()).hexdigest()[:16]
+    """Where the records of building site_dir into out_dir are kept: named by the output
+    folder's path relative to the site when it is inside it (`public/`, the default), so that
+    the same site checked out elsewhere (a CI runner's fresh clone with the cache restored)
+    finds them; by its absolute path otherwise."""
+    site, out = (Path(os.path.normpath(p.absolute())) for p in (site_dir, out_dir))
+    where = f"site:{out.relative_to(site).as_posix()}" if out.is_relative_to(site) else str(out)
+    name = hashlib.sha256(where.encode()).hexdigest()[:16]
     return site_dir / STATE_DIR / f"outputs-{name}.json"
 
 

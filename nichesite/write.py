@@ -1,7 +1,8 @@
 """The write stage: render the outputs that changed, keep the others, and publish the folder.
 
 Two ways, one result: `write_staged` builds a whole new folder aside (changed outputs rendered,
-the others hard-linked from the last build) and swaps it in when everything succeeded;
+the others hard-linked from the last build, or taken from the output store when the folder lacks
+them) and swaps it in when everything succeeded;
 `write_in_place` (serve's preview) renders changed outputs in memory, then, only when the build
 succeeded, replaces those files one by one and removes outputs that are gone. Either returns a
 record per output (fingerprint, digest, size, mtime, and the problems rendering it raised).
@@ -15,13 +16,14 @@ import shutil
 import stat
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nichesite import workers
 from nichesite.errors import Problem
 from nichesite.files import read_regular, write_atomic
 from nichesite.output import KEEP, MARKER, StagedOutput, UnsafeOutput, pause_point
+from nichesite.outputstore import OutputStore
 from nichesite.plan import RenderJob
 from nichesite.render import PageRenderer
 from nichesite.search import BUNDLE, SearchPlan, make_bundle
@@ -46,6 +48,8 @@ class Plan:
     fingerprints: Mapping[str, str]  # output → fingerprint, jobs and static files alike
     previous: Mapping[str, OutputRecord]
     search: SearchPlan | None = None  # None: no search index (a site without articles)
+    restore: Mapping[str, str] = field(default_factory=dict)  # dirty output → digest: tried from `store` before rendering
+    store: OutputStore | None = None  # `nichesite build`: kept to this build's pages and search index once published
 
 
 Accept = Callable[[list[Problem]], bool]  # given every output's problems (in plan order): publish?
@@ -60,6 +64,7 @@ class Written:
     rendered: tuple[str, ...] = ()
     written: tuple[str, ...] = ()
     search_seconds: float = 0.0  # the time making the search index took (0: none was made)
+    restored: tuple[str, ...] = ()  # outputs taken from the output store instead of rendered
 
 
 def _problems(plan: Plan, fresh: Mapping[str, Sequence[Problem]]) -> list[Problem]:
@@ -80,16 +85,20 @@ def write_staged(
     search = plan.search
     kept_search = search.kept if search is not None else ()
     unchanged = not plan.dirty and not plan.dirty_statics and (search is None or not search.make_now)
+    # A kept bundle file may be missing or changed in the folder when the store has it: not unchanged then.
+    unchanged = unchanged and not any(is_stale(search.previous[o], search.previous[o].fingerprint, out / o) for o in kept_search)
     if unchanged and holds_exactly(out, [*(j.output for j in plan.jobs), *(o for o, _ in plan.statics), *kept_search]):
         if not accept(_problems(plan, {})):
             return Written()
         records = {job.output: plan.previous[job.output] for job in plan.jobs}
         records |= {o: replace(plan.previous[o], fingerprint=plan.fingerprints[o]) for o, _ in plan.statics}
         records |= {o: plan.previous[o] for o in kept_search}
+        _keep_store(out, plan, records)
         return Written(records)
     staged = StagedOutput.create(out)
     try:
-        made, errors = _render_into(renderer, plan.dirty, plan.fingerprints, staged, site_dir, workers_max, report)
+        restored, render = _restore(plan, staged)
+        made, errors = _render_into(renderer, render, plan.fingerprints, staged, site_dir, workers_max, report)
         if errors:
             staged.discard()
             return Written(errors=tuple(errors))
@@ -97,6 +106,8 @@ def write_staged(
         for job in plan.jobs:
             if job.output in made:
                 records[job.output] = made[job.output]
+            elif job.output in restored:
+                records[job.output] = restored[job.output]
             else:
                 _link_or_copy(out / job.output, staged.path_for(job.output))
                 records[job.output] = plan.previous[job.output]
@@ -109,9 +120,7 @@ def write_staged(
             else:
                 _link_or_copy(out / output, target)
                 records[output] = replace(plan.previous[output], fingerprint=plan.fingerprints[output])
-        started = time.perf_counter()
-        search_records, search_problems = _search_staged(out, plan, staged)
-        search_seconds = time.perf_counter() - started if search is not None and search.make_now else 0.0
+        search_records, search_problems, search_seconds, search_restored = _search_staged(out, plan, staged)
         records |= search_records
         if not accept(_problems(plan, {output: record.problems for output, record in made.items()}) + search_problems):
             staged.discard()
@@ -121,21 +130,85 @@ def write_staged(
     except BaseException:
         staged.discard()
         raise
-    made_search = {o for o, r in search_records.items() if plan.previous.get(o) != r}
-    written = sorted(made.keys() | dirty_statics | made_search | (plan.previous.keys() - records.keys()))
-    return Written(records, (), tuple(sorted(made)), tuple(written), search_seconds)
+    _keep_store(out, plan, records)
+    made_search = {o for o, r in search_records.items() if plan.previous.get(o) != r} | set(search_restored)
+    written = sorted(made.keys() | restored.keys() | dirty_statics | made_search | (plan.previous.keys() - records.keys()))
+    taken = tuple(sorted((*restored, *search_restored)))
+    return Written(records, (), tuple(sorted(made)), tuple(written), search_seconds, taken)
 
 
-def _search_staged(out: Path, plan: Plan, staged: StagedOutput) -> tuple[dict[str, OutputRecord], list[Problem]]:
+def _restore(plan: Plan, staged: StagedOutput) -> tuple[dict[str, OutputRecord], list[RenderJob]]:
+    """The dirty outputs the output store gives (each one's bytes checked against its digest)
+    linked into the staging folder, with their records; the others, to render."""
+    if plan.store is None or not plan.restore:
+        return {}, list(plan.dirty)
+    restored: dict[str, OutputRecord] = {}
+    render: list[RenderJob] = []
+    for job in plan.dirty:
+        digest = plan.restore.get(job.output)
+        target = staged.path_for(job.output)
+        if digest is not None and plan.store.take(digest, target):
+            st = os.lstat(target)
+            restored[job.output] = replace(plan.previous[job.output], size=st.st_size, mtime_ns=st.st_mtime_ns)
+        else:
+            render.append(job)
+    return restored, render
+
+
+def _keep_store(out: Path, plan: Plan, records: Mapping[str, OutputRecord]) -> None:
+    """The output store made to hold this build's pages and search index, from the published folder."""
+    if plan.store is not None:
+        statics = {output for output, _ in plan.statics}
+        plan.store.keep(out, {output: record.digest for output, record in records.items() if output not in statics})
+
+
+def _search_staged(out: Path, plan: Plan, staged: StagedOutput) -> tuple[dict[str, OutputRecord], list[Problem], float, tuple[str, ...]]:
     """The search bundle in the staging folder, which holds every page by now: the last one
-    linked when it stays, else a new one made from the pages."""
+    linked when it stays (from the last folder, or from the output store when the folder lacks
+    it), else a new one made from the pages. Also the seconds making it took, and the files
+    taken from the store."""
     search = plan.search
     if search is None:
-        return {}, []
+        return {}, [], 0.0, ()
     if not search.make_now:
-        for output in search.kept:
-            _link_or_copy(out / output, staged.path_for(output))
-        return {output: search.previous[output] for output in search.kept}, []
+        taken = _kept_bundle(out, plan, staged)
+        if taken is not None:
+            records = {output: search.previous[output] for output in search.kept}
+            for output in taken:  # a copy (the store on another file system) has an mtime of its own
+                st = os.lstat(staged.path_for(output))
+                records[output] = replace(records[output], size=st.st_size, mtime_ns=st.st_mtime_ns)
+            return records, [], 0.0, taken
+    started = time.perf_counter()
+    records, problems = _make_bundle(plan, staged)
+    return records, problems, time.perf_counter() - started, ()
+
+
+def _kept_bundle(out: Path, plan: Plan, staged: StagedOutput) -> tuple[str, ...] | None:
+    """The last bundle linked into the staging folder: each file from the last folder when it
+    is the one the last build wrote, else from the output store; the files the store gave.
+    None (and nothing of it left in the staging folder) when a file is in neither."""
+    search = plan.search
+    assert search is not None
+    linked: list[Path] = []
+    taken: list[str] = []
+    for output in search.kept:
+        record = search.previous[output]
+        target = staged.path_for(output)
+        if not is_stale(record, record.fingerprint, out / output):
+            _link_or_copy(out / output, target)
+        elif plan.store is not None and plan.store.take(record.digest, target):
+            taken.append(output)
+        else:
+            for path in linked:  # links to the last files: a new bundle is written in their place
+                path.unlink()
+            return None
+        linked.append(target)
+    return tuple(taken)
+
+
+def _make_bundle(plan: Plan, staged: StagedOutput) -> tuple[dict[str, OutputRecord], list[Problem]]:
+    search = plan.search
+    assert search is not None
     files, problems = make_bundle(staged.staging, search.pages, search.prefixes)
     records = {}
     for output, data in files.items():

@@ -13,6 +13,9 @@ builds three ways and compares the trees and the problems:
 - serve's way: one Builder kept across all steps, writing changed files in place;
 - `nichesite build`'s way: a fresh Builder per step reading the build state from disk and
   hard-linking unchanged outputs from the previous build, then the same with --strict;
+- a CI runner's way: the site's files copied to a new folder (new path, inodes and mtimes),
+  with no output folder and only `.nichesite/` as the previous step left it (a restored CI
+  cache): unchanged outputs come from the output store;
 - a clean build: no state, into a new folder (and with --strict).
 """
 
@@ -344,12 +347,26 @@ def problems(result) -> list[tuple]:
     return [(p.location.path, p.location.line, p.message, p.severity.value) for p in result.problems]
 
 
+def fresh_clone(site: Path, cache: Path, clone: Path) -> Path:
+    """What a CI runner builds: the site's files, checked out anew at another path (new inodes
+    and mtimes), no output folder, and `.nichesite/` restored from `cache`."""
+    shutil.rmtree(clone, ignore_errors=True)
+    shutil.copytree(site, clone, ignore=shutil.ignore_patterns("public", ".nichesite"), copy_function=shutil.copyfile)
+    if cache.is_dir():
+        shutil.copytree(cache, clone / ".nichesite")
+    return clone
+
+
 def check_equivalence(tmp: Path, steps: list[tuple]) -> None:
     site = tmp / "site"
     model = SiteModel(site)
     serve_builder = Builder(BuildOptions(site, tmp / "serve", preview=True), in_place=True, record_urls=False)
     clean_preview, clean_public = tmp / "clean-preview", tmp / "clean-public"
+    ci_cache = tmp / "ci-cache"  # .nichesite/ as the last step's builds left it
     for step, edit in enumerate([None, *steps]):
+        shutil.rmtree(ci_cache, ignore_errors=True)
+        if (site / ".nichesite").is_dir():
+            shutil.copytree(site / ".nichesite", ci_cache)
         if edit is not None:
             model.apply(edit)
         served = serve_builder.build()
@@ -357,20 +374,25 @@ def check_equivalence(tmp: Path, steps: list[tuple]) -> None:
             indexed = serve_builder.build(search_now=True)
             assert (indexed.ok, problems(indexed), indexed.search_pending) == (served.ok, problems(served), False), (step, edit)
         expected_preview = clean_build(site, clean_preview, preview=True, record_urls=False)  # the record serve read
-        built = Builder(BuildOptions(site, tmp / "public")).build()  # reads the state from disk; adds to the record
+        built = Builder(BuildOptions(site)).build()  # reads the state from disk; adds to the record
         record = record_of(site)
-        strict = Builder(BuildOptions(site, tmp / "public", strict=True)).build()  # reuses every output
+        strict = Builder(BuildOptions(site, strict=True)).build()  # reuses every output
+        clone = fresh_clone(site, ci_cache, tmp / f"clone-{step % 2}")  # at another path each step
+        ci = Builder(BuildOptions(clone)).build()
         expected_public = clean_build(site, clean_public, preview=False)
         expected_strict = Builder(BuildOptions(site, tmp / "clean-strict", strict=True), use_cache=False).build()
         where = (step, edit)
         assert record_of(site) == record, where  # the record a build wrote is the one the next builds leave
         assert (served.ok, problems(served)) == (expected_preview.ok, problems(expected_preview)), where
         assert (built.ok, problems(built)) == (expected_public.ok, problems(expected_public)), where
+        assert (ci.ok, problems(ci)) == (expected_public.ok, problems(expected_public)), where
         assert (strict.ok, problems(strict)) == (expected_strict.ok, problems(expected_strict)), where
         if expected_preview.ok:
             assert tree_digest(tmp / "serve") == tree_digest(clean_preview), where
         if expected_public.ok:
-            assert tree_digest(tmp / "public") == tree_digest(clean_public), where
+            assert tree_digest(site / "public") == tree_digest(clean_public), where
+            assert tree_digest(clone / "public") == tree_digest(clean_public), where
+            assert record_of(clone) == record, where
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

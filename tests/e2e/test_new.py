@@ -54,7 +54,12 @@ def test_new_site_has_the_promised_files(tmp_path):
     assert any("nichesite build --strict" in str(step.get("run", "")) for step in steps)
     assert any(str(step.get("uses", "")).startswith("actions/upload-pages-artifact") for step in steps)
     cache = next(step["with"] for step in steps if str(step.get("uses", "")).startswith("actions/cache"))
-    assert cache["path"] == ".nichesite/images"  # CI builds process only new photos
+    assert cache["path"].split() == [".nichesite/cache", ".nichesite/images"]  # CI builds are warm: pages and photos
+    assert (
+        cache["key"] == "nichesite-${{ github.run_id }}" and cache["restore-keys"] == "nichesite-"
+    )  # the newest restored, a new one saved
+    cache_step = next(i for i, step in enumerate(steps) if str(step.get("uses", "")).startswith("actions/cache"))
+    assert cache_step < next(i for i, step in enumerate(steps) if "nichesite build" in str(step.get("run", "")))
     assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
     # a CI-only site keeps its record of published URLs: committed back before anything is deployed
     names = [str(step.get("name") or step.get("run") or step.get("uses")) for step in steps]

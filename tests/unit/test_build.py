@@ -27,7 +27,7 @@ def build(site, out, **kwargs):
 
 
 def state_files(site):
-    return sorted((site / CACHE).iterdir())
+    return sorted(p for p in (site / CACHE).iterdir() if p.is_file())  # the state files, not the output store (files/)
 
 
 class Evil:

@@ -9,6 +9,7 @@ import json
 import math
 import os
 import pickle
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
@@ -160,12 +161,12 @@ def test_the_same_state_gives_the_same_bytes(tmp_path: Path) -> None:
         MappingProxyType(dict(reversed(state.outputs.items()))),
         state.derived,
     )
-    statefile.save_state(second, out_of(first), reordered)  # the outputs file is named by out_dir
+    statefile.save_state(second, out_of(second), reordered)  # the outputs file is named by public/ in the site
     assert sources_file(first).read_bytes() == sources_file(second).read_bytes()
     outputs = statefile.outputs_file(first, out_of(first)).name
     assert (first / ".nichesite/cache" / outputs).read_bytes() == (second / ".nichesite/cache" / outputs).read_bytes()
     loaded, _ = statefile.load_state(first, out_of(first))
-    statefile.save_state(second, out_of(first), loaded)  # a loaded state saves to the same bytes
+    statefile.save_state(second, out_of(second), loaded)  # a loaded state saves to the same bytes
     assert sources_file(first).read_bytes() == sources_file(second).read_bytes()
 
 
@@ -331,7 +332,7 @@ def test_a_save_in_pieces_writes_the_same_bytes_and_one_given_up_writes_nothing(
     whole, pieces = tmp_path / "whole", tmp_path / "pieces"
     statefile.save_state(whole, out_of(whole), state)
     calls = []
-    statefile.save_state(pieces, out_of(whole), state, pause=lambda: calls.append(1))
+    statefile.save_state(pieces, out_of(pieces), state, pause=lambda: calls.append(1))
     assert len(calls) > 10
     for name in ("sources.json", statefile.outputs_file(whole, out_of(whole)).name):
         assert (whole / ".nichesite/cache" / name).read_bytes() == (pieces / ".nichesite/cache" / name).read_bytes()
@@ -344,9 +345,9 @@ def test_a_save_in_pieces_writes_the_same_bytes_and_one_given_up_writes_nothing(
                 raise InterruptedError
 
         with pytest.raises(InterruptedError):
-            statefile.save_state(given_up, out_of(whole), state, pause=pause)
+            statefile.save_state(given_up, out_of(given_up), state, pause=pause)
         assert not list((given_up / ".nichesite/cache").glob("*.tmp"))
-        assert not statefile.outputs_file(given_up, out_of(whole)).exists()
+        assert not statefile.outputs_file(given_up, out_of(given_up)).exists()
 
 
 def test_saving_outputs_only_keeps_the_stored_sources(site: Path) -> None:
@@ -388,3 +389,26 @@ def test_write_atomic_replaces_a_file_and_leaves_no_temporary_file(tmp_path: Pat
     write_atomic(target, b"one")
     write_atomic(target, b"two")
     assert target.read_bytes() == b"two" and os.listdir(target.parent) == ["state.json"]
+
+
+def test_an_output_folder_inside_the_site_is_found_from_a_clone_at_another_path(tmp_path: Path) -> None:
+    """A CI runner's fresh clone may sit at another path than the run whose cache it restored:
+    `public/` (and any folder inside the site) is named by its path relative to the site."""
+    first, clone = tmp_path / "a" / "site", tmp_path / "elsewhere" / "clone"
+    assert statefile.outputs_file(first, first / "public").name == statefile.outputs_file(clone, clone / "public").name
+    assert statefile.outputs_file(first, first / "public").name != statefile.outputs_file(first, first / "out").name
+    assert statefile.outputs_file(first, first / "x" / ".." / "public") == statefile.outputs_file(first, first / "public")
+    outside = tmp_path / "deploy"  # outside the site: its absolute path, whichever site builds it
+    assert statefile.outputs_file(first, outside).name == statefile.outputs_file(clone, outside).name
+    assert statefile.outputs_file(first, outside).name != statefile.outputs_file(first, first / "deploy").name
+
+
+def test_a_state_saved_at_one_path_loads_from_a_copy_of_the_site_elsewhere(tmp_path: Path) -> None:
+    first, clone = tmp_path / "a" / "site", tmp_path / "b" / "clone"
+    state = realistic_state()
+    statefile.save_state(first, first / "public", state)
+    clone.mkdir(parents=True)
+    shutil.copytree(first / ".nichesite", clone / ".nichesite")
+    loaded, note = statefile.load_state(clone, clone / "public")
+    assert note == ""
+    assert loaded.outputs == state.outputs and loaded.sources == state.sources
