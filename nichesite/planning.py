@@ -15,7 +15,7 @@ from pathlib import Path
 from nichesite import ads, affiliate, feeds
 from nichesite.config import CONFIG_FILE, SiteConfig
 from nichesite.errors import Problem, error, warning
-from nichesite.images import HEADERS, headers_job
+from nichesite.images import HEADERS, HEADERS_FILE, headers_job
 from nichesite.index import SiteIndex
 from nichesite.plan import RenderJob, find_collisions, plan_pages
 from nichesite.reading import Site
@@ -40,6 +40,9 @@ def privacy_notice_problems(config: SiteConfig, index: SiteIndex) -> list[Proble
     return [warning(CONFIG_FILE, config.lines.get(services[0], 1), message, "privacy-notice")]
 
 
+HOST_WIDE = ("robots", "headers", "ads.txt", "nojekyll")  # files a host or crawler reads at the domain's root only
+
+
 def plan_site(site: Site, site_dir: Path, last: Sequence[RenderJob] = ()) -> tuple[list[RenderJob], list[Problem], list[RedirectPlan]]:
     """The jobs of every output (`plan_jobs`), each language's in its folder in a site with
     languages, the problems of the plan, and the redirect plan of each record of published URLs.
@@ -55,6 +58,7 @@ def plan_site(site: Site, site_dir: Path, last: Sequence[RenderJob] = ()) -> tup
         hosts.setdefault(part.config.prefix if part.config.own_domain else "", []).append(part)
     rules: dict[str, list[tuple[str, str]]] = {}
     moved: dict[str, bool] = {}
+    host_files: set[str] = set()
     for part in site.languages:
         config = part.config
         host = config.prefix if config.own_domain else ""
@@ -65,14 +69,22 @@ def plan_site(site: Site, site_dir: Path, last: Sequence[RenderJob] = ()) -> tup
         moved[host] = moved.get(host, False) or bool(urls.redirects)
         served = [p.config for p in hosts[host]]
         for job in part_jobs:
-            if job.kind == "robots" and len(served) > 1:
-                job = replace(job, data=feeds.robots_txt_for(served))
-            elif job.kind == "headers" and len(served) > 1:
-                data = HEADERS + "".join(HEADERS.replace("/", f"/{c.prefix}", 1) for c in served if c.prefix and c is not config)
-                job = replace(job, data=data.encode())
-            elif job.kind == "ads.txt" and len(served) > 1:
-                lines = dict.fromkeys(ads.ads_txt(c.ads).decode() for c in served if c.ads is not None)
-                job = replace(job, data="".join(lines).encode())
+            if job.kind in HOST_WIDE and len(served) > 1:
+                # One file at the domain's root for every language served there, whichever of
+                # them has ads or processed images (crawlers and hosts read only the root's).
+                if host + job.output in host_files:
+                    continue
+                host_files.add(host + job.output)
+                if job.kind == "robots":
+                    job = replace(job, data=feeds.robots_txt_for(served))
+                elif job.kind == "headers":
+                    data = HEADERS + "".join(HEADERS.replace("/", f"/{c.prefix}", 1) for c in served if c.prefix)
+                    job = replace(job, data=data.encode())
+                elif job.kind == "ads.txt":
+                    lines = dict.fromkeys(ads.ads_txt(c.ads).decode() for c in served if c.ads is not None)
+                    job = replace(job, data="".join(lines).encode())
+                jobs.append(replace(job, output=host + job.output))
+                continue
             jobs.append(replace(job, output=config.prefix + job.output))
         intruders = [
             job for job in part_jobs if not config.prefix and job.output.startswith(tuple(p.config.prefix for p in site.languages[1:]))
@@ -81,6 +93,9 @@ def plan_site(site: Site, site_dir: Path, last: Sequence[RenderJob] = ()) -> tup
             folder = job.output.split("/", 1)[0]
             message = f"{job.source} would write /{job.output}, in the folder of language {folder}; give it another slug or category"
             problems.append(error(job.source if job.source.startswith("content/") else "site.yaml", _slug_line(job), message))
+    for host, parts in hosts.items():  # a domain's root files when its root language has none to make them
+        if len(parts) > 1:
+            jobs += _root_files(host, parts, host_files)
     for host, host_rules in rules.items():
         files, found = rules_job(host_rules, moved[host], host)
         jobs += files
@@ -92,6 +107,27 @@ def plan_site(site: Site, site_dir: Path, last: Sequence[RenderJob] = ()) -> tup
     outputs += [(output, _rel_or_theme(path, root) if taken[output.casefold()] > 1 else "", 1) for output, path in statics]
     problems += find_collisions(outputs)
     return jobs, list(dict.fromkeys(problems)), plans
+
+
+def _root_files(host: str, parts: list[Site], made: set[str]) -> list[RenderJob]:
+    """ads.txt, _headers and .nojekyll at the root of a domain several languages share, when
+    the language at its root makes none but another language needs it (only the English
+    pages show ads, or have processed images): crawlers and hosts read them at the root only."""
+    served = [part.config for part in parts]
+    root_statics = dict(parts[0].static_files)
+    jobs: list[RenderJob] = []
+    with_ads = [c for c in served if c.ads is not None]
+    if with_ads and host + "ads.txt" not in made:
+        own, _ = ads.ads_txt_jobs(with_ads[0], root_statics)
+        lines = dict.fromkeys(ads.ads_txt(c.ads).decode() for c in with_ads)
+        jobs += [replace(job, output=host + job.output, data="".join(lines).encode()) for job in own]
+    with_images = [part for part in parts if headers_job(part.images, root_statics)[0]]
+    if with_images and host + HEADERS_FILE not in made:
+        data = HEADERS + "".join(HEADERS.replace("/", f"/{c.prefix}", 1) for c in served if c.prefix)
+        own, _ = headers_job(with_images[0].images, root_statics)
+        jobs += [replace(job, output=host + job.output, data=data.encode() if job.kind == "headers" else job.data) for job in own]
+    made.update(job.output for job in jobs)
+    return jobs
 
 
 def site_statics(site: Site) -> tuple[tuple[str, Path], ...]:

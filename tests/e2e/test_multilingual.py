@@ -430,6 +430,20 @@ def test_ads_and_products_follow_each_languages_settings(tmp_path: Path) -> None
     assert "Термометър" in ru_about and "amazon.de/dp/B000TEST?tag=skaridi-21" in ru_about  # no catalog of its own: the site's
 
 
+def test_only_a_second_language_with_ads_still_gets_ads_txt_at_the_domains_root(tmp_path: Path) -> None:
+    config = CONFIG.replace(
+        "  ru:\n",
+        "    ads:\n      client: ca-pub-2222222222222222\n      placements:\n        after_intro: {slot: '2'}\n  ru:\n",
+    )
+    root = write_site(tmp_path / "site", FILES, config)
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    out = root / "public"
+    assert (out / "ads.txt").read_text() == "google.com, pub-2222222222222222, DIRECT, f08c47fec0942fa0\n"  # where AdSense looks
+    assert not (out / "en/ads.txt").exists() and not (out / "en/robots.txt").exists()
+    assert "/en/sitemap.xml" in (out / "robots.txt").read_text()
+
+
 def test_search_false_leaves_out_every_languages_search_page_box_and_index(tmp_path: Path) -> None:
     root = write_site(tmp_path / "site", FILES, CONFIG)
     assert run_nichesite("build", root).returncode == 0
