@@ -107,6 +107,7 @@ def new(directory: Path, title: str | None, language: str, languages: str | None
 @cli.command("new-article")
 @click.argument("title")
 @click.option("--category", help="Category: the article goes into content/<category>/ (default: content/).")
+@click.option("--language", help="A site with languages: the language of the article, its content/<code>/ (default: the first).")
 @click.option(
     "--site",
     "site",
@@ -114,12 +115,12 @@ def new(directory: Path, title: str | None, language: str, languages: str | None
     default=".",
     help="Site folder (default: the current one or its nearest parent with site.yaml).",
 )
-def new_article(title: str, category: str | None, site: Path) -> None:
+def new_article(title: str, category: str | None, language: str | None, site: Path) -> None:
     """Write a new draft article with today's date and print its path."""
     from nichesite.scaffold import ScaffoldError, create_article, find_site
 
     try:
-        path = create_article(find_site(site), title, category)
+        path = create_article(find_site(site), title, category, language=language)
     except ScaffoldError as exc:
         click.echo(f"nichesite: {exc}", err=True)
         sys.exit(EXIT_ERRORS)

@@ -218,14 +218,30 @@ def site_language(site_dir: Path) -> str:
     return value if isinstance(value, str) and value.strip() else "en"
 
 
-def _content_folder(site_dir: Path, language: str) -> Path:
-    """Where new articles go: content/, or the default language's content/<code>/ in a site
-    with languages."""
+def site_languages(site_dir: Path) -> tuple[str, ...]:
+    """The codes of site.yaml's `languages:` (the default first), read leniently; () for a
+    site in one language."""
     text, _ = read_text(site_dir / "site.yaml", "site.yaml")
     data, _ = load_yaml(text, "site.yaml") if text is not None else (None, [])
     if isinstance(data, dict) and isinstance(data.get("languages"), dict):
-        return site_dir / "content" / normal_language(language).lower()
-    return site_dir / "content"
+        return tuple(normal_language(str(code)) for code in data["languages"])
+    return ()
+
+
+def _article_language(site_dir: Path, chosen: str | None) -> tuple[str, Path]:
+    """The language of a new article and the folder it goes to: content/, or in a site with
+    languages the chosen language's content/<code>/ (the default language's when none is)."""
+    codes = site_languages(site_dir)
+    if chosen is None:
+        language = site_language(site_dir)
+        return language, site_dir / "content" / normal_language(language).lower() if codes else site_dir / "content"
+    if not codes:
+        raise ScaffoldError(f"--language {chosen}: the site is in one language (site.yaml has no languages:); leave --language out")
+    wanted = normal_language(chosen.strip()).lower()
+    for code in codes:
+        if code.lower() == wanted:
+            return code, site_dir / "content" / code.lower()
+    raise ScaffoldError(f"--language {chosen}: not one of the site's languages ({', '.join(codes)})")
 
 
 def article_text(title: str, today: dt.date, category: str | None, language: str = "en") -> str:
@@ -281,19 +297,21 @@ def _category_folder(content: Path, category_slug: str, language: str) -> Path:
     return content / category_slug
 
 
-def create_article(site_dir: Path, title: str, category: str | None = None, today: dt.date | None = None) -> Path:
+def create_article(
+    site_dir: Path, title: str, category: str | None = None, today: dt.date | None = None, language: str | None = None
+) -> Path:
     """Write `content/[<category>/]<slug>.md` as a draft and return its path; never overwrites.
 
     Without a category the file goes straight into `content/` and the article has no category
-    until one is set in its front matter."""
+    until one is set in its front matter. In a site with languages the file goes into
+    `content/<code>/` of `language` (the default language when None)."""
     title = title.strip()
     if not title:
         raise ScaffoldError("the title must not be empty")
-    language = site_language(site_dir)
+    language, folder = _article_language(site_dir, language)
     slug = slugify(title, language)
     if not slug:
         raise ScaffoldError(f"the title {title!r} gives an empty file name; use a title with letters or digits")
-    folder = _content_folder(site_dir, language)
     if category is not None:
         category = category.strip()
         category_slug = slugify(category, language)

@@ -116,3 +116,20 @@ def test_site_language_is_read_leniently(tmp_path):
     assert site_language(tmp_path) == "en"
     (tmp_path / "site.yaml").write_text("title: T\nlanguage: bg\n", encoding="utf-8")
     assert site_language(tmp_path) == "bg"
+
+
+def test_new_article_goes_into_the_chosen_languages_folder_in_its_language(tmp_path):
+    site = tmp_path / "s"
+    create_site(site, "Скариди", languages=("bg", "en"))
+    day = dt.date(2026, 12, 2)
+    default = create_article(site, "Как да храня скаридите", today=day)
+    assert default.relative_to(site).as_posix() == "content/bg/kak-da-hranya-skaridite.md"
+    english = create_article(site, "How to feed shrimp", "Care", today=day, language="EN")
+    assert english.relative_to(site).as_posix() == "content/en/care/how-to-feed-shrimp.md"
+    assert "Describe the problem" in english.read_text(encoding="utf-8")  # the English placeholder sentences
+    with pytest.raises(ScaffoldError, match=r"not one of the site's languages \(bg, en\)"):
+        create_article(site, "x", language="ru")
+    one = tmp_path / "one"
+    create_site(one, "One")
+    with pytest.raises(ScaffoldError, match="the site is in one language"):
+        create_article(one, "x", language="en")
