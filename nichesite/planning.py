@@ -15,7 +15,7 @@ from pathlib import Path
 from nichesite import ads, affiliate, feeds
 from nichesite.config import CONFIG_FILE, SiteConfig
 from nichesite.errors import Problem, error, warning
-from nichesite.images import HEADERS, HEADERS_FILE, headers_job
+from nichesite.images import HEADERS, headers_job
 from nichesite.index import SiteIndex
 from nichesite.plan import RenderJob, find_collisions, plan_pages
 from nichesite.reading import Site
@@ -58,7 +58,6 @@ def plan_site(site: Site, site_dir: Path, last: Sequence[RenderJob] = ()) -> tup
         hosts.setdefault(part.config.prefix if part.config.own_domain else "", []).append(part)
     rules: dict[str, list[tuple[str, str]]] = {}
     moved: dict[str, bool] = {}
-    host_files: set[str] = set()
     for part in site.languages:
         config = part.config
         host = config.prefix if config.own_domain else ""
@@ -67,24 +66,10 @@ def plan_site(site: Site, site_dir: Path, last: Sequence[RenderJob] = ()) -> tup
         plans.append(urls)
         rules.setdefault(host, []).extend(redirect_rules(config, urls.redirects, affiliate.go_rules(config, part.catalog)))
         moved[host] = moved.get(host, False) or bool(urls.redirects)
-        served = [p.config for p in hosts[host]]
+        shared = len(hosts[host]) > 1
         for job in part_jobs:
-            if job.kind in HOST_WIDE and len(served) > 1:
-                # One file at the domain's root for every language served there, whichever of
-                # them has ads or processed images (crawlers and hosts read only the root's).
-                if host + job.output in host_files:
-                    continue
-                host_files.add(host + job.output)
-                if job.kind == "robots":
-                    job = replace(job, data=feeds.robots_txt_for(served))
-                elif job.kind == "headers":
-                    data = HEADERS + "".join(HEADERS.replace("/", f"/{c.prefix}", 1) for c in served if c.prefix)
-                    job = replace(job, data=data.encode())
-                elif job.kind == "ads.txt":
-                    lines = dict.fromkeys(ads.ads_txt(c.ads).decode() for c in served if c.ads is not None)
-                    job = replace(job, data="".join(lines).encode())
-                jobs.append(replace(job, output=host + job.output))
-                continue
+            if shared and job.kind in HOST_WIDE:
+                continue  # made once for the domain below, from every language served there
             jobs.append(replace(job, output=config.prefix + job.output))
         intruders = [
             job for job in part_jobs if not config.prefix and job.output.startswith(tuple(p.config.prefix for p in site.languages[1:]))
@@ -93,9 +78,9 @@ def plan_site(site: Site, site_dir: Path, last: Sequence[RenderJob] = ()) -> tup
             folder = job.output.split("/", 1)[0]
             message = f"{job.source} would write /{job.output}, in the folder of language {folder}; give it another slug or category"
             problems.append(error(job.source if job.source.startswith("content/") else "site.yaml", _slug_line(job), message))
-    for host, parts in hosts.items():  # a domain's root files when its root language has none to make them
+    for host, parts in hosts.items():
         if len(parts) > 1:
-            jobs += _root_files(host, parts, host_files)
+            jobs += _host_files(host, parts)
     for host, host_rules in rules.items():
         files, found = rules_job(host_rules, moved[host], host)
         jobs += files
@@ -109,25 +94,26 @@ def plan_site(site: Site, site_dir: Path, last: Sequence[RenderJob] = ()) -> tup
     return jobs, list(dict.fromkeys(problems)), plans
 
 
-def _root_files(host: str, parts: list[Site], made: set[str]) -> list[RenderJob]:
-    """ads.txt, _headers and .nojekyll at the root of a domain several languages share, when
-    the language at its root makes none but another language needs it (only the English
-    pages show ads, or have processed images): crawlers and hosts read them at the root only."""
+def _host_files(host: str, parts: list[Site]) -> list[RenderJob]:
+    """robots.txt, ads.txt, _headers and .nojekyll of a domain several languages share, at its
+    root (crawlers and hosts read them there only), once for all of them: robots.txt lists every
+    language's sitemap, ads.txt every publisher, _headers every language's images; ads.txt and
+    _headers are there when any of the languages shows ads or has processed images."""
     served = [part.config for part in parts]
     root_statics = dict(parts[0].static_files)
-    jobs: list[RenderJob] = []
+    robots = [job for job in feeds.feed_jobs() if job.kind == "robots"]
+    jobs = [replace(job, data=feeds.robots_txt_for(served)) for job in robots]
     with_ads = [c for c in served if c.ads is not None]
-    if with_ads and host + "ads.txt" not in made:
+    if with_ads:
         own, _ = ads.ads_txt_jobs(with_ads[0], root_statics)
         lines = dict.fromkeys(ads.ads_txt(c.ads).decode() for c in with_ads)
-        jobs += [replace(job, output=host + job.output, data="".join(lines).encode()) for job in own]
+        jobs += [replace(job, data="".join(lines).encode()) for job in own]
     with_images = [part for part in parts if headers_job(part.images, root_statics)[0]]
-    if with_images and host + HEADERS_FILE not in made:
+    if with_images:
         data = HEADERS + "".join(HEADERS.replace("/", f"/{c.prefix}", 1) for c in served if c.prefix)
         own, _ = headers_job(with_images[0].images, root_statics)
-        jobs += [replace(job, output=host + job.output, data=data.encode() if job.kind == "headers" else job.data) for job in own]
-    made.update(job.output for job in jobs)
-    return jobs
+        jobs += [replace(job, data=data.encode()) if job.kind == "headers" else job for job in own]
+    return [replace(job, output=host + job.output) for job in jobs]
 
 
 def site_statics(site: Site) -> tuple[tuple[str, Path], ...]:
@@ -143,8 +129,8 @@ def plan_jobs(
     """One job per output file, the problems of the plan (two sources on one URL...), and the
     redirects of the old URLs with the record the build leaves. `last` is a session's last plan.
     `in_languages`: one language of a site with languages (plan_site makes its `_redirects` and
-    finds collisions); a language served under the default one's domain leaves ads.txt and
-    _headers to it."""
+    finds collisions, and the files of a domain several languages share: `_host_files`); a
+    language served under the default one's domain makes no ads.txt, _headers or robots.txt."""
     config, catalog, index = site.config, site.catalog, site.index
     host_root = not in_languages or not config.prefix or config.own_domain
     jobs = plan_pages(index, config, last) + feeds.feed_jobs() + affiliate.redirect_jobs(config, catalog)
