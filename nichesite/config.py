@@ -18,13 +18,12 @@ from nichesite import analytics, readers, subids
 from nichesite.analytics import Analytics
 from nichesite.body import unsafe_url
 from nichesite.errors import Problems
-from nichesite.files import read_text
 from nichesite.readers import ReaderForms
 from nichesite.schema import Field, Validator
 from nichesite.share import networks_from
 from nichesite.subids import SubIds
 from nichesite.urls import site_path
-from nichesite.yamlutil import YamlList, load_yaml
+from nichesite.yamlutil import YamlList, read_yaml_file
 
 CONFIG_FILE = "site.yaml"
 PLACEMENTS = ("after_intro", "in_content", "after_content", "sidebar", "in_list")
@@ -370,13 +369,8 @@ def load_config(site_dir: Path, base_url: str | None = None) -> tuple[SiteConfig
     if not os.path.lexists(path):
         problems.error(CONFIG_FILE, 1, f"no {CONFIG_FILE} in {site_dir}: is this a nichesite site folder?")
         return None, problems
-    text, read_problems = read_text(path, CONFIG_FILE)
-    problems.extend(read_problems)
-    if text is None:
-        return None, problems
-    data, yaml_problems = load_yaml(text, CONFIG_FILE)
-    problems.extend(yaml_problems)
-    if yaml_problems:
+    data, usable = read_yaml_file(path, CONFIG_FILE, problems)
+    if not usable:
         return None, problems
     validator = Validator(CONFIG_FILE, problems)
     values = validator.mapping(data, SCHEMA, "", 1)

@@ -211,6 +211,18 @@ def _describe(exc: yaml.MarkedYAMLError, text: str = "") -> str:
     return problem
 
 
+def read_yaml_file(path: Path, rel: str, problems: Problems) -> tuple[Any, bool]:
+    """A YAML file's data, (data, True); (None, False) when it cannot be read or is not valid
+    YAML, its problems (at `rel`) added to `problems`."""
+    text, read_problems = read_text(path, rel)
+    problems.extend(read_problems)
+    if text is None:
+        return None, False
+    data, yaml_problems = load_yaml(text, rel)
+    problems.extend(yaml_problems)
+    return (None, False) if yaml_problems else (data, True)
+
+
 def load_data_mapping(site_dir: Path, rel: str, expected: str, problems: Problems) -> tuple[YamlMap | None, bool]:
     """A site's optional YAML data file holding one mapping (data/products.yaml, data/authors.yaml):
     (the mapping, True); (None, True) when there is no such file or it is empty; (None, False)
@@ -220,13 +232,8 @@ def load_data_mapping(site_dir: Path, rel: str, expected: str, problems: Problem
     path = site_dir / rel
     if not os.path.lexists(path):
         return None, True
-    text, read_problems = read_text(path, rel)
-    problems.extend(read_problems)
-    if text is None:
-        return None, False
-    data, yaml_problems = load_yaml(text, rel)
-    problems.extend(yaml_problems)
-    if yaml_problems:
+    data, usable = read_yaml_file(path, rel, problems)
+    if not usable:
         return None, False
     if data is None:
         return None, True
