@@ -106,7 +106,7 @@ class _TopLevel(HtmlScanner):
     left open swallows the rest of the body, which then gets no units: fail closed)."""
 
     def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=False)
+        super().__init__(convert_charrefs=True)
         self.text = text
         self.stack: list[str] = []
         self.open: Counter[str] = Counter()  # how many of each tag the stack holds: no search of it per end tag
@@ -157,7 +157,8 @@ class _TopLevel(HtmlScanner):
     def handle_data(self, data: str) -> None:
         if not self.stack and data.strip():
             start = self.text_offset()
-            self.blocks.append(Block(start, start + len(data), "#text"))
+            end = self.text.find("<", start)  # the data is unescaped: its length is not the source's
+            self.blocks.append(Block(start, len(self.text) if end < 0 else end, "#text"))
 
     def finish(self) -> tuple[Block, ...]:
         self.close()
