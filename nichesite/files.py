@@ -7,6 +7,7 @@ import os
 import shlex
 import stat
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -227,15 +228,20 @@ def long_part(path: str) -> str | None:
     return next((part for part in path.split("/") if len(part.encode("utf-8", "surrogatepass")) > NAME_MAX), None)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write a file whole or not at all: through a temporary file in the same folder, then
-    `os.replace`, so a reader (or a crash) never sees half of it. The temporary name keeps
-    only the start of the file's name: a name near NAME_MAX must not make it too long."""
+    `os.replace`, so a reader (or a crash) never sees half of it. `data` may come in pieces
+    (a large file need not be held whole in memory); an exception while they come leaves the
+    file as it was. The temporary name keeps only the start of the file's name: a name near
+    NAME_MAX must not make it too long."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
         os.replace(temp, path)
     except BaseException:
         try:

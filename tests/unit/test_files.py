@@ -78,3 +78,18 @@ def test_write_atomic_writes_a_file_whose_name_is_as_long_as_a_name_may_be(tmp_p
     write_atomic(target, b"data")
     assert target.read_bytes() == b"data"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_write_atomic_in_pieces_writes_them_all_or_leaves_the_old_file(tmp_path) -> None:
+    target = tmp_path / "state.json"
+    write_atomic(target, iter([b"{", b'"a":1', b"}"]))
+    assert target.read_bytes() == b'{"a":1}'
+
+    def failing():
+        yield b"{"
+        raise RuntimeError("given up")
+
+    with pytest.raises(RuntimeError):
+        write_atomic(target, failing())
+    assert target.read_bytes() == b'{"a":1}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]  # no temporary file left
