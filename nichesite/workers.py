@@ -1,8 +1,10 @@
-"""Worker processes for the two costly stages, parsing and rendering, on a cold build.
+"""Worker processes for the costly stages (parsing, rendering, images), on a cold build.
 
 Workers are forked, so they inherit what the parent prepared (the Markdown renderer, the
-compiled templates, the render plan) instead of receiving it pickled; only results travel
-back. A worker dies with its parent: each one asks the kernel for SIGKILL when the parent goes.
+compiled templates, the render plan, the work itself) instead of receiving it pickled; only
+results travel back. The parent works too: with N allowed, N - 1 are forked, and every process
+takes the next item no one has taken. A worker dies with its parent: each one asks the kernel
+for SIGKILL when the parent goes.
 """
 
 from __future__ import annotations
@@ -13,10 +15,14 @@ import gc
 import multiprocessing
 import signal
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 _PR_SET_PDEATHSIG = 1
+
+# What the forked workers run: (function, items, counter of the next item to take). Set in the
+# parent just before the workers fork, and inherited.
+_WORK: tuple[Callable[..., Any], list[Any], Any] | None = None
 
 
 def can_fork() -> bool:
@@ -36,18 +42,86 @@ def chunks(items: list, workers: int) -> list[list]:
 
 
 def run_parallel(function: Callable[..., Any], work: Iterable[Any], workers: int) -> Iterator[Any]:
-    """`function` over each item of `work` in forked worker processes, results in order.
+    """`function` over each item of `work`, results in order, in `workers` processes: this one
+    and `workers - 1` forked from it, each taking the next item not yet taken (a counter in
+    shared memory), so that none is idle while there is work.
 
-    While they run, the parent's objects are out of the garbage collector's sight, so that a
-    worker's collections neither walk the whole inherited site (time) nor touch its pages
-    (copy-on-write memory)."""
+    The parent taking part is what keeps memory down: a forked worker copies every page of the
+    parent's memory it touches (writing an object's reference count is enough), so each
+    worker forked costs about as much as the site's parsed pages; the parent's own share costs
+    nothing more. While they run, the parent's objects are out of the garbage collector's sight,
+    so that a worker's collections neither walk the whole inherited site (time) nor touch its
+    pages (copy-on-write memory)."""
+    global _WORK
+    items = list(work)
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("q", 0)
     gc.freeze()
+    _WORK = (function, items, counter)
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent) as pool:
-            yield from pool.map(function, work)
+        with ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_die_with_parent) as pool:
+            try:
+                yield from _share(pool, function, items, counter)
+            except BaseException:
+                _take_all(counter, len(items))
+                pool.shutdown(cancel_futures=True)
+                raise
     finally:
+        _WORK = None
         gc.unfreeze()
+
+
+def _share(pool: ProcessPoolExecutor, function: Callable[..., Any], items: list[Any], counter: Any) -> Iterator[Any]:
+    """The parent's side: its own items between collecting the workers' results, each result
+    given out as soon as all before it are in."""
+    pending: list[Future] = [pool.submit(_worker_take) for _ in items]  # each takes one item, or none
+    results: dict[int, Any] = {}
+    given = 0
+    while (index := _take(counter, len(items))) is not None:
+        results[index] = function(items[index])
+        pending = _collect(pending, results, wait=False)
+        while given in results:
+            yield results.pop(given)
+            given += 1
+    _collect(pending, results, wait=True)
+    while given in results:
+        yield results.pop(given)
+        given += 1
+
+
+def _collect(pending: list[Future], results: dict[int, Any], wait: bool) -> list[Future]:
+    """Results of the finished workers' items into `results`; the futures still running."""
+    running = []
+    for future in pending:
+        if wait or future.done():
+            taken = future.result()
+            if taken is not None:
+                results[taken[0]] = taken[1]
+        else:
+            running.append(future)
+    return running
+
+
+def _take(counter: Any, count: int) -> int | None:
+    with counter.get_lock():
+        index = counter.value
+        if index >= count:
+            return None
+        counter.value = index + 1
+    return index
+
+
+def _take_all(counter: Any, count: int) -> None:
+    with counter.get_lock():
+        counter.value = count
+
+
+def _worker_take() -> tuple[int, Any] | None:
+    """In a worker: the next item not taken, done, with its index; None when all are taken."""
+    assert _WORK is not None
+    function, items, counter = _WORK
+    index = _take(counter, len(items))
+    return None if index is None else (index, function(items[index]))
 
 
 def _die_with_parent() -> None:
