@@ -124,7 +124,7 @@ class Builder:
             if why:
                 notes.append(note(STATE_NOTE_PATH, 1, why, "cache-ignored"))
         search = "later" if self.in_place and not search_now else "now"
-        store = self.use_cache and not self.in_place  # serve's preview keeps its own files, in place
+        store = "keep" if self.use_cache and not self.in_place else ""  # serve's preview keeps its own files, in place
         session = Session(
             self.in_place, self.workers, self.compiled, progress=self.progress, search=search, record_urls=self.record_urls, store=store
         )

@@ -4,6 +4,12 @@ The audit reuses the build pipeline: it loads the site as a build does (so every
 and warning is a finding too), renders every page into a temporary folder, and then reads the
 built HTML for links, anchors, images and ad units, mapping each problem back to the source
 line that caused it.
+
+It starts from the state the last `nichesite build` of the site into `public/` left, as a warm
+build does, without changing it: sources whose bytes did not change are not parsed again, and
+pages whose fingerprint did not change are taken from the output store instead of rendered
+(each file checked against its digest). So `check` in CI, after the cache is restored, costs
+what its audits cost; and it finds exactly what it finds from nothing (a test compares them).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from nichesite.share import NETWORKS
 from nichesite.slugs import slugify
 from nichesite.sources import MAX_SOURCE_BYTES
 from nichesite.state import EMPTY_STATE, BuildState
+from nichesite.statefile import load_state
 from nichesite.yamlutil import load_yaml
 
 
@@ -89,15 +96,17 @@ class Report:
 # -- the audit ----------------------------------------------------------------------------------
 
 
-def audit(site_dir: Path, base_url: str | None = None) -> Report:
-    """Load, render and audit the site at `site_dir`; never raises for bad content."""
+def audit(site_dir: Path, base_url: str | None = None, use_cache: bool = True) -> Report:
+    """Load, render and audit the site at `site_dir`; never raises for bad content.
+    `use_cache`: start from the last build's state and output store (read, never written)."""
     findings: list[Finding] = []
+    last = load_state(site_dir, site_dir / "public")[0] if use_cache else EMPTY_STATE
     with tempfile.TemporaryDirectory(prefix="nichesite-check-") as tmp:
         out = Path(tmp) / "public"
         outcome = build(
             BuildOptions(site_dir, out, base_url=base_url),
-            EMPTY_STATE,
-            Session(keep_going=True, image_scratch=Path(tmp) / "images", search="off"),
+            last,
+            Session(keep_going=True, image_scratch=Path(tmp) / "images", search="off", store="read" if use_cache else ""),
         )
         if outcome.site is not None and outcome.state is not None:
             site = outcome.site

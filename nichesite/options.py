@@ -55,4 +55,4 @@ class Session:
     progress: Progress | None = None
     search: str = "now"  # the search index: "now"; "later" (serve: the last one stays until the site is quiet); "off" (check)
     record_urls: bool = False  # `nichesite build`: add the URLs it publishes to data/urls.yaml (serve and check only read it)
-    store: bool = False  # `nichesite build`: keep the output store (outputstore.py), and take from it what the folder lacks
+    store: str = ""  # the output store (outputstore.py): "keep" (`nichesite build`: take from it what the folder lacks, then keep it to the build), "read" (`check`: only take from it)

@@ -39,13 +39,16 @@ _HEX2 = re.compile(r"[0-9a-f]{2}")
 
 @dataclass(frozen=True, slots=True)
 class OutputStore:
-    """The store of one site (`root` is its folder, made when first filled)."""
+    """The store of one site (`root` is its folder, made when first filled); `read_only`
+    (`check`): files are taken from it and it is never filled or pruned (only a file whose
+    bytes are not its name is removed, as always)."""
 
     root: Path
+    read_only: bool = False
 
     @classmethod
-    def of(cls, site_dir: Path) -> OutputStore:
-        return cls(site_dir / STORE_DIR)
+    def of(cls, site_dir: Path, read_only: bool = False) -> OutputStore:
+        return cls(site_dir / STORE_DIR, read_only)
 
     def path(self, digest: str) -> Path:
         return self.root / digest[:2] / digest
@@ -88,6 +91,8 @@ class OutputStore:
         the folder `out`: what it lacks is linked (or copied) from there, what it holds
         besides is removed. A file system error leaves the store as far as it got: it only
         costs renders later, so it is not reported."""
+        if self.read_only:
+            return
         wanted: dict[str, str] = {}
         for output, digest in sorted(outputs.items()):
             if _HEX64.fullmatch(digest):

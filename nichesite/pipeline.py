@@ -135,7 +135,7 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         static_fps, dirty_statics = static_fingerprints(statics, known, out)
         fingerprints.update(static_fps)
         dirty = [j for j in jobs if is_stale(known.get(j.output), fingerprints[j.output], f"{out}/{j.output}")]
-        store = OutputStore.of(options.site_dir) if session.store else None
+        store = OutputStore.of(options.site_dir, read_only=session.store == "read") if session.store else None
         restore = restorable(dirty, known, fingerprints, store)
         search = None
         if session.search != "off" and site.config.search:  # one bundle per language, in its folder

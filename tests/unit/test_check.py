@@ -159,3 +159,52 @@ def test_audit_is_deterministic(tmp_path):
     first = audit(site)
     assert first.findings and first == audit(site)
     assert list(first.findings) == sorted(first.findings, key=lambda f: (f.path, f.line, f.severity, f.rule, f.message))
+
+
+def _counting(monkeypatch) -> dict[str, int]:
+    """How many sources check parses and pages it renders (its own calls, in this process)."""
+    import nichesite.content
+    import nichesite.render
+
+    counts = {"parsed": 0, "rendered": 0}
+    parse, render = nichesite.content.parse_source, nichesite.render.PageRenderer.render
+
+    def counted_parse(*args, **kwargs):
+        counts["parsed"] += 1
+        return parse(*args, **kwargs)
+
+    def counted_render(self, job):
+        counts["rendered"] += job.data is None
+        return render(self, job)
+
+    monkeypatch.setattr(nichesite.content, "parse_source", counted_parse)
+    monkeypatch.setattr(nichesite.render.PageRenderer, "render", counted_render)
+    return counts
+
+
+def test_check_after_a_build_takes_what_did_not_change_and_finds_what_a_check_from_nothing_finds(tmp_path, monkeypatch):
+    """`nichesite build`, an edit that breaks a link, `check`: the sources and pages the edit did
+    not touch are taken from the last build's state and output store, not parsed and rendered
+    again; the findings are those of a check of the same site with no build before it; and the
+    build's state, output store and output are as the build left them."""
+    from conftest import tree_digest
+
+    from nichesite.build import Builder
+    from nichesite.options import BuildOptions
+
+    files = {f"content/{n}.md": article(f"Article {n}", f"{WORDS}\n\nSee [the next](/{chr(ord(n) + 1)}/).", n) for n in "abcdefgh"}
+    files["content/h.md"] = article("Article h", "Short, and [gone](/nowhere/).", "h")
+    site = write_site(tmp_path / "s", files, BASIC_CONFIG)
+    assert Builder(BuildOptions(site_dir=site), workers=1).build().ok
+    (site / "content/c.md").write_text(article("Article c", f"{WORDS}\n\nSee [a broken one](/no-such-page/).", "c"))
+    before = tree_digest(site / ".nichesite") | tree_digest(site / "public")
+
+    counts = _counting(monkeypatch)
+    warm = audit(site)
+    assert counts["parsed"] == 1  # content/c.md, the one edited
+    assert 0 < counts["rendered"] < 8  # its page and the pages that list it; not every article again
+    monkeypatch.undo()
+    cold = audit(site, use_cache=False)
+    assert ("content/c.md", 11, "broken-link") in rules(warm)
+    assert warm == cold
+    assert tree_digest(site / ".nichesite") | tree_digest(site / "public") == before
