@@ -62,7 +62,7 @@ class HtmlScanner(HTMLParser):
 
     def scan(self, text: str) -> None:
         end = text.rfind(">") + 1
-        events = _strict_events(text, end, self.convert_charrefs)
+        events = _strict_events(text, end, self.convert_charrefs, _handled(type(self)))
         if events is not None:
             try:
                 for handler, offset, tag_text, args in events:
@@ -84,13 +84,36 @@ class HtmlScanner(HTMLParser):
         return self.parse_bogus_comment(i)
 
 
-def _strict_events(text: str, end: int, convert_charrefs: bool) -> list[_Event] | None:
+_HANDLED: dict[type, frozenset[str]] = {}
+_ALL = frozenset(("handle_data", "handle_endtag", "handle_comment"))
+
+
+def _handled(scanner: type) -> frozenset[str]:
+    """The kinds of construct a scanner class does something with (its handlers of text,
+    end tags and comments that are not HTMLParser's own, which do nothing): the fast path
+    makes no calls for the others."""
+    found = _HANDLED.get(scanner)
+    if found is None:
+        overridden = {
+            name for name in ("handle_data", "handle_endtag", "handle_comment") if getattr(scanner, name) is not getattr(HTMLParser, name)
+        }
+        if scanner.handle_entityref is not HTMLParser.handle_entityref or scanner.handle_charref is not HTMLParser.handle_charref:
+            overridden.add("handle_data")  # text split at entities: read as the parser reads it
+        found = _HANDLED[scanner] = frozenset(overridden)
+    return found
+
+
+def _strict_events(text: str, end: int, convert_charrefs: bool, handled: frozenset[str] = _ALL) -> list[_Event] | None:
     """The handler calls the parser would make for `text` (fed up to `end`, the rest as text),
-    when every construct in it has a strict form; else None. With `convert_charrefs` off the
-    parser splits text at each `&`: such text goes to the parser."""
+    when every construct in it has a strict form; else None. Calls to handlers not `handled`
+    (text, end tags, comments) are left out. With `convert_charrefs` off the parser splits
+    text at each `&`: such text goes to the parser."""
     events: list[_Event] = []
+    wants_data, wants_end, wants_comments = ("handle_data" in handled, "handle_endtag" in handled, "handle_comment" in handled)
 
     def data(start: int, stop: int) -> bool:
+        if not wants_data:
+            return True
         chunk = text[start:stop]
         if "&" in chunk and not convert_charrefs:
             return False
@@ -107,15 +130,19 @@ def _strict_events(text: str, end: int, convert_charrefs: bool) -> list[_Event] 
         name, attributes, closed, end_name, declaration = token.groups()
         position = token.end()
         if declaration is not None:
-            events.append(("handle_comment", found, "", (declaration,)))
+            if wants_comments:
+                events.append(("handle_comment", found, "", (declaration,)))
             continue
         if end_name is not None:
-            events.append(("handle_endtag", found, "", (end_name.lower(),)))
+            if wants_end:
+                events.append(("handle_endtag", found, "", (end_name.lower(),)))
             continue
         name = name.lower()
         if name in _PARSER_ONLY:
             return None
-        attrs = [(a[1].lower(), None if a[2] is None else unescape(a[2][1:-1])) for a in _ATTRIBUTES.finditer(attributes)]
+        attrs = (
+            [(a[1].lower(), None if a[2] is None else unescape(a[2][1:-1])) for a in _ATTRIBUTES.finditer(attributes)] if attributes else []
+        )
         tag_text = token.group()
         if closed:
             events.append(("handle_startendtag", found, tag_text, (name, attrs)))
@@ -125,9 +152,10 @@ def _strict_events(text: str, end: int, convert_charrefs: bool) -> list[_Event] 
             close = text.find("</", position)
             if not text.startswith(f"</{name}>", close) or "<!--" in text[position:close]:
                 return None
-            if close > position:
+            if close > position and wants_data:
                 events.append(("handle_data", position, "", (text[position:close],)))
-            events.append(("handle_endtag", close, "", (name,)))
+            if wants_end:
+                events.append(("handle_endtag", close, "", (name,)))
             position = close + len(name) + 3
     if position < end and not data(position, end):
         return None

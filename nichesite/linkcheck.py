@@ -73,6 +73,7 @@ class LinkAudit:
         self.texts: dict[str, list[str]] = {}
         self.ids: dict[str, set[str]] = {}
         self._refs: dict[str, list[Reference]] = {}
+        self._resolved: dict[tuple[str, str], tuple[str, str] | None] = {}
 
     def check_pages(self, jobs: Iterable[RenderJob]) -> dict[str, set[str]]:
         """Every internal reference of every built HTML page (`jobs`) must resolve; returns, per
@@ -111,7 +112,15 @@ class LinkAudit:
         return self._refs[output], self.ids[output]
 
     def resolve(self, url: str, page_url: str) -> tuple[str, str] | None:
-        """(output file, fragment) for a site-internal URL; None for external ones."""
+        """(output file, fragment) for a site-internal URL; None for external ones. Found once
+        per URL when it does not depend on the page (a path from the root, a full URL): the
+        menus, cards and assets every page links to."""
+        key = (url, "" if url.startswith("/") or _SCHEME.match(url) else page_url)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(url, page_url)
+        return self._resolved[key]
+
+    def _resolve(self, url: str, page_url: str) -> tuple[str, str] | None:
         if not url or url.startswith("//"):
             return None
         if _SCHEME.match(url):

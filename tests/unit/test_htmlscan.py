@@ -85,13 +85,27 @@ class Recorder(HtmlScanner):
         self._note("charref", name)
 
 
+class StartRecorder(HtmlScanner):
+    """Start tags only, as most scanners here: the fast path makes no other calls for it."""
+
+    def __init__(self, convert_charrefs: bool = True) -> None:
+        super().__init__(convert_charrefs=convert_charrefs)
+        self.calls: list[tuple] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.calls.append((tag, tuple(attrs), self.get_starttag_text(), self.text_offset()))
+
+
 def _calls(text: str, convert_charrefs: bool, fast: bool, monkeypatch) -> list[tuple]:
     if not fast:
         monkeypatch.setattr(htmlscan, "_strict_events", lambda *args: None)
-    recorder = Recorder(convert_charrefs)
-    recorder.scan(text)
+    calls = []
+    for kind in (Recorder, StartRecorder):
+        recorder = kind(convert_charrefs)
+        recorder.scan(text)
+        calls.append(recorder.calls)
     monkeypatch.undo()
-    return recorder.calls
+    return calls
 
 
 def _markdown_samples() -> list[str]:
