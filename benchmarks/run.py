@@ -218,9 +218,10 @@ class Results:
         return statistics.median(vals) if vals else None
 
 
-def copy_site(src: Path, dst: Path) -> None:
+def copy_site(src: Path, dst: Path, older: bool = False) -> None:
     """A copy of a generated site for a second nichesite (--before); its images are hard links
-    (never edited, and gigabytes in the image corpus), every other file a real copy."""
+    (never edited, and gigabytes in the image corpus), every other file a real copy. `older`:
+    a revision before the images stage, which rejects `images:` (and draws no share cards)."""
 
     def copy(s: str, d: str) -> str:
         if Path(s).suffix == ".jpg":
@@ -233,7 +234,7 @@ def copy_site(src: Path, dst: Path) -> None:
 
     shutil.copytree(src, dst, symlinks=True, copy_function=copy)
     config = dst / "site.yaml"
-    if config.is_file():  # revisions before the images stage reject `images:` (and draw no share cards)
+    if older and config.is_file():
         config.write_text(re.sub(r"^images:\n(?:[ #].*\n)*", "", config.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
 
 
@@ -250,9 +251,11 @@ class Bench:
         serve: set[str],
         images: bool = False,
         no_search: bool = False,
+        before_older: bool = False,
     ) -> None:
         self.tools, self.work, self.repeat, self.seed = tools, work, repeat, seed
         self.no_search = no_search  # nichesite builds with `search: false` (Pelican and Hugo build no search index)
+        self.before_older = before_older  # the --before revision predates the `images:` and `search:` keys
         self.pelican_cache, self.serve = pelican_cache, serve  # serve: the tools whose live server is timed
         self.images = images  # the image corpus: a featured JPEG per article
         self.results = Results()
@@ -303,14 +306,15 @@ class Bench:
         for tool in self.tools:
             if tool.copy_of:  # a fresh copy each run: no output or cache of another revision in it
                 shutil.rmtree(outdir / tool.site, ignore_errors=True)
-                copy_site(outdir / tool.copy_of, outdir / tool.site)
+                copy_site(outdir / tool.copy_of, outdir / tool.site, self.before_older)
         sources = {t.name: outdir / t.site / getattr(manifest.edit, t.copy_of or t.site) for t in self.tools}
         originals = {name: path.read_text(encoding="utf-8") for name, path in sources.items()}
         (outdir / "EDITING").touch()  # a crash leaves this: the next run regenerates
-        if self.no_search:  # the nichesite under test only: another revision may not know the key
-            config = outdir / "nichesite" / "site.yaml"
-            sources["site.yaml"], originals["site.yaml"] = config, config.read_text(encoding="utf-8")
-            config.write_text(originals["site.yaml"] + "search: false\n", encoding="utf-8")
+        if self.no_search:  # every nichesite, unless --before-older (a revision that does not know the key)
+            for site in ["nichesite"] + [t.site for t in self.tools if t.copy_of and not self.before_older]:
+                config = outdir / site / "site.yaml"
+                sources[f"{site}/site.yaml"], originals[f"{site}/site.yaml"] = config, config.read_text(encoding="utf-8")
+                config.write_text(originals[f"{site}/site.yaml"] + "search: false\n", encoding="utf-8")
         try:
             for r in range(self.repeat):
                 order = self.tools[r % len(self.tools) :] + self.tools[: r % len(self.tools)]
@@ -501,7 +505,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-search",
         action="store_true",
-        help="nichesite (not --before) builds with `search: false`: no Pagefind index, like Pelican and Hugo",
+        help="nichesite builds with `search: false`: no Pagefind index, like Pelican and Hugo",
+    )
+    parser.add_argument(
+        "--before-older",
+        action="store_true",
+        help="the --before revision predates site.yaml's `images:` and `search:` keys: its copy has no `images:` (it draws share cards) and builds its search index",
     )
     parser.add_argument(
         "--images",
@@ -533,7 +542,17 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()[0]
     serve = set() if args.no_serve else set(args.serve_tools.split(",") if args.serve_tools else (t.name for t in tools))
-    bench = Bench(tools, args.work, args.repeat, args.seed, args.pelican_cache, serve, images=args.images, no_search=args.no_search)
+    bench = Bench(
+        tools,
+        args.work,
+        args.repeat,
+        args.seed,
+        args.pelican_cache,
+        serve,
+        images=args.images,
+        no_search=args.no_search,
+        before_older=args.before_older,
+    )
     for n in sizes:
         bench.run_size(n)
     text = table(bench.results, sizes, before=bool(args.before), left_out=("pelican",) if args.images else ())
