@@ -18,6 +18,7 @@ from functools import partial
 
 import markdown
 
+from nichesite import inlinepass
 from nichesite.errors import Problem, error
 from nichesite.htmlscan import start_tags
 from nichesite.slowmarkdown import scan_problems
@@ -226,7 +227,7 @@ class _LineFinder:
 
 
 def _markdown(language: str, footnote_backlink: str) -> markdown.Markdown:
-    return markdown.Markdown(
+    md = markdown.Markdown(
         extensions=_EXTENSIONS,
         extension_configs={
             "toc": {"slugify": partial(_anchor, language=language), "toc_depth": "2-4"},
@@ -234,6 +235,8 @@ def _markdown(language: str, footnote_backlink: str) -> markdown.Markdown:
         },
         output_format="html",
     )
+    inlinepass.install(md)
+    return md
 
 
 # A line can only nest deeper than the limit when it starts with more characters than that of

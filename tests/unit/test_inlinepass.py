@@ -1,0 +1,112 @@
+"""The inline pass that skips patterns which cannot match writes what Python-Markdown's writes."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+from conftest import REPO
+
+from nichesite import body, inlinepass
+from nichesite.content import split_front_matter
+
+
+def stock_markdown() -> markdown.Markdown:
+    """Markdown configured as nichesite's bodies are, with Python-Markdown's own inline pass."""
+    saved = inlinepass.install
+    inlinepass.install = lambda md: False
+    try:
+        return body._markdown("en", body.FOOTNOTE_BACKLINK)
+    finally:
+        inlinepass.install = saved
+
+
+def convert(md: markdown.Markdown, text: str) -> tuple[str, list]:
+    md.reset()
+    return md.convert(text), md.toc_tokens
+
+
+def test_every_pattern_of_the_installed_python_markdown_is_known_and_skipped_when_it_cannot_match() -> None:
+    """A release that changes a pattern's expression is noticed here (the pass would still be
+    right: an unknown pattern is tried on every text, only slower)."""
+    md = body._markdown("en", body.FOOTNOTE_BACKLINK)
+    assert type(md.treeprocessors["inline"]) is inlinepass.SkippingInlineProcessor
+    stock = stock_markdown().treeprocessors
+    assert len(md.treeprocessors) == len(stock)
+    assert md.treeprocessors.get_index_for_name("inline") == stock.get_index_for_name("inline")
+    unknown = [p.getCompiledRegExp().pattern for p in md.inlinePatterns if p.getCompiledRegExp().pattern not in inlinepass.MUST_CONTAIN]
+    assert unknown == []
+
+
+@pytest.mark.parametrize("expression", sorted(inlinepass.MUST_CONTAIN))
+def test_no_text_without_the_strings_a_pattern_needs_matches_it(expression: str) -> None:
+    needs = inlinepass.MUST_CONTAIN[expression]
+    compiled = re.compile(expression, re.DOTALL | re.UNICODE)
+    pieces = ["a", " ", "  ", "\n", "  \n", "*", "_", "`", "\\", "[", "]", "^", "!", "(", ")", "<", ">", "&", ";", "#",
+              "x1", "@", "/", ":", "http://", "--", "?", '"', "'", "="]  # fmt: skip
+    allowed = [p for p in pieces if not any(s in p for s in needs)]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(allowed) for _ in range(rng.randint(1, 30)))
+        if any(s in text for s in needs):  # pieces side by side can make one ("  " + "\n")
+            continue
+        assert compiled.search(text) is None, (expression, text)
+
+
+EDGE_CASES = [
+    "Plain words only, a whole paragraph of them.\nOn two lines.",
+    "A **bold** word, an *em* one, __strong__, _em_, ***both***, * not * and _ not _.",
+    "snake_case_name and 2*3*4 and a_b*c",
+    "Code `span`, ``double `tick` span``, \\`escaped\\`, and a lone ` tick.",
+    "Escapes: \\*not em\\*, \\[not a link\\], \\\\ backslash, \\_ under.",
+    "[link](/a/ 'title') and [ref][r] and [short] and ![img](/i.png) and ![ref img][r]\n\n[r]: /ref/\n[short]: /s/",
+    "<https://example.com/x> and <me@example.com> and <b>raw</b> and <!-- comment --> and <?php ?>",
+    "Entities: &amp; &copy; &#169; &#xA9; and a bare & and &notanentity",
+    "Line break at the end  \nof this line, and  not here.",
+    "A footnote[^1] and [^missing].\n\n[^1]: The note, with *em* and `code`.",
+    "*[HTML]: Hyper Text Markup Language\n\nHTML and *HTML* and `HTML`.",
+    "## A *heading* with `code` and [a link](/x/)\n\nText {: .klass }\n\n### Another heading {#own-id}",
+    "| a | *b* |\n|---|---|\n| `c` | [d](/d/) |",
+    "Term\n:   Definition with **bold** and _em_\n\n- item *one*\n- item `two`\n  - nested [link](/n/)",
+    '<div markdown="1">\n*inside* a block with [a link](/l/)\n</div>',
+    "> quote with *em*\n> and a  \n> break",
+    "```\ncode *not em* [not link]\n```\n\n    indented *code*",
+    "Unicode: Работа с **креветками**, _żółw_, `код`, [ссылка](/страница/) и «кавычки».",
+    "Nested ***strong em* strong** and **strong *em*** and *em **strong***.",
+    "Stray markers: [ ] ( ) ! ] [ <> < > & ; ` * _ \\",
+]
+
+
+def documents(seed: int, count: int) -> list[str]:
+    """Random mixes of inline markup, words and a few block starts."""
+    tokens = [
+        "word", "Слово", " ", " ", " ", "\n", "  \n", "\n\n", "*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "![",
+        "[^1]", "[x]", "(/u/)", "<", ">", "<b>", "</b>", "<br/>", "<https://e.com/a>", "<a@b.co>", "&", "&amp;", "&#169;", ";",
+        "# ", "- ", "> ", "1. ", "    ", "{: .c }", "\n[x]: /x/\n", "\n[^1]: note\n", "*[HT]: Hyper\n", "HT", ":", "|", "---",
+    ]  # fmt: skip
+    rng = random.Random(seed)
+    return ["".join(rng.choice(tokens) for _ in range(rng.randint(1, 60))) for _ in range(count)]
+
+
+def test_the_html_is_python_markdowns_on_edge_cases_and_random_markup() -> None:
+    fast, stock = body._markdown("en", body.FOOTNOTE_BACKLINK), stock_markdown()
+    for text in EDGE_CASES + documents(seed=11, count=2500):
+        assert convert(fast, text) == convert(stock, text), text
+
+
+def test_the_html_is_python_markdowns_on_every_source_of_the_example_site_and_the_docs() -> None:
+    fast, stock = body._markdown("bg", body.FOOTNOTE_BACKLINK), stock_markdown()
+    paths = sorted((REPO / "site_example").rglob("*.md")) + sorted((REPO / "content").rglob("*.md"))
+    assert len(paths) > 20
+    for path in paths:
+        _, text, _ = split_front_matter(Path(path).read_text(encoding="utf-8"))
+        assert convert(fast, text) == convert(stock, text), path
+
+
+def test_a_release_without_the_loop_it_replaces_keeps_python_markdowns_pass(monkeypatch) -> None:
+    monkeypatch.delattr(markdown.treeprocessors.InlineProcessor, "_InlineProcessor__handleInline")
+    md = body._markdown("en", body.FOOTNOTE_BACKLINK)
+    assert type(md.treeprocessors["inline"]) is markdown.treeprocessors.InlineProcessor
