@@ -1,9 +1,12 @@
-"""The inline pass that skips patterns which cannot match writes what Python-Markdown's writes."""
+"""nichesite's Markdown passes write what Python-Markdown's own write: the inline pass that skips
+the patterns which cannot match, and the headings pass that writes no table of contents where
+there is no `[TOC]` marker."""
 
 from __future__ import annotations
 
 import random
 import re
+from functools import partial
 from pathlib import Path
 
 import markdown
@@ -14,14 +17,16 @@ from nichesite import body, inlinepass
 from nichesite.content import split_front_matter
 
 
-def stock_markdown() -> markdown.Markdown:
-    """Markdown configured as nichesite's bodies are, with Python-Markdown's own inline pass."""
-    saved = inlinepass.install
-    inlinepass.install = lambda md: False
-    try:
-        return body._markdown("en", body.FOOTNOTE_BACKLINK)
-    finally:
-        inlinepass.install = saved
+def stock_markdown(language: str = "en") -> markdown.Markdown:
+    """Markdown configured as nichesite's bodies are, with Python-Markdown's own passes."""
+    return markdown.Markdown(
+        extensions=[*body._EXTENSIONS, "toc"],
+        extension_configs={
+            "toc": {"slugify": partial(body._anchor, language=language), "toc_depth": "2-4"},
+            "footnotes": {"UNIQUE_IDS": False, "BACKLINK_TITLE": body.backlink_title(body.FOOTNOTE_BACKLINK)},
+        },
+        output_format="html",
+    )
 
 
 def convert(md: markdown.Markdown, text: str) -> tuple[str, list]:
@@ -77,6 +82,10 @@ EDGE_CASES = [
     "Unicode: Работа с **креветками**, _żółw_, `код`, [ссылка](/страница/) и «кавычки».",
     "Nested ***strong em* strong** and **strong *em*** and *em **strong***.",
     "Stray markers: [ ] ( ) ! ] [ <> < > & ; ` * _ \\",
+    "[TOC]\n\n## First *one*\n\ntext\n\n### Under it\n\n## Second",
+    "Intro.\n\n  [TOC]  \n\n## Only heading",
+    "`[TOC]` in code, [TOC] inside a sentence, and\n\n    [TOC]\n\n## A heading [TOC]",
+    "> [TOC]\n\n- [TOC]\n\n## Quoted and listed",
 ]
 
 
@@ -85,7 +94,7 @@ def documents(seed: int, count: int) -> list[str]:
     tokens = [
         "word", "Слово", " ", " ", " ", "\n", "  \n", "\n\n", "*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "![",
         "[^1]", "[x]", "(/u/)", "<", ">", "<b>", "</b>", "<br/>", "<https://e.com/a>", "<a@b.co>", "&", "&amp;", "&#169;", ";",
-        "# ", "- ", "> ", "1. ", "    ", "{: .c }", "\n[x]: /x/\n", "\n[^1]: note\n", "*[HT]: Hyper\n", "HT", ":", "|", "---",
+        "# ", "## ", "- ", "> ", "1. ", "[TOC]", "\n[TOC]\n", "    ", "{: .c }", "\n[x]: /x/\n", "\n[^1]: note\n", "*[HT]: Hyper\n", "HT", ":", "|", "---",
     ]  # fmt: skip
     rng = random.Random(seed)
     return ["".join(rng.choice(tokens) for _ in range(rng.randint(1, 60))) for _ in range(count)]
@@ -97,8 +106,14 @@ def test_the_html_is_python_markdowns_on_edge_cases_and_random_markup() -> None:
         assert convert(fast, text) == convert(stock, text), text
 
 
+def test_a_toc_marker_still_gets_its_table_of_contents() -> None:
+    html, tokens = convert(body._markdown("en", body.FOOTNOTE_BACKLINK), "[TOC]\n\n## One\n\n## Two")
+    assert html.startswith('<div class="toc">') and 'href="#two"' in html
+    assert [t["id"] for t in tokens] == ["one", "two"]
+
+
 def test_the_html_is_python_markdowns_on_every_source_of_the_example_site_and_the_docs() -> None:
-    fast, stock = body._markdown("bg", body.FOOTNOTE_BACKLINK), stock_markdown()
+    fast, stock = body._markdown("bg", body.FOOTNOTE_BACKLINK), stock_markdown("bg")
     paths = sorted((REPO / "site_example").rglob("*.md")) + sorted((REPO / "content").rglob("*.md"))
     assert len(paths) > 20
     for path in paths:
