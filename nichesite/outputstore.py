@@ -1,11 +1,13 @@
 """The output store: the bytes of the last build's outputs, by digest, beside the build state.
 
 The build state says what each output was made from (its fingerprint) and which bytes that
-made (their digest); the store, `SITE/.nichesite/cache/files/<2 hex>/<sha256>`, keeps those
-bytes. A build into a folder that lacks an output whose fingerprint did not change (a CI
-runner's fresh clone with `.nichesite/cache` restored, and no output folder) takes the file
-from the store instead of rendering it, and the search index's files likewise instead of
-running Pagefind again.
+made (their digest); the store, `SITE/.nichesite/cache/files/<sha256>`, keeps those bytes,
+in one folder (a folder per two hex digits cost 256 more inodes to make on a cold build, each
+slow to allocate on a file system that has just deleted the last build's files). A build into
+a folder that lacks an output whose fingerprint did not change (a CI runner's fresh clone
+with `.nichesite/cache` restored, and no output folder) takes the file from the store
+instead of rendering it, and the search index's files likewise instead of running Pagefind
+again.
 
 The store is a cache, never trusted: a file taken from it is hashed, and one whose digest is
 not its name (corrupted, tampered with, truncated by a half-restored cache) is removed and the
@@ -34,7 +36,6 @@ from nichesite.state import OutputRecord
 
 STORE_DIR = Path(".nichesite") / "cache" / "files"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-_HEX2 = re.compile(r"[0-9a-f]{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ class OutputStore:
         return cls(site_dir / STORE_DIR, read_only)
 
     def path(self, digest: str) -> Path:
-        return self.root / digest[:2] / digest
+        return self.root / digest
 
     def has(self, digest: str) -> bool:
         """Whether a file by this name is there (whether it holds these bytes is checked when taken)."""
@@ -99,32 +100,31 @@ class OutputStore:
                 wanted.setdefault(digest, output)
         try:
             present = self._prune(set(wanted))
+            if wanted.keys() - present:
+                self.root.mkdir(parents=True, exist_ok=True)
             for digest in sorted(wanted.keys() - present):
                 self._add(out / wanted[digest], self.path(digest))
         except OSError:
             pass
 
     def _prune(self, wanted: set[str]) -> set[str]:
-        """Remove what is not wanted (and anything that is no regular file); the digests kept."""
+        """Remove what is not wanted (and anything that is no regular file, such as the folders
+        of the earlier layout, a folder per two hex digits); the digests kept."""
         present: set[str] = set()
         try:
-            folders = os.listdir(self.root)
+            names = os.listdir(self.root)
         except FileNotFoundError:
             return present
-        for folder in folders:
-            path = self.root / folder
-            if not _HEX2.fullmatch(folder) or path.is_symlink() or not path.is_dir():
-                _remove(path)
+        for name in names:
+            path = self.root / name
+            try:
+                regular = stat.S_ISREG(os.lstat(path).st_mode)
+            except OSError:
                 continue
-            for name in os.listdir(path):
-                file = path / name
-                if name in wanted and name[:2] == folder and stat.S_ISREG(os.lstat(file).st_mode):
-                    present.add(name)
-                else:
-                    _remove(file)
-            if not any(name in wanted for name in os.listdir(path)):
-                with contextlib.suppress(OSError):
-                    path.rmdir()
+            if regular and name in wanted:
+                present.add(name)
+            else:
+                _remove(path)
         return present
 
     @staticmethod
@@ -135,7 +135,6 @@ class OutputStore:
                 return
         except OSError:
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(source, target, follow_symlinks=False)
             return

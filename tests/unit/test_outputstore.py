@@ -39,8 +39,19 @@ def test_keep_links_the_published_files_once_per_digest(tmp_path: Path, publishe
     store.keep(published, outputs)
     assert stored(store) == sorted({sha(b"<p>a</p>"), sha(b"<p>b</p>")})
     path = store.path(sha(b"<p>b</p>"))
-    assert path.parent.name == sha(b"<p>b</p>")[:2]
+    assert path.parent == store.root  # one folder: no folder per two hex digits to make
     assert os.path.samefile(path, published / "b/index.html")  # a hard link: no space, no copying
+
+
+def test_the_folders_of_the_earlier_layout_give_way_to_one_folder(tmp_path: Path, published: Path) -> None:
+    store = OutputStore.of(tmp_path / "site")
+    digest = sha(b"<p>a</p>")
+    old = store.root / digest[:2] / digest  # a folder per two hex digits, as before
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"<p>a</p>")
+    store.keep(published, outputs_of(published, ["a/index.html"]))
+    assert sorted(p.name for p in store.root.iterdir()) == [digest]
+    assert os.path.samefile(store.path(digest), published / "a/index.html")
 
 
 def test_keep_removes_what_the_last_build_no_longer_has(tmp_path: Path, published: Path) -> None:
@@ -50,7 +61,7 @@ def test_keep_removes_what_the_last_build_no_longer_has(tmp_path: Path, publishe
     (store.root / "stray.tmp").write_bytes(b"x")
     store.keep(published, outputs_of(published, ["b/index.html"]))
     assert stored(store) == [sha(b"<p>b</p>")]
-    assert sorted(p.name for p in store.root.iterdir()) == [sha(b"<p>b</p>")[:2]]
+    assert sorted(p.name for p in store.root.iterdir()) == [sha(b"<p>b</p>")]
 
 
 def test_take_gives_the_file_with_the_digest(tmp_path: Path, published: Path) -> None:
