@@ -36,8 +36,10 @@ def worth_forking(count: int, minimum: int, workers_max: int) -> bool:
 
 
 def chunks(items: list, workers: int) -> list[list]:
-    """Items in chunks small enough to balance the workers, large enough to pay for the trip."""
-    size = max(20, len(items) // (workers * 8))
+    """Items in chunks small enough to balance the workers (the last chunk taken decides when a
+    stage ends: eight per worker left one process idle for 0.7 s at the end of parsing 5,000
+    articles), large enough to pay for the trip (a few milliseconds of work at the least)."""
+    size = max(8, len(items) // (workers * 48))
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
