@@ -5,6 +5,7 @@ call. Nothing imports this module but the entry points."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -75,7 +76,9 @@ def build(
         from nichesite.rebuild import watch_and_build
 
         sys.exit(watch_and_build(options, poll=poll))
-    sys.exit(run_build(options))
+    code = run_build(options)
+    _exiting()
+    sys.exit(code)
 
 
 def _require_site(site: Path) -> None:
@@ -147,7 +150,9 @@ def check(site: Path, strict: bool, output_format: str, base_url: str | None) ->
     _require_site(site)
     report = audit(site, base_url)
     click.echo(report.json() if output_format == "json" else report.text(), nl=False)
-    sys.exit(report.exit_code(strict))
+    code = report.exit_code(strict)
+    _exiting()
+    sys.exit(code)
 
 
 @cli.command()
@@ -178,6 +183,13 @@ def serve(ctx: click.Context, site: Path, host: str, port: int, drafts: bool, fu
     _require_site(site)
     port_given = ctx.get_parameter_source("port") is not click.core.ParameterSource.DEFAULT
     sys.exit(run_serve(ServeOptions(site, host, port, drafts, poll, full, port_given, future)))
+
+
+def _exiting() -> None:
+    """The process ends now: what it holds needs no collecting on the way out. Python's
+    shutdown collects cycles in everything it still tracks (0.3 s after building 5,000
+    articles); frozen objects it leaves alone, and the operating system takes the memory back."""
+    gc.freeze()
 
 
 def main(argv: list[str] | None = None) -> None:
