@@ -21,6 +21,7 @@ are one language's): `previous.derived` serves a site in one language only.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -67,6 +68,14 @@ class Outcome:
 
 def build(options: BuildOptions, previous: BuildState, session: Session) -> Outcome:
     """Build the site of `options` into its output folder, reusing what `previous` still proves."""
+    try:
+        return _build(options, previous, session)
+    finally:
+        if not session.in_place:
+            gc.unfreeze()
+
+
+def _build(options: BuildOptions, previous: BuildState, session: Session) -> Outcome:
     timer = _Timer(session.progress)
     problems: list[Problem] = []
     translations: Translations | None = None
@@ -84,6 +93,11 @@ def build(options: BuildOptions, previous: BuildState, session: Session) -> Outc
         translations = site.translations
     if site is None or sources is None:
         return stop()
+    if not session.in_place:
+        # The site just read lives until the build ends: out of the garbage collector's sight,
+        # its full collections no longer walk it (three of them after reading 5,000 articles,
+        # 0.12-0.14 s each). Serve freezes its own way, once, after its first build.
+        gc.freeze()
     if failed():
         return stop()
     # What the last build derived, reused where its inputs are the same: a site in one language's
