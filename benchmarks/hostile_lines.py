@@ -62,6 +62,8 @@ LINES: dict[str, Callable[[int], str]] = {
     "*a run": lambda n: "*a" * (n // 2),
     "** words": lambda n: "**a " * (n // 4),
     "backslashes": lambda n: "\\" * n,
+    "<b>x</b> repeated": lambda n: "<b>x</b> " * (n // 9),
+    "&amp; repeated": lambda n: "&amp; " * (n // 6),
     "&# repeated": lambda n: "&#" * (n // 2),
     "unclosed comment": lambda n: "<!--" + "-" * n,
     "long URL": lambda n: "https://x.example/" + "a" * n,

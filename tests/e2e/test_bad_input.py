@@ -508,6 +508,8 @@ def test_markdown_that_would_take_hours_to_read_is_an_error_at_its_line(site):
             "content/code.md": article("Code", body="Intro.\n\n" + "``a`" * 50_000 + "\n"),
             "content/tags.md": article("Tags", body="Intro.\n\n" + "<a b=" * 40_000 + "\n"),
             "content/fences.md": article("Fences", body="Intro.\n\n" + "```a\n" * 40_000),
+            "content/bold.md": article("Bold", body="Intro.\n\n" + "<b>x</b> " * 40_000 + "\n"),
+            "content/escapes.md": article("Escapes", body="Intro.\n\n" + "\\" * 200_000 + "\n"),
             "content/faq.md": "---\ntitle: FAQ\ndate: 2026-10-02\n" + faq + "\n---\nBody.\n",
         }
     )
@@ -519,6 +521,8 @@ def test_markdown_that_would_take_hours_to_read_is_an_error_at_its_line(site):
         "content/code.md:9: error: too many runs of backticks without a closing run of the same length: ",
         "content/tags.md:9: error: too many '<' that no '>' follows: ",
         "content/faq.md:6: error: too many '[' that are never closed or are nested too deeply: ",
+        "content/bold.md:9: error: too many inline tags, entities and backslash escapes in one paragraph: ",
+        "content/escapes.md:9: error: too many inline tags, entities and backslash escapes in one paragraph: ",
     ):
         assert expected + refused in stderr, expected
     fences = [line for line in stderr.splitlines() if line.startswith("content/fences.md:")]
