@@ -26,7 +26,8 @@ paragraph of 200 KB: 23 s; 40,000 `<b>x</b>`: 5 s). A paragraph's constructs eac
 length (an escape four times: each costs about that many more), and a text whose sum passes
 `INLINE_BUDGET` (about a second of Python-Markdown's time) is refused at the construct that
 passes it. A paragraph that is a raw HTML block (it starts with a block-level tag) is not
-read as Markdown and not counted. A paragraph of an article holds a few dozen constructs in a
+read as Markdown and not counted; a list's items and a table's rows are read one by one, and
+count one by one. A paragraph of an article holds a few dozen constructs in a
 few thousand characters, a million times below the budget.
 """
 
@@ -53,6 +54,7 @@ _ESCAPE_WEIGHT = 4
 # Escapes of ASCII punctuation (what any configuration lets one escape; others stay text).
 _INLINE = re.compile(r"(\\[!-/:-@\[-`{-~])|<[A-Za-z/!?][^<>]*>|&#?[A-Za-z0-9]+;")
 _RAW_BLOCK = re.compile(rf"<(?:{'|'.join(BLOCK_LEVEL_ELEMENTS)})[\s/>]", re.I)
+_ITEM_OR_ROW = re.compile(r"^[ \t]*(?:[*+-][ \t]|\d{1,9}[.)][ \t]|\|)", re.M)  # a list item's or a table row's line
 
 # kind → (what there are too many of, how to write one literally)
 _KINDS = {
@@ -122,12 +124,23 @@ def _inline_passes_budget(paragraphs: list[tuple[int, str]]) -> int | None:
     for start, block in paragraphs:
         if _RAW_BLOCK.match(block) and "markdown=" not in block:
             continue  # a raw HTML block: stored whole, no inline Markdown read in it
-        size = len(block)
-        for match in _INLINE.finditer(block):
-            total += size * (_ESCAPE_WEIGHT if match.group(1) else 1)
-            if total > INLINE_BUDGET:
-                return start + match.start()
+        for offset, unit in _inline_units(block):
+            size = len(unit)
+            for match in _INLINE.finditer(unit):
+                total += size * (_ESCAPE_WEIGHT if match.group(1) else 1)
+                if total > INLINE_BUDGET:
+                    return start + offset + match.start()
     return None
+
+
+def _inline_units(block: str) -> list[tuple[int, str]]:
+    """The pieces of a block Python-Markdown reads inline Markdown in one at a time: a block
+    that starts as a list or a table, each item or row (with the lines that continue it); any
+    other block whole, as one paragraph (lines like list items inside it are its text)."""
+    if not _ITEM_OR_ROW.match(block):
+        return [(0, block)]
+    starts = [m.start() for m in _ITEM_OR_ROW.finditer(block)] + [len(block)]
+    return [(a, block[a:b]) for a, b in zip(starts, starts[1:])]
 
 
 def _paragraphs(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:

@@ -67,6 +67,15 @@ def test_a_raw_html_block_is_not_read_as_inline_markdown_unless_it_asks_to_be():
     assert scan_problems(f'Intro.\n\n<div markdown="1">\n{inside}\n</div>\n')[0][0] == 3
 
 
+def test_long_lists_and_tables_count_item_by_item():
+    """Python-Markdown reads a list item's or a table cell's inline Markdown on its own: 20,000
+    items with a tag each, or 10,000 rows with a tag and an entity, render in under a second."""
+    assert scan_problems("Intro.\n\n" + "- <b>x</b> item\n" * 20_000) == []
+    assert scan_problems("Intro.\n\n| a | b |\n|---|---|\n" + "| <b>x</b> | &amp; |\n" * 10_000) == []
+    # the same lines after a paragraph's first line are that paragraph's text: one piece
+    assert scan_problems("Intro.\n\nx\n" + "- <b>x</b> item\n" * 20_000)
+
+
 def test_many_links_nested_brackets_and_code_spans_in_one_paragraph_pass():
     paragraph = "\n".join(f'[link {n}](/a/{n}/ "title {n}") `code {n}` [[x]] {{: .c}} <b>bold</b>' for n in range(3_000))
     assert scan_problems(paragraph) == []
