@@ -96,7 +96,8 @@ def _build(options: BuildOptions, previous: BuildState, session: Session) -> Out
     if not session.in_place:
         # The site just read lives until the build ends: out of the garbage collector's sight,
         # its full collections no longer walk it (three of them after reading 5,000 articles,
-        # 0.12-0.14 s each). Serve freezes its own way, once, after its first build.
+        # 0.12-0.14 s each). Unfrozen when the build ends, or sooner by the render workers'
+        # stage, which unfreezes everything as it ends. Serve freezes its own way, once.
         gc.freeze()
     if failed():
         return stop()

@@ -6,27 +6,26 @@ from __future__ import annotations
 
 import random
 import re
-from functools import partial
 from pathlib import Path
 
 import markdown
 import pytest
 from conftest import REPO
+from markdown.extensions.toc import TocTreeprocessor
 
 from nichesite import body, inlinepass
 from nichesite.content import split_front_matter
 
 
 def stock_markdown(language: str = "en") -> markdown.Markdown:
-    """Markdown configured as nichesite's bodies are, with Python-Markdown's own passes."""
-    return markdown.Markdown(
-        extensions=[*body._EXTENSIONS, "toc"],
-        extension_configs={
-            "toc": {"slugify": partial(body._anchor, language=language), "toc_depth": "2-4"},
-            "footnotes": {"UNIQUE_IDS": False, "BACKLINK_TITLE": body.backlink_title(body.FOOTNOTE_BACKLINK)},
-        },
-        output_format="html",
-    )
+    """Markdown configured as nichesite's bodies are, with Python-Markdown's own passes: its
+    inline pass, and the toc extension's pass whole."""
+    saved = inlinepass.install, body._Headings.TreeProcessorClass
+    inlinepass.install, body._Headings.TreeProcessorClass = (lambda md: False), TocTreeprocessor
+    try:
+        return body._markdown(language, body.FOOTNOTE_BACKLINK)
+    finally:
+        inlinepass.install, body._Headings.TreeProcessorClass = saved
 
 
 def convert(md: markdown.Markdown, text: str) -> tuple[str, list]:
