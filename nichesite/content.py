@@ -20,6 +20,7 @@ from nichesite.frontmatter import FRONT_MATTER, folder_category, is_page, parse_
 from nichesite.frontmatter import PAGES_DIR as PAGES_DIR  # re-exported: still importable from here
 from nichesite.schema import Validator, describe
 from nichesite.slugs import slugify
+from nichesite.spill import Spilled, text_of
 from nichesite.urlrecord import path_problem
 from nichesite.urls import site_path
 from nichesite.yamlutil import YamlList, YamlMap, load_yaml
@@ -55,7 +56,7 @@ class Entry:
     ads: bool | None
     products: tuple[str, ...]
     faq: tuple[FaqEntry, ...]
-    body_html: str  # with shortcode placeholders
+    body: str | Spilled  # its HTML, with shortcode placeholders: read it as `body_html`
     shortcodes: tuple[shortcodes.Shortcode, ...]
     headings: tuple[Heading, ...]
     links: tuple[str, ...]
@@ -78,6 +79,11 @@ class Entry:
     @property
     def lastmod(self) -> dt.date | None:
         return self.updated or self.date
+
+    @property
+    def body_html(self) -> str:
+        """The body's HTML, with shortcode placeholders (read back when a large parse spilled it)."""
+        return text_of(self.body)
 
 
 _ENTRY_FIELDS = tuple(Entry.__dataclass_fields__)
@@ -350,7 +356,7 @@ def parse_source(rel: str, text: str, settings: ParseSettings, renderer: BodyRen
         ads=values["ads"],
         products=tuple(values["products"]),
         faq=faq,
-        body_html=prefix_root_links(rendered.html, settings.base_path),
+        body=prefix_root_links(rendered.html, settings.base_path),
         shortcodes=tuple(calls),
         headings=rendered.headings,
         links=rendered.links,

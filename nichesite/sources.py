@@ -8,6 +8,7 @@ others are parsed, in worker processes when there are many.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -15,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nichesite import content, placeholders, statefile, workers
-from nichesite.body import FOOTNOTE_BACKLINK, BodyRenderer
+from nichesite.body import FOOTNOTE_BACKLINK, BodyRenderer, Heading
 from nichesite.content import Entry, ParsedSource, ParseSettings
 from nichesite.errors import Problem, error, warning
 from nichesite.files import MARKDOWN, FileTooLarge, NotRegularFile, Scan, decode_text, read_regular, scan_files, why_unreadable
 from nichesite.shortcodes import ShortcodeRules
+from nichesite.spill import Spilled, SpilledRows, SpillFile
 from nichesite.state import BuildState, FileSignature, SourceRecord
 from nichesite.theme import Theme
 
@@ -87,7 +89,7 @@ def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, 
             records[rel] = SourceRecord(key, signature, cached.parsed)
             continue
         todo.append((rel, data, signature, key))
-    parsed = _parse_all([(rel, data) for rel, data, _, _ in todo], settings, workers_max, report)
+    parsed = _parse_all([(rel, data) for rel, data, _, _ in todo], settings, workers_max, report, site_dir / statefile.STATE_DIR.parent)
     for (rel, _, signature, key), result in zip(todo, parsed, strict=True):
         records[rel] = SourceRecord(key, signature, result)
     checks = _check_all(records, settings, drafts, previous.derived.checks)
@@ -203,14 +205,21 @@ def _not_read(rel: str, kind: str, what: str = "not read") -> Problem:
 _RENDERERS: dict[tuple[str, str], BodyRenderer] = {}
 
 
-def _parse_all(items: list[tuple[str, bytes]], settings: ParseSettings, workers_max: int, report: Report) -> list[ParsedSource]:
+def _parse_all(
+    items: list[tuple[str, bytes]], settings: ParseSettings, workers_max: int, report: Report, spill_dir: Path
+) -> list[ParsedSource]:
+    """Every item parsed; when they are many, in worker processes, and the bodies' HTML spilled
+    to a file in `spill_dir` as each chunk arrives (see spill.py)."""
     args = (settings.language, settings.permalink, settings.base_path, settings.footnote_backlink, settings.root)
     if workers.worth_forking(len(items), PARALLEL_PARSE_MIN, workers_max):
         body_renderer(settings.language, settings.footnote_backlink)  # made once here, inherited by the workers and kept for serve's saves
         placeholders.phrases()  # so are the placeholder sentences (14 YAML files: 20 ms of serve's first save)
         results: list[ParsedSource] = []
         batches = workers.chunks(items, workers_max)
+        spill = SpillFile.make(spill_dir)
         for chunk in workers.run_parallel(_parse_chunk, [(batch, args) for batch in batches], workers_max):
+            if spill is not None:
+                _spill_bodies(chunk, spill)
             results += chunk
             report(len(results), len(items))
         return results
@@ -219,6 +228,20 @@ def _parse_all(items: list[tuple[str, bytes]], settings: ParseSettings, workers_
         results += _parse_chunk(([item], args))
         report(done, len(items))
     return results
+
+
+def _spill_bodies(chunk: list[ParsedSource], spill: SpillFile) -> None:
+    """The bodies and headings of a chunk just received written to `spill`, their entries
+    pointing there: what only an entry's own page shows (see spill.py)."""
+    entries = [result.entry for result in chunk if result.entry is not None]
+    texts = []
+    for entry in entries:
+        texts += [entry.body_html, json.dumps([[h.level, h.id, h.title] for h in entry.headings]) if entry.headings else ""]
+    spilled = spill.write(texts)
+    for n, entry in enumerate(entries):  # frozen, but just unpickled: nothing else holds them yet
+        object.__setattr__(entry, "body", spilled[2 * n])
+        if entry.headings and isinstance(spilled[2 * n + 1], Spilled):
+            object.__setattr__(entry, "headings", SpilledRows(spilled[2 * n + 1], Heading))
 
 
 def _parse_chunk(work: tuple[list[tuple[str, bytes]], tuple[str, str, str, str, str]]) -> list[ParsedSource]:

@@ -41,7 +41,7 @@ S, Z, B, L, N = (str,), (int,), (bool,), (list,), type(None)  # the types that m
 # fmt: off
 _ENTRY = dict(
     source=S, kind=S, title=S, slug=S, path=S, date=(str, N), published=S, updated=(str, N), category=S, tags=L, problem=S,
-    solution=S, description=S, image=S, draft=B, ads=(bool, N), products=L, faq=L, body_html=S, shortcodes=L, headings=L,
+    solution=S, description=S, image=S, draft=B, ads=(bool, N), products=L, faq=L, body=S, shortcodes=L, headings=L,
     links=L, word_count=Z, first_paragraph=S, extra=L, lines=L,
 )
 # fmt: on

@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import MappingProxyType
@@ -34,6 +34,7 @@ import yaml
 from nichesite import __version__
 from nichesite.body import FOOTNOTE_BACKLINK
 from nichesite.files import plain_path, write_atomic
+from nichesite.spill import Spilled
 from nichesite.state import EMPTY_STATE, BuildState, Derived, FileSignature, SourceRecord
 from nichesite.statecodec import (
     CONTROL,
@@ -189,7 +190,18 @@ def load_state(site_dir: Path, out_dir: Path) -> tuple[BuildState, str]:
     return BuildState(settings, MappingProxyType(sources), MappingProxyType(outputs), derived), note
 
 
-_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), allow_nan=False).encode
+def _stored_form(value: Any) -> Any:
+    """What JSON has no form for, as the state stores it: a body spilled to disk (spill.py) as
+    its text, read back one source at a time; the sources made as they are written
+    (`_StoredSources`), when so few that they are encoded whole."""
+    if isinstance(value, Spilled):
+        return value.text()
+    if isinstance(value, _StoredSources):
+        return {rel: item for rel in value if (item := value[rel]) is not _LEFT_OUT}
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), allow_nan=False, default=_stored_form).encode
 _PIECE = 64  # items of a large object or array encoded between two pauses (a few ms)
 _CHUNK = 1 << 20  # characters of JSON written at a time
 
@@ -217,14 +229,20 @@ def _go_on() -> None:
 
 def _pieces(value: Any, pause: Callable[[], None]) -> Iterator[str]:
     """`_ENCODE(value)` in pieces: a large object or array item by item (the keys sorted, as
-    `sort_keys` sorts them), a small one, or one that holds no large one, whole."""
-    if isinstance(value, dict) and (len(value) > _PIECE or any(_large(v) for v in value.values())):
+    `sort_keys` sorts them), a small one, or one that holds no large one, whole. An object's
+    item whose value is `_LEFT_OUT` is left out."""
+    if isinstance(value, Mapping) and (len(value) > _PIECE or any(_large(v) for v in value.values())):
+        first = True
         for i, key in enumerate(sorted(value)):
             if i % _PIECE == 0:
                 pause()
-            yield ("{" if i == 0 else ",") + _ENCODE(key) + ":"
-            yield from _pieces(value[key], pause)
-        yield "}"
+            item = value[key]
+            if item is _LEFT_OUT:
+                continue
+            yield ("{" if first else ",") + _ENCODE(key) + ":"
+            first = False
+            yield from _pieces(item, pause)
+        yield "{}" if first else "}"
     elif isinstance(value, list) and (len(value) > _PIECE or any(map(_large, value))):
         for i, item in enumerate(value):
             if i % _PIECE == 0:
@@ -237,7 +255,32 @@ def _pieces(value: Any, pause: Callable[[], None]) -> Iterator[str]:
 
 
 def _large(value: Any) -> bool:
-    return isinstance(value, (dict, list)) and len(value) > _PIECE
+    return isinstance(value, (Mapping, list)) and len(value) > _PIECE
+
+
+_LEFT_OUT = object()  # a value `_pieces` leaves out, with its key
+
+
+class _StoredSources(Mapping):
+    """The stored form of each source, made as the JSON is written, one at a time (with its
+    body read back from disk when it was spilled): never all of them in memory at once."""
+
+    def __init__(self, sources: Mapping[str, SourceRecord]) -> None:
+        self.sources = {
+            rel: r for rel, r in sources.items() if rel.startswith("content/") and plain_path(rel)
+        }  # what load_state would refuse is left out
+
+    def __getitem__(self, rel: str) -> Any:
+        try:
+            return stored_source(self.sources[rel])
+        except Unstorable:
+            return _LEFT_OUT  # that source is parsed again next time
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sources)
+
+    def __len__(self) -> int:
+        return len(self.sources)
 
 
 def save_state(site_dir: Path, out_dir: Path, state: BuildState, sources: bool = True, pause: Callable[[], None] | None = None) -> None:
@@ -249,16 +292,10 @@ def save_state(site_dir: Path, out_dir: Path, state: BuildState, sources: bool =
     with _no_gc() as collecting:
         step = _collecting_while(pause, collecting) if pause is not None else None
         if sources:
-            stored = {}
-            for i, (rel, record) in enumerate(state.sources.items()):
-                if step is not None and i % _PIECE == 0:
-                    step()
-                if rel.startswith("content/") and plain_path(rel):  # what load_state would refuse is left out
-                    try:
-                        stored[rel] = stored_source(record)
-                    except Unstorable:
-                        pass  # that source is parsed again next time
             folder = site_dir / STATE_DIR
+            stored = _StoredSources(state.sources)
+            if step is not None:
+                step()  # a save that must wait waits before its first source, however few there are
             write_atomic(folder / SOURCES_FILE, _dump(head | {"settings": state.settings, "sources": stored}, step))
             with suppress(OSError):
                 (folder / _LEGACY_FILE).unlink(missing_ok=True)

@@ -51,7 +51,7 @@ def entry_views(
         found = reused.get(entry.source)
         if found is None:
             view = made[entry.source] = views.entry(entry)
-            whole = digest(view)
+            whole = digest(sources[entry.source], view)  # the source's: what its view's repr leaves out (headings)
             found = (sources[entry.source], whole, shared_digest(view, fields[1], whole))
         elif entry.source in previous.made:
             made[entry.source] = previous.made[entry.source]

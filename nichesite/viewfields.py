@@ -35,7 +35,9 @@ from nichesite.fingerprint import digest
 from nichesite.theme import Theme
 from nichesite.views import EntryView
 
-FIELDS = frozenset(f.name for f in dataclasses.fields(EntryView))
+# Properties of a view made from its fields when read: reading one reads those fields.
+MADE_FROM = {"share_links": ("permalink", "title", "share")}
+FIELDS = frozenset(f.name for f in dataclasses.fields(EntryView)) | MADE_FROM.keys()
 
 # What feeds.py reads of an entry: entry_parts reads the view's title, permalink, date, lastmod,
 # category, description, url, tags and author; render_file the entry's draft, lastmod, `extra`
@@ -350,7 +352,7 @@ class _Analysis:
             raise _Unbounded
         out: set[str] = set()
         if VIEW in found and name in FIELDS:
-            self.read.add(name)
+            self.read.update(MADE_FROM.get(name, (name,)))
         if VIEWS in found and name in ("count", "index"):  # tuple methods compare views whole
             raise _Unbounded
         if PAGER in found and name == "items":
@@ -430,7 +432,7 @@ class _Analysis:
         if first.startswith("__"):
             raise _Unbounded
         if found & {VIEW, VIEWS} and first in FIELDS:
-            self.read.add(first)
+            self.read.update(MADE_FROM.get(first, (first,)))
 
     def whole_args(self, node: nodes.Filter | nodes.Test | nodes.Call) -> None:
         for arg in node.args:

@@ -112,13 +112,37 @@ class EntryView:
     draft: bool
     word_count: int
     reading_time: int
-    headings: tuple
+    headings: tuple = field(repr=False)  # not in the digest: its source's is in its page's fingerprint (and spilled: spill.py)
     faq: tuple
     products: tuple[str, ...]
     extra: Mapping[str, Any]
     ads: bool | None
     author: AuthorLink | None  # an article's author (None: a page, or a site without an author)
-    share_links: tuple[ShareLink, ...]  # an article's links of site.yaml's `share:`, in order
+    # What its share links are made of besides the view (None: a page, or a site that shares
+    # nowhere). Not in the view's repr, so not in its digest: the configuration it holds is in
+    # every page's fingerprint already.
+    sharing: Sharing | None = field(repr=False, compare=False)
+
+    @property
+    def share_links(self) -> tuple[ShareLink, ...]:
+        """An article's links of site.yaml's `share:`, in order: made for the page that shows
+        them, never kept (1.5 KB an article)."""
+        return self.sharing.links(self) if self.sharing is not None else ()
+
+
+@dataclass(frozen=True, slots=True)
+class Sharing:
+    """The site's side of an article's share links: its networks and its image."""
+
+    config: SiteConfig
+
+    def links(self, view: EntryView) -> tuple[ShareLink, ...]:
+        """The article's share links; Pinterest pins its social card (or the site's image)."""
+        config = self.config
+        image = view.share.large[0] if view.share else config.image
+        if image and not image.startswith(("http://", "https://")):
+            image = config.absolute(image if image.startswith(config.base_path + "/") else config.base_path + image)
+        return share_links(config.share, view.permalink, view.title, image)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,9 +174,11 @@ class ViewFactory:
     _entries: dict[str, EntryView] = field(init=False)
     _taxonomies: dict[tuple[str, str], TaxonomyView] = field(default_factory=dict)
     _authors: dict[str, AuthorView] = field(default_factory=dict)
+    _sharing: Sharing = field(init=False)
 
     def __post_init__(self) -> None:
         self._entries = dict(self.known)
+        self._sharing = Sharing(self.config)
 
     def url(self, path: str) -> str:
         return self.config.base_path + path
@@ -209,7 +235,7 @@ class ViewFactory:
             extra=entry.extra,
             ads=entry.ads,
             author=self.author_link(entry),
-            share_links=self.share_links(entry, permalink, share) if entry.is_article else (),
+            sharing=self._sharing if entry.is_article and self.config.share else None,
         )
         self._entries[entry.source] = view
         return view
@@ -222,15 +248,6 @@ class ViewFactory:
             return AuthorLink(taxonomy.slug, taxonomy.name, self.url(taxonomy.path))
         site = self.config.author
         return AuthorLink("", site.name, site.url) if site.name else None
-
-    def share_links(self, entry: Entry, permalink: str, share: ImageView | None) -> tuple[ShareLink, ...]:
-        """The article's share links; Pinterest pins its social card (or the site's image)."""
-        if not self.config.share:
-            return ()
-        image = share.large[0] if share else self.config.image
-        if image and not image.startswith(("http://", "https://")):
-            image = self.config.absolute(image if image.startswith(self.config.base_path + "/") else self.config.base_path + image)
-        return share_links(self.config.share, permalink, entry.title, image)
 
     def author(self, author_id: str) -> AuthorView | None:
         """The whole view of an author of data/authors.yaml (None: no such author)."""

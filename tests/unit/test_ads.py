@@ -172,7 +172,7 @@ def entry(kind: str = "article", words: int = 500, ads: bool | None = None, draf
     return Entry(
         source="content/x.md", kind=kind, title="X", slug="x", path="/x/", date=None, published="", updated=None,
         category="", tags=(), problem="", solution="", description="", image="", draft=draft, ads=ads, products=(),
-        faq=(), body_html="", shortcodes=(), headings=(), links=(), word_count=words, first_paragraph="",
+        faq=(), body="", shortcodes=(), headings=(), links=(), word_count=words, first_paragraph="",
     )  # fmt: skip
 
 

@@ -36,7 +36,7 @@ def entry(source: str, path: str, key: str = "", day: str = "2026-10-02", update
         ads=None,
         products=(),
         faq=(),
-        body_html="<p>x</p>",
+        body="<p>x</p>",
         shortcodes=(),
         headings=(),
         links=(),

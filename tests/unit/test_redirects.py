@@ -18,7 +18,7 @@ def entry(source: str, path: str, draft: bool = False, aliases: tuple[str, ...] 
     return Entry(
         source=source, kind="article", title=f"Title of {path}", slug="x", path=path, date=None, published="", updated=None,
         category="", tags=(), problem="", solution="", description="", image="", draft=draft, ads=None, products=(),
-        faq=(), body_html="", shortcodes=(), headings=(), links=(), word_count=10, first_paragraph="",
+        faq=(), body="", shortcodes=(), headings=(), links=(), word_count=10, first_paragraph="",
         extra=MappingProxyType({"aliases": list(aliases)} if aliases else {}), lines=MappingProxyType(lines),
     )  # fmt: skip
 

@@ -33,6 +33,9 @@ def test_the_default_theme_shares_what_its_cards_and_links_show():
         ({"a": "{% for item in related %}{{ item.word_count }}{% endfor %}"}, {"word_count"}),
         ({"a": "{{ page.word_count }}{{ page.headings|length }}{% set x = page %}{{ x.faq }}"}, set()),  # the page's own
         ({"a": "{{ older.slug }}{{ newer['problem'] }}"}, {"slug", "problem"}),
+        # share links are made from three fields when read: a card that shows them reads those
+        ({"a": "{% for item in related %}{{ item.share_links|length }}{% endfor %}"}, {"permalink", "share", "title"}),
+        ({"a": '{{ related|map(attribute="share_links")|first }}'}, {"permalink", "share", "title"}),
         (
             {"a": "{% for i in paginator.items %}{{ i.summary }}{% endfor %}{% for j in paginator['items'] %}{{ j.image }}{% endfor %}"},
             {"summary", "image"},
