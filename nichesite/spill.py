@@ -1,7 +1,8 @@
 """Long texts kept on disk while the build that parsed them runs, read back when needed.
 
 The HTML of the bodies is the largest thing a build holds (7 KB per article of the benchmark
-corpus, 70 MB at 10,000), and each page's is read twice at most (checked, then rendered).
+corpus, 70 MB at 10,000), and each is read a few times only (its images and links checked,
+its ads planned, its page rendered).
 A large parse writes each body, as it arrives from the workers, to one unnamed temporary file
 in the site's `.nichesite/` folder (the system's temporary folder before the first build made
 it), and the entry keeps a `Spilled` (its offset and size)

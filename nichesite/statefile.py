@@ -190,18 +190,14 @@ def load_state(site_dir: Path, out_dir: Path) -> tuple[BuildState, str]:
     return BuildState(settings, MappingProxyType(sources), MappingProxyType(outputs), derived), note
 
 
-def _stored_form(value: Any) -> Any:
-    """What JSON has no form for, as the state stores it: a body spilled to disk (spill.py) as
-    its text, read back one source at a time; the sources made as they are written
-    (`_StoredSources`), when so few that they are encoded whole."""
+def _spilled_text(value: Any) -> str:
+    """A body spilled to disk (spill.py) is stored as its text, read back one source at a time."""
     if isinstance(value, Spilled):
         return value.text()
-    if isinstance(value, _StoredSources):
-        return {rel: item for rel in value if (item := value[rel]) is not _LEFT_OUT}
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), allow_nan=False, default=_stored_form).encode
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), allow_nan=False, default=_spilled_text).encode
 _PIECE = 64  # items of a large object or array encoded between two pauses (a few ms)
 _CHUNK = 1 << 20  # characters of JSON written at a time
 
@@ -231,7 +227,7 @@ def _pieces(value: Any, pause: Callable[[], None]) -> Iterator[str]:
     """`_ENCODE(value)` in pieces: a large object or array item by item (the keys sorted, as
     `sort_keys` sorts them), a small one, or one that holds no large one, whole. An object's
     item whose value is `_LEFT_OUT` is left out."""
-    if isinstance(value, Mapping) and (len(value) > _PIECE or any(_large(v) for v in value.values())):
+    if isinstance(value, Mapping) and (_large(value) or any(_large(v) for v in value.values())):
         first = True
         for i, key in enumerate(sorted(value)):
             if i % _PIECE == 0:
@@ -255,7 +251,9 @@ def _pieces(value: Any, pause: Callable[[], None]) -> Iterator[str]:
 
 
 def _large(value: Any) -> bool:
-    return isinstance(value, (Mapping, list)) and len(value) > _PIECE
+    """Encoded item by item: a large object or array, and a mapping made as it is read (its
+    items are never all made at once, however few)."""
+    return isinstance(value, (Mapping, list)) and (len(value) > _PIECE or not isinstance(value, dict))
 
 
 _LEFT_OUT = object()  # a value `_pieces` leaves out, with its key
@@ -294,8 +292,6 @@ def save_state(site_dir: Path, out_dir: Path, state: BuildState, sources: bool =
         if sources:
             folder = site_dir / STATE_DIR
             stored = _StoredSources(state.sources)
-            if step is not None:
-                step()  # a save that must wait waits before its first source, however few there are
             write_atomic(folder / SOURCES_FILE, _dump(head | {"settings": state.settings, "sources": stored}, step))
             with suppress(OSError):
                 (folder / _LEGACY_FILE).unlink(missing_ok=True)
