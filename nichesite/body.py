@@ -20,7 +20,7 @@ from xml.etree.ElementTree import Element
 import markdown
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 
-from nichesite import inlinepass
+from nichesite import blockpass, inlinepass
 from nichesite.errors import Problem, error
 from nichesite.htmlscan import start_tags
 from nichesite.slowmarkdown import scan_problems
@@ -257,6 +257,7 @@ def _markdown(language: str, footnote_backlink: str) -> markdown.Markdown:
         output_format="html",
     )
     inlinepass.install(md)
+    blockpass.install(md)
     return md
 
 

@@ -1,31 +1,33 @@
 """nichesite's Markdown passes write what Python-Markdown's own write: the inline pass that skips
-the patterns which cannot match, and the headings pass that writes no table of contents where
-there is no `[TOC]` marker."""
+the patterns which cannot match, the block parser that does not ask a processor about a block
+it cannot take, and the headings pass that writes no table of contents where there is no
+`[TOC]` marker."""
 
 from __future__ import annotations
 
 import random
 import re
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 import markdown
 import pytest
 from conftest import REPO
 from markdown.extensions.toc import TocTreeprocessor
 
-from nichesite import body, inlinepass
+from nichesite import blockpass, body, inlinepass
 from nichesite.content import split_front_matter
 
 
 def stock_markdown(language: str = "en") -> markdown.Markdown:
     """Markdown configured as nichesite's bodies are, with Python-Markdown's own passes: its
-    inline pass, and the toc extension's pass whole."""
-    saved = inlinepass.install, body._Headings.TreeProcessorClass
-    inlinepass.install, body._Headings.TreeProcessorClass = (lambda md: False), TocTreeprocessor
+    inline pass, its block parser, and the toc extension's pass whole."""
+    saved = inlinepass.install, blockpass.install, body._Headings.TreeProcessorClass
+    inlinepass.install, blockpass.install, body._Headings.TreeProcessorClass = (lambda md: False), (lambda md: 0), TocTreeprocessor
     try:
         return body._markdown(language, body.FOOTNOTE_BACKLINK)
     finally:
-        inlinepass.install, body._Headings.TreeProcessorClass = saved
+        inlinepass.install, blockpass.install, body._Headings.TreeProcessorClass = saved
 
 
 def convert(md: markdown.Markdown, text: str) -> tuple[str, list]:
@@ -101,8 +103,57 @@ def documents(seed: int, count: int) -> list[str]:
 
 def test_the_html_is_python_markdowns_on_edge_cases_and_random_markup() -> None:
     fast, stock = body._markdown("en", body.FOOTNOTE_BACKLINK), stock_markdown()
-    for text in EDGE_CASES + documents(seed=11, count=2500):
+    for text in EDGE_CASES + documents(seed=11, count=2500) + block_documents(seed=5, count=2500):
         assert convert(fast, text) == convert(stock, text), text
+
+
+def block_documents(seed: int, count: int) -> list[str]:
+    """Random lines of block starts and the strings the guarded processors look for, with
+    blank lines between some: blocks of every kind, and near misses of each."""
+    starts = [
+        "", "", "# ", "## ", "#", "> ", ">", "   > ", "- ", "* ", "+ ", "1. ", "    ", "  ", ": ", ":  ", " :", "---", "- - -", "***",
+        "___", "* * *", "===", "--", "[x]: /x/", "[x]:", "[^1]: note", "[^1]:", "*[HT]: Hyper", "*[", "| a | b |", "|---|---|",
+        "a | b", "--- | ---", "|", "```", "Term", "word *em* and [x]", "Слово: ",
+    ]  # fmt: skip
+    rng = random.Random(seed)
+    documents = []
+    for _ in range(count):
+        lines = [
+            "".join(rng.choice(starts) for _ in range(rng.randint(1, 3))) + rng.choice(["", "words", " text here"])
+            for _ in range(rng.randint(1, 12))
+        ]
+        documents.append("\n".join(lines))
+    return documents
+
+
+def test_every_block_processor_python_markdown_searches_is_known_and_guarded() -> None:
+    """A release that changes a processor's expression is noticed here (the parser would still
+    be right: that processor is asked about every block, only slower)."""
+    md = body._markdown("en", body.FOOTNOTE_BACKLINK)
+    present = {f"{type(p).__module__}.{type(p).__qualname__}" for p in md.parser.blockprocessors}
+    assert set(blockpass.GUARDED) <= present
+    assert blockpass.install(stock_markdown()) == len(blockpass.GUARDED)
+
+
+@pytest.mark.parametrize("name", sorted(blockpass.GUARDED))
+def test_no_block_without_the_strings_a_processor_needs_is_taken_by_it(name: str) -> None:
+    md = stock_markdown()
+    processor = next(p for p in md.parser.blockprocessors if f"{type(p).__module__}.{type(p).__qualname__}" == name)
+    needs = blockpass.GUARDED[name][2]
+    pieces = ["a", " ", "   ", "\n", "\n\n", "#", ">", "-", "_", "*", "=", ":", "[", "]", "^", "|", "`", "\\", "1.", "(", ")", '"', "x"]
+    allowed = [p for p in pieces if not any(s in p for s in needs)]
+    rng = random.Random(3)
+    tried = 0
+    for _ in range(3000):
+        block = "".join(rng.choice(allowed) for _ in range(rng.randint(1, 40)))
+        if any(s in block for s in needs):  # pieces side by side can make one ("\n" + "=")
+            continue
+        tried += 1
+        blocks = [block]
+        parent = Element("div")
+        taken = processor.test(parent, block) and processor.run(parent, blocks) is not False
+        assert not taken and blocks == [block], (name, block)
+    assert tried > 1000
 
 
 def test_a_toc_marker_still_gets_its_table_of_contents() -> None:
