@@ -135,14 +135,21 @@ class Sharing:
     """The site's side of an article's share links: its networks and its image."""
 
     config: SiteConfig
+    # The last view asked about and its links: a page asks two or three times (whether it has
+    # any, then each one), and pages render one at a time.
+    _last: list = field(default_factory=lambda: [None, ()], repr=False, compare=False)
 
     def links(self, view: EntryView) -> tuple[ShareLink, ...]:
         """The article's share links; Pinterest pins its social card (or the site's image)."""
+        last = self._last
+        if last[0] is view:
+            return last[1]
         config = self.config
         image = view.share.large[0] if view.share else config.image
         if image and not image.startswith(("http://", "https://")):
             image = config.absolute(image if image.startswith(config.base_path + "/") else config.base_path + image)
-        return share_links(config.share, view.permalink, view.title, image)
+        last[:] = [view, share_links(config.share, view.permalink, view.title, image)]
+        return last[1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,6 +159,8 @@ def test_search_page_without_javascript_keeps_the_form_and_says_what_to_do(brows
 
 
 def test_serve_search_finds_a_word_from_an_edit_once_the_site_is_quiet(browser, tmp_path):  # noqa: F811
+    from playwright.sync_api import Error as PlaywrightError
+
     site = write_site(tmp_path / "ru", RU_FILES, RU_CONFIG)
     preview = Preview(site, tmp_path)
     try:
@@ -169,8 +171,11 @@ def test_serve_search_finds_a_word_from_an_edit_once_the_site_is_quiet(browser, 
         food.write_text(food.read_text(encoding="utf-8") + "\nВ сухом корме бывает спирулина.\n", encoding="utf-8")
         found: list[str] = []
         for _ in range(40):  # the index follows a second or so after the page
-            page.goto(f"http://127.0.0.1:{preview.port}/search/?q=спирулину")
-            found = results(page)
+            try:
+                page.goto(f"http://127.0.0.1:{preview.port}/search/?q=спирулину")
+                found = results(page)
+            except PlaywrightError:  # serve's live reload reloaded the page while it was read: read it again
+                found = []
             if found:
                 break
             page.wait_for_timeout(500)
