@@ -81,10 +81,36 @@ class SpillFile:
             pass
 
 
-class Spilled:
+class _ReadBack:
+    """What stands for a value kept in a `SpillFile`: equal to it, hashed, pickled and shown as
+    it (`plain` is its type, `value()` reads it back)."""
+
+    __slots__ = ()
+    plain: type
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _ReadBack):
+            other = other.value()
+        return self.value() == other if isinstance(other, self.plain) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.value())
+
+    def __reduce__(self) -> tuple:
+        return (self.plain, (self.value(),))
+
+    def __repr__(self) -> str:
+        return repr(self.value())
+
+
+class Spilled(_ReadBack):
     """A text written to a `SpillFile`: where it is, not what it says."""
 
     __slots__ = ("file", "offset", "size")
+    plain = str
 
     def __init__(self, file: SpillFile, offset: int, size: int) -> None:
         self.file = file
@@ -94,27 +120,16 @@ class Spilled:
     def text(self) -> str:
         return self.file.read(self.offset, self.size)
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Spilled):
-            other = other.text()
-        return self.text() == other if isinstance(other, str) else NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self.text())
-
-    def __reduce__(self) -> tuple:
-        return (str, (self.text(),))
-
-    def __repr__(self) -> str:
-        return repr(self.text())
+    value = text
 
 
-class SpilledRows(Sequence):
+class SpilledRows(_ReadBack, Sequence):
     """A tuple of `kind` objects (a dataclass of plain fields, made from a row of them) written
     to a `SpillFile` as one JSON array of rows: it reads them back whenever it is read, and is
     equal to the tuple, pickles as it (a list of objects spilled costs ~100 bytes, not ~2 KB)."""
 
     __slots__ = ("spilled", "kind")
+    plain = tuple
 
     def __init__(self, spilled: Spilled, kind: Callable[..., Any]) -> None:
         self.spilled = spilled
@@ -122,6 +137,8 @@ class SpilledRows(Sequence):
 
     def items(self) -> tuple:
         return tuple(self.kind(*row) for row in json.loads(self.spilled.text()))
+
+    value = items
 
     def __getitem__(self, index: Any) -> Any:
         return self.items()[index]
@@ -131,20 +148,6 @@ class SpilledRows(Sequence):
 
     def __iter__(self) -> Iterator:
         return iter(self.items())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, SpilledRows):
-            other = other.items()
-        return self.items() == other if isinstance(other, tuple) else NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self.items())
-
-    def __reduce__(self) -> tuple:
-        return (tuple, (self.items(),))
-
-    def __repr__(self) -> str:
-        return repr(self.items())
 
 
 def text_of(value: str | Spilled) -> str:
