@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import sys
 
 import pytest
 
@@ -33,3 +35,15 @@ def test_an_error_in_any_item_reaches_the_caller_and_nothing_is_left_running():
         list(workers.run_parallel(_fail_on_seven, range(50), 2))
     # The pool is gone with the error: a new run works at once.
     assert list(workers.run_parallel(_fail_on_seven, range(7), 2)) == list(range(7))
+
+
+def test_the_process_is_left_as_it_was_found_after_a_run_and_after_an_error():
+    # serve builds again and again in one process: what a run changes for its duration (the
+    # threads' switch interval, the collector's frozen objects) must not stay changed.
+    before = sys.getswitchinterval()
+    list(workers.run_parallel(_square_and_pid, range(20), 2))
+    assert sys.getswitchinterval() == before
+    with pytest.raises(ValueError):
+        list(workers.run_parallel(_fail_on_seven, range(20), 2))
+    assert sys.getswitchinterval() == before
+    assert gc.get_freeze_count() == 0
