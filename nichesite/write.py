@@ -212,8 +212,8 @@ def _make_bundle(plan: Plan, staged: StagedOutput) -> tuple[dict[str, OutputReco
     files, problems = make_bundle(staged.staging, search.pages, search.prefixes)
     records = {}
     for output, data in files.items():
-        staged.write(output, data)
-        records[output] = _file_record(search.fingerprint, staged.path_for(output))
+        st = staged.write(output, data)
+        records[output] = OutputRecord(search.fingerprint, hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns)
     return records, problems
 
 
@@ -370,8 +370,7 @@ def _render_chunk(indexes: list[int]) -> tuple[list[tuple[str, OutputRecord]], l
             if len(errors) > MAX_TEMPLATE_ERRORS:
                 break
             continue
-        staged.write(job.output, data)
-        st = staged.path_for(job.output).stat()
+        st = staged.write(job.output, data)
         record = OutputRecord(fingerprints[job.output], hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns, tuple(problems))
         files.append((job.output, record))
     return files, errors
