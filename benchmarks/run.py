@@ -58,6 +58,25 @@ EDIT_TIMEOUT = 600.0  # seconds from an edit until the server serves it
 POLL_SECONDS = 0.025  # between polling rounds; the resolution of the serve numbers
 IDLE_SECONDS = 1.0  # before an edit, the server must have used no CPU for this long
 
+
+def default_settle() -> float:
+    """Seconds to wait between deleting a tool's output and timing a build that writes one.
+
+    On ext4 without a journal (this benchmark's machine: `/proc/fs/jbd2` is empty), a new file
+    or folder's inode is never one freed in the last `dirty_expire_centisecs` (30 s) plus 5
+    seconds: the allocator looks at each such free inode in turn, reading its table block,
+    before it takes one. Right after a build's 15,000 files are deleted, each file made costs a
+    millisecond or more of kernel time: a nichesite cold build of 5,000 articles spent 16.7 s
+    in the kernel right after the deletion and 3.9 s 45 s later; Pelican, which writes its
+    files 20-30 s after it starts, 3.1 and 4.7 s. A cold build that waits for the deleted
+    inodes to age is the cold build of a fresh clone (CI's), for every tool alike."""
+    try:
+        expire = int(Path("/proc/sys/vm/dirty_expire_centisecs").read_text()) / 100
+    except (OSError, ValueError):
+        expire = 30.0
+    return expire + 5 + 1
+
+
 BUILD_KINDS = ("cold", "nochange", "edit_body", "edit_title")
 
 
@@ -165,14 +184,17 @@ def make_tools(nichesite_exe: list[str], pelican_cache: bool, before: list[str] 
     return tools
 
 
-def clean(tool: Tool, site: Path) -> None:
-    """Delete a tool's output and caches in its site."""
+def clean(tool: Tool, site: Path) -> bool:
+    """Delete a tool's output and caches in its site; whether there was any."""
+    found = False
     for name in tool.clean:
         path = site / name
-        if path.is_dir():
+        found |= path.exists() or path.is_symlink()
+        if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         else:
             path.unlink(missing_ok=True)
+    return found
 
 
 # --- edits ----------------------------------------------------------------------------------------
@@ -252,8 +274,10 @@ class Bench:
         images: bool = False,
         no_search: bool = False,
         before_older: bool = False,
+        settle: float = 0.0,
     ) -> None:
         self.tools, self.work, self.repeat, self.seed = tools, work, repeat, seed
+        self.settle = settle  # seconds between deleting outputs and a timed build (default_settle)
         self.no_search = no_search  # nichesite builds with `search: false` (Pelican and Hugo build no search index)
         self.before_older = before_older  # the --before revision predates the `images:` and `search:` keys
         self.pelican_cache, self.serve = pelican_cache, serve  # serve: the tools whose live server is timed
@@ -319,12 +343,14 @@ class Bench:
             for r in range(self.repeat):
                 order = self.tools[r % len(self.tools) :] + self.tools[: r % len(self.tools)]
                 print(f"N={n}: round {r + 1}/{self.repeat}: {', '.join(t.name for t in order)}", flush=True)
+                self.clean_all(outdir, order)  # the cold builds' deletions, all at once: one wait
                 for kind in BUILD_KINDS:
                     for tool in order:
                         self.measure_build(n, tool, outdir / tool.site, kind, sources[tool.name], originals[tool.name])
                 for tool in order:
                     sources[tool.name].write_text(originals[tool.name], encoding="utf-8")
                 if self.serve:
+                    self.clean_all(outdir, [t for t in order if t.name in self.serve])
                     for tool in (t for t in order if t.name in self.serve):
                         for server in tool.servers:
                             self.measure_serve(
@@ -335,11 +361,24 @@ class Bench:
                 path.write_text(originals[name], encoding="utf-8")
             (outdir / "EDITING").unlink()
 
+    def clean_all(self, outdir: Path, tools: list[Tool]) -> None:
+        """Delete these tools' outputs and caches, then let the file system settle."""
+        for tool in tools:
+            clean(tool, outdir / tool.site)
+        self.wait_settled()  # also after a copy of the corpus made anew, its old outputs deleted
+
+    def wait_settled(self) -> None:
+        """Wait until the inodes just freed may be reused at no cost (see default_settle)."""
+        if self.settle > 0:
+            print(f"  (waiting {self.settle:.0f} s for the file system to settle after deleting outputs)", flush=True)
+            time.sleep(self.settle)
+
     def measure_build(self, n: int, tool: Tool, site: Path, kind: str, source: Path, original: str) -> None:
         """Prepare the site for ``kind``, build once, record time and peak memory."""
         if kind == "cold":
             source.write_text(original, encoding="utf-8")
-            clean(tool, site)
+            if clean(tool, site):
+                self.wait_settled()
         elif kind == "edit_body":
             source.write_text(with_body_sentence(source.read_text(encoding="utf-8"), self.token()), encoding="utf-8")
         elif kind == "edit_title":
@@ -352,7 +391,8 @@ class Bench:
 
     def measure_serve(self, n: int, tool: Tool, server: Server, site: Path, url: str, source: Path, original: str) -> None:
         """Start a server, time first page, a title edit (article + home) and a body edit."""
-        clean(tool, site)  # no stale output to serve: "ready" means the server built the site
+        if clean(tool, site):  # no stale output to serve: "ready" means the server built the site
+            self.wait_settled()
         port = free_port()
         proc = Measured(server.argv(site, port), site, self.log, tool.env(site))
         values: dict[str, float | None] = {}
@@ -498,6 +538,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pelican-cache", action="store_true", help="turn on Pelican's content cache (its best case for rebuilds)")
     parser.add_argument("--no-serve", action="store_true", help="skip the live-server timings")
     parser.add_argument(
+        "--settle",
+        type=float,
+        default=None,
+        help="seconds to wait after deleting outputs before a cold build or a server start (default: the kernel's "
+        "dirty_expire_centisecs + 6 s, 36 s; 0: none); see default_settle in run.py",
+    )
+    parser.add_argument(
         "--serve-tools",
         default=None,
         help="comma-separated tools whose live server is timed (default: all); Pelican's has no incremental mode and takes long",
@@ -552,9 +599,12 @@ def main(argv: list[str] | None = None) -> int:
         images=args.images,
         no_search=args.no_search,
         before_older=args.before_older,
+        settle=default_settle() if args.settle is None else args.settle,
     )
     for n in sizes:
         bench.run_size(n)
+    if bench.settle > 0:
+        bench.results.notes.append(f"cold builds and server starts began {bench.settle:.0f} s after outputs were deleted (--settle)")
     text = table(bench.results, sizes, before=bool(args.before), left_out=("pelican",) if args.images else ())
     notes = "".join(f"- {note}\n" for note in bench.results.notes)
     (args.work / "results.json").write_text(json.dumps({"|".join(map(str, k)): v for k, v in bench.results.values.items()}, indent=1))
