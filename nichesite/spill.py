@@ -135,8 +135,12 @@ class SpilledRows(_ReadBack, Sequence):
         self.spilled = spilled
         self.kind = kind
 
+    def rows(self) -> list[list]:
+        """The rows as written: each one the `kind` object's fields, in order."""
+        return json.loads(self.spilled.text())
+
     def items(self) -> tuple:
-        return tuple(self.kind(*row) for row in json.loads(self.spilled.text()))
+        return tuple(self.kind(*row) for row in self.rows())
 
     value = items
 

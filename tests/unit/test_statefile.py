@@ -18,13 +18,14 @@ import markdown
 import pytest
 
 from nichesite import statefile
-from nichesite.body import BodyRenderer
+from nichesite.body import BodyRenderer, Heading
 from nichesite.content import Entry, ParsedSource, ParseSettings, parse_source
 from nichesite.errors import error, warning
 from nichesite.feeds import EntryParts
 from nichesite.files import write_atomic
 from nichesite.index import RelatedArticles
 from nichesite.shortcodes import ShortcodeRules
+from nichesite.spill import Spilled, SpilledRows, SpillFile
 from nichesite.state import EMPTY_STATE, BuildState, Derived, FileSignature, OutputRecord, SourceRecord
 
 ARTICLE = "content/water/cloudy-water.md"
@@ -168,6 +169,28 @@ def test_the_same_state_gives_the_same_bytes(tmp_path: Path) -> None:
     loaded, _ = statefile.load_state(first, out_of(first))
     statefile.save_state(second, out_of(second), loaded)  # a loaded state saves to the same bytes
     assert sources_file(first).read_bytes() == sources_file(second).read_bytes()
+
+
+def test_a_state_whose_bodies_went_to_disk_saves_the_same_bytes(tmp_path: Path) -> None:
+    # A large build writes bodies and headings to a spill file (spill.py): the state saved
+    # from it reads them back and must be the one a build holding them in memory saves.
+    state = realistic_state()
+    entry = state.sources[ARTICLE].parsed.entry
+    assert entry is not None and len(entry.headings) > 1
+    spill = SpillFile.make(tmp_path)
+    assert spill is not None
+    body, headings = spill.write([entry.body_html, json.dumps([[h.level, h.id, h.title] for h in entry.headings])])
+    assert isinstance(body, Spilled) and isinstance(headings, Spilled)
+    spilled_entry = dataclasses.replace(entry, body=body, headings=SpilledRows(headings, Heading))
+    parsed = dataclasses.replace(state.sources[ARTICLE].parsed, entry=spilled_entry)
+    sources = dict(state.sources) | {ARTICLE: dataclasses.replace(state.sources[ARTICLE], parsed=parsed)}
+    spilled_state = dataclasses.replace(state, sources=MappingProxyType(sources))
+    first, second = tmp_path / "one", tmp_path / "two"
+    statefile.save_state(first, out_of(first), state)
+    statefile.save_state(second, out_of(second), spilled_state)
+    assert sources_file(first).read_bytes() == sources_file(second).read_bytes()
+    loaded, _ = statefile.load_state(second, out_of(second))
+    assert loaded.sources[ARTICLE].parsed.entry.headings == entry.headings
 
 
 def test_no_state_is_the_empty_state_without_a_note(site: Path) -> None:
