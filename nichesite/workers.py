@@ -64,8 +64,8 @@ def run_parallel(function: Callable[..., Any], work: Iterable[Any], workers: int
     worker's results come back through a pipe of 64 KiB that a thread of the parent empties,
     and that thread waits for the interpreter while the parent's own work holds it. At five
     milliseconds a worker parsing 5,000 articles slept a fifth of the time on a full pipe; at
-    one it hardly sleeps, and the parse took 5.25 s instead of 6.17 s (medians, runs paired in
-    one process, benchmarks/RESULTS.md)."""
+    one it hardly sleeps, and the parse takes 5-11% less (medians of runs alternating in one
+    process: 6.55 -> 6.21 s, 6.17 -> 5.47 s at 0.5 ms; benchmarks/RESULTS.md)."""
     global _WORK
     items = list(work)
     context = multiprocessing.get_context("fork")
