@@ -366,7 +366,9 @@ def check_equivalence(tmp: Path, steps: list[tuple]) -> None:
     for step, edit in enumerate([None, *steps]):
         shutil.rmtree(ci_cache, ignore_errors=True)
         if (site / ".nichesite").is_dir():
-            shutil.copytree(site / ".nichesite", ci_cache)
+            # serve's builder may be saving its state in its thread meanwhile: its temporary
+            # file can vanish while it is copied (a CI cache is saved after the build exits)
+            shutil.copytree(site / ".nichesite", ci_cache, ignore=shutil.ignore_patterns("*.tmp"))
         if edit is not None:
             model.apply(edit)
         served = serve_builder.build()
