@@ -281,10 +281,13 @@ def _stored_shortcodes(calls: tuple[Shortcode, ...]) -> list:
 
 
 def _heading_columns(headings: tuple[Heading, ...] | SpilledRows) -> list:
-    """Headings as columns (levels, ids, titles); spilled ones from the rows read back, read
-    once, with no Heading made (saving 5,000 sources read each list three times: 0.2 s)."""
-    rows = headings.rows() if type(headings) is SpilledRows else [(h.level, h.id, h.title) for h in headings]
-    return [list(column) for column in zip(*rows)] if rows else [[], [], []]
+    """Headings as columns (levels, ids, titles). Spilled ones from the rows read back (each
+    a Heading's fields in order), read once and with no Heading made: as `_columns` they were
+    read three times (saving 5,000 sources: 0.2 s)."""
+    if type(headings) is SpilledRows:
+        rows = headings.rows()
+        return [list(column) for column in zip(*rows)] if rows else [[], [], []]
+    return _columns(headings, _get("level"), _get("id"), _get("title"))
 
 
 def _stored_entry(e: Entry) -> list:
