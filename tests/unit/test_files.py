@@ -67,6 +67,27 @@ def test_read_regular_refuses_a_named_pipe_without_waiting_and_stops_at_the_limi
     assert read_regular(tmp_path / "big", limit=3_000_000) == b"x" * 2_000_001
 
 
+def test_read_regular_reads_a_file_that_grew_since_its_size_was_taken_up_to_the_limit(tmp_path, monkeypatch) -> None:
+    """A source being written while it is read: the bytes past the size `fstat` gave are read
+    too, and the limit still holds for them."""
+    (tmp_path / "a.md").write_bytes(b"0123456789" * 10)
+    exact = tmp_path / "b.md"
+    exact.write_bytes(b"y" * 50)
+    real = os.fstat
+
+    def earlier(fd: int) -> os.stat_result:  # the size as it was before the file grew
+        st = real(fd)
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid, 10, *st[7:10]))
+
+    monkeypatch.setattr("nichesite.files.os.fstat", earlier)
+    assert read_regular(tmp_path / "a.md", limit=200) == b"0123456789" * 10
+    assert read_regular(tmp_path / "a.md", limit=100) == b"0123456789" * 10
+    with pytest.raises(FileTooLarge, match="100 bytes, over the limit of 99"):
+        read_regular(tmp_path / "a.md", limit=99)
+    assert read_regular(exact, limit=50) == b"y" * 50
+    assert read_regular(tmp_path / "a.md") == b"0123456789" * 10
+
+
 def test_decode_text_drops_the_bom_normalises_line_ends_and_names_the_bad_line() -> None:
     assert decode_text(b"\xef\xbb\xbfa\r\nb\rc\n", "x.md") == ("a\nb\nc\n", [])
     text, problems = decode_text(b"ok\nstill ok\nbad \xff here\n", "x.md")
