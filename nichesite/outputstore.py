@@ -102,8 +102,9 @@ class OutputStore:
             present = self._prune(set(wanted))
             if wanted.keys() - present:
                 self.root.mkdir(parents=True, exist_ok=True)
+            published, root = str(out), str(self.root)  # plain strings: thousands of Paths cost more than the links
             for digest in sorted(wanted.keys() - present):
-                self._add(out / wanted[digest], self.path(digest))
+                self._add(f"{published}/{wanted[digest]}", f"{root}/{digest}")
         except OSError:
             pass
 
@@ -112,23 +113,22 @@ class OutputStore:
         of the earlier layout, a folder per two hex digits); the digests kept."""
         present: set[str] = set()
         try:
-            names = os.listdir(self.root)
+            entries = list(os.scandir(self.root))  # each one's type from the folder listing: no lstat per file
         except FileNotFoundError:
             return present
-        for name in names:
-            path = self.root / name
+        for entry in entries:
             try:
-                regular = stat.S_ISREG(os.lstat(path).st_mode)
+                regular = entry.is_file(follow_symlinks=False)
             except OSError:
                 continue
-            if regular and name in wanted:
-                present.add(name)
+            if regular and entry.name in wanted:
+                present.add(entry.name)
             else:
-                _remove(path)
+                _remove(Path(entry.path))
         return present
 
     @staticmethod
-    def _add(source: Path, target: Path) -> None:
+    def _add(source: str, target: str) -> None:
         """A published file into the store: linked in one step, or copied aside and renamed."""
         try:
             if not stat.S_ISREG(os.lstat(source).st_mode):
@@ -142,7 +142,7 @@ class OutputStore:
             return
         except OSError:
             pass
-        fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
+        fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=os.path.dirname(target))
         os.close(fd)
         try:
             shutil.copyfile(source, temp, follow_symlinks=False)
