@@ -41,6 +41,7 @@ from nichesite.reading import Site, read_site, with_images
 from nichesite.render import LanguageRenderers, PageRenderer
 from nichesite.search import plan_search
 from nichesite.state import BuildState, Derived, OutputRecord
+from nichesite.statefile import sources_changed
 from nichesite.theme import make_environment
 from nichesite.viewdigests import part_fingerprints, static_fingerprints, translation_links, with_feed_parts
 from nichesite.write import Plan, is_stale, write_in_place, write_staged
@@ -101,6 +102,8 @@ def _build(options: BuildOptions, previous: BuildState, session: Session) -> Out
         gc.freeze()
     if failed():
         return stop()
+    if session.sources_aside is not None and sources_changed(previous, sources.settings, sources.records):
+        session.sources_aside.start(sources.settings, sources.records)
     # What the last build derived, reused where its inputs are the same: a site in one language's
     # (a site with languages reuses none of it, so one language's never reaches another's).
     last = previous.derived if not site.languages else Derived()
@@ -171,6 +174,8 @@ def _build(options: BuildOptions, previous: BuildState, session: Session) -> Out
             made[number] = (part, derived, views, shown)
         derived = made[0][1] if not site.languages else Derived()
     plan = Plan(jobs, statics, dirty, dirty_statics, fingerprints, known, search, restore, store)
+    if session.sources_aside is not None:
+        session.sources_aside.wait()  # done by now as a rule; its memory is freed before the render workers fork
     with timer("Rendering"):
         renderers = {
             part.config.language: PageRenderer(

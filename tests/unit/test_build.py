@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 
 import pytest
 from conftest import BASIC_CONFIG, article, tree_digest, write_site
@@ -213,3 +214,63 @@ def test_serve_writes_its_state_when_quiet_or_at_exit_and_the_next_session_reuse
     serve.wait_saved()  # what serve does when it stops
     again = Builder(BuildOptions(site, tmp_path / "serve"), in_place=True).build()
     assert again.ok and again.rendered == () and again.written == ()
+
+
+def sources_written(site, tmp_path, monkeypatch, aside_min):
+    """sources.json as a first build writes it, with the forked writer from `aside_min` sources;
+    what `SourcesAside.finish` said each time."""
+    from nichesite import statefile
+
+    said = []
+    finish = statefile.SourcesAside.finish
+    monkeypatch.setattr(statefile, "ASIDE_MIN", aside_min)
+    monkeypatch.setattr(statefile.SourcesAside, "finish", lambda self, keep: said.append(finish(self, keep)) or said[-1])
+    shutil.rmtree(site / ".nichesite", ignore_errors=True)
+    result = build(site, tmp_path / "public")
+    assert result.ok, result.problems
+    assert not [p.name for p in (site / CACHE).iterdir() if p.name.endswith(".tmp")]
+    return (site / CACHE / "sources.json").read_bytes(), said
+
+
+def test_a_build_writes_its_sources_in_a_forked_process_with_the_bytes_it_would_write_itself(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site")
+    itself, said = sources_written(site, tmp_path, monkeypatch, aside_min=10**9)
+    assert said[0] is False  # not started: a small site
+    aside, said = sources_written(site, tmp_path, monkeypatch, aside_min=1)
+    assert said[0] is True and aside == itself
+    again = build(site, tmp_path / "public")
+    assert again.ok and again.rendered == () and again.written == ()  # the state it wrote is the one used
+
+
+def test_sources_written_aside_by_a_build_that_fails_are_not_kept(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site")
+    before, _ = sources_written(site, tmp_path, monkeypatch, aside_min=1)
+    source = site / "content/water/a1.md"
+    source.write_text(source.read_text().replace("about the tank", "about the aquarium"))
+    clash = site / "content/food/a9.md"  # the same title, so the same address, as content/water/a1.md: the plan fails
+    clash.parent.mkdir()
+    clash.write_text(article("Shrimp problem 1", "2026-10-05", body=BODY))
+    failed = build(site, tmp_path / "public")
+    assert not failed.ok and failed.errors
+    assert (site / CACHE / "sources.json").read_bytes() == before
+    assert not [p.name for p in (site / CACHE).iterdir() if p.name.endswith(".tmp")]
+    clash.unlink()
+    assert build(site, tmp_path / "public").ok
+    assert (site / CACHE / "sources.json").read_bytes() != before  # the edit's sources, now that the build passed
+
+
+def test_when_the_forked_writer_fails_the_build_writes_its_sources_itself(tmp_path, monkeypatch):
+    from nichesite import statefile
+
+    site = make_site(tmp_path / "site")
+    itself, _ = sources_written(site, tmp_path, monkeypatch, aside_min=10**9)
+    parent, dump = os.getpid(), statefile._dump_sources
+
+    def fails_when_forked(*args, **kwargs):
+        if os.getpid() != parent:
+            raise OSError(28, "No space left on device")
+        return dump(*args, **kwargs)
+
+    monkeypatch.setattr(statefile, "_dump_sources", fails_when_forked)
+    aside, said = sources_written(site, tmp_path, monkeypatch, aside_min=1)
+    assert said[0] is False and aside == itself
