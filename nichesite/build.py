@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nichesite import statefile
+from nichesite.aside import Aside
 from nichesite.errors import Problem, Problems, note
 from nichesite.i18n import Translations
 from nichesite.lock import OutputBusy, OutputLock, wait_seconds
@@ -125,7 +126,7 @@ class Builder:
                 notes.append(note(STATE_NOTE_PATH, 1, why, "cache-ignored"))
         search = "later" if self.in_place and not search_now else "now"
         store = "keep" if self.use_cache and not self.in_place else ""  # serve's preview keeps its own files, in place
-        aside = statefile.SourcesAside(opts.site_dir) if self.use_cache and not self.in_place else None
+        aside = Aside(opts.site_dir) if self.use_cache and not self.in_place else None
         session = Session(
             self.in_place,
             self.workers,
@@ -134,7 +135,7 @@ class Builder:
             search=search,
             record_urls=self.record_urls,
             store=store,
-            sources_aside=aside,
+            aside=aside,
         )
         try:
             outcome = build(opts, self.state, session)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from nichesite.theme import CompiledTemplates
 
 if TYPE_CHECKING:
-    from nichesite.statefile import SourcesAside
+    from nichesite.aside import Aside
 
 # (stage, done, total) while a stage runs; a display that also has `finished(stage, seconds)`
 # is told when each stage ends and how long it took.
@@ -60,4 +60,4 @@ class Session:
     search: str = "now"  # the search index: "now"; "later" (serve: the last one stays until the site is quiet); "off" (check)
     record_urls: bool = False  # `nichesite build`: add the URLs it publishes to data/urls.yaml (serve and check only read it)
     store: str = ""  # the output store (outputstore.py): "keep" (`nichesite build`: take from it what the folder lacks, then keep it to the build), "read" (`check`: only take from it)
-    sources_aside: SourcesAside | None = None  # `nichesite build`: sources.json written by a forked process meanwhile
+    aside: Aside | None = None  # `nichesite build`: templates compiled and sources.json written by a forked process meanwhile

@@ -102,8 +102,8 @@ def _build(options: BuildOptions, previous: BuildState, session: Session) -> Out
         gc.freeze()
     if failed():
         return stop()
-    if session.sources_aside is not None and sources_changed(previous, sources.settings, sources.records):
-        session.sources_aside.start(sources.settings, sources.records)
+    if session.aside is not None and sources_changed(previous, sources.settings, sources.records):
+        session.aside.start(site.theme, site.config, site.translations, sources.settings, sources.records)
     # What the last build derived, reused where its inputs are the same: a site in one language's
     # (a site with languages reuses none of it, so one language's never reaches another's).
     last = previous.derived if not site.languages else Derived()
@@ -174,8 +174,10 @@ def _build(options: BuildOptions, previous: BuildState, session: Session) -> Out
             made[number] = (part, derived, views, shown)
         derived = made[0][1] if not site.languages else Derived()
     plan = Plan(jobs, statics, dirty, dirty_statics, fingerprints, known, search, restore, store)
-    if session.sources_aside is not None:
-        session.sources_aside.wait()  # done by now as a rule; its memory is freed before the render workers fork
+    if session.aside is not None:
+        session.aside.wait()  # done by now as a rule; its memory is freed before the render workers fork
+        if session.compiled is not None:
+            session.aside.templates(session.compiled)
     with timer("Rendering"):
         renderers = {
             part.config.language: PageRenderer(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import jinja2
@@ -24,6 +25,7 @@ from nichesite.pictures import BODY_SIZES, ImageView, picture_html, rewrite_body
 from nichesite.plan import LIST_KINDS, RenderJob, paginated_paths, url_for
 from nichesite.products import ProductCatalog
 from nichesite.readers import ReaderForms
+from nichesite.theme import compile_all
 from nichesite.views import Link, Paginator, ViewFactory
 
 
@@ -78,6 +80,23 @@ def site_view(config: SiteConfig, index: SiteIndex, views: ViewFactory) -> SiteV
     )
 
 
+def add_filters(env: jinja2.Environment, config: SiteConfig, t: Translations) -> None:
+    """The filters the templates use. Compiled code depends on which filters there are (and
+    what each is passed), so an environment that compiles templates ahead of the render (see
+    aside.py) gets them from here too."""
+    env.filters["date"] = t.date
+    env.filters["absolute"] = partial(absolute_url, config)
+
+
+def absolute_url(config: SiteConfig, url: str) -> str:
+    """An absolute URL: site paths get base_url's scheme and host; full URLs stay."""
+    if url.startswith(("http://", "https://")):
+        return url
+    if url.startswith("/") and not url.startswith(config.base_path + "/"):
+        url = config.base_path + url
+    return config.absolute(url)
+
+
 @dataclass(slots=True)
 class PageRenderer:
     """Renders jobs for one build; holds the Jinja environment and the views."""
@@ -97,8 +116,7 @@ class PageRenderer:
 
     def __post_init__(self) -> None:
         self.env.globals.update(t=self.t, site=self.site, preview=self.preview)
-        self.env.filters["date"] = self.t.date
-        self.env.filters["absolute"] = self.absolute
+        add_filters(self.env, self.config, self.t)
         self.env.globals["structured_data"] = seo.StructuredData(self.site, self.absolute)
         self.env.globals["picture"] = picture
         self.affiliate = Affiliate(self.config, self.catalog, self.t, self.views.image_at)
@@ -122,24 +140,10 @@ class PageRenderer:
         the language are read here as well, for the same reasons (8 ms of serve's first save)."""
         self.t.number(4.5)
         self.t.date(dt.date(2026, 1, 2))
-        try:
-            names = self.env.list_templates(extensions=("html", "xml", "txt", "json", "css", "js", "svg"))
-        except Exception:
-            return
-        for name in names:
-            if not name.startswith("theme/"):
-                try:
-                    self.env.get_template(name)
-                except Exception:
-                    pass
+        compile_all(self.env)
 
     def absolute(self, url: str) -> str:
-        """An absolute URL: site paths get base_url's scheme and host; full URLs stay."""
-        if url.startswith(("http://", "https://")):
-            return url
-        if url.startswith("/") and not url.startswith(self.config.base_path + "/"):
-            url = self.config.base_path + url
-        return self.config.absolute(url)
+        return absolute_url(self.config, url)
 
     def render(self, job: RenderJob) -> tuple[bytes, list[Problem]]:
         """The bytes of a job's output and the problems found making it; a template bug raises."""

@@ -19,9 +19,7 @@ import gc
 import hashlib
 import json
 import os
-import signal
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -33,7 +31,7 @@ import jinja2
 import markdown
 import yaml
 
-from nichesite import __version__, workers
+from nichesite import __version__
 from nichesite.body import FOOTNOTE_BACKLINK
 from nichesite.files import plain_path, write_atomic
 from nichesite.spill import Spilled
@@ -131,7 +129,7 @@ def outputs_file(site_dir: Path, out_dir: Path) -> Path:
 
 
 @contextmanager
-def _no_gc() -> Iterator[bool]:
+def no_gc() -> Iterator[bool]:
     """Collecting while a million acyclic containers are made would double the time it takes.
     Yields whether the collector was on."""
     enabled = gc.isenabled()
@@ -182,7 +180,7 @@ def load_state(site_dir: Path, out_dir: Path) -> tuple[BuildState, str]:
     a part was unusable (that part is then empty); (EMPTY_STATE, "") when there is none. Each of
     the two files is checked and dropped alone. Never raises."""
     notes: list[str] = []
-    with _no_gc():
+    with no_gc():
         settings, sources = _load_part(site_dir / STATE_DIR / SOURCES_FILE, {"settings", "sources"}, _sources, ("", {}), notes)
         outputs, derived = _load_part(outputs_file(site_dir, out_dir), {"outputs", "derived"}, decoded_outputs, ({}, Derived()), notes)
     note = f"the build cache in {STATE_DIR.as_posix()} cannot be used ({'; '.join(notes)}); building clean" if notes else ""
@@ -290,12 +288,12 @@ def save_state(site_dir: Path, out_dir: Path, state: BuildState, sources: bool =
     `pause` (serve's save in a thread) is called every few milliseconds of the work: it may wait
     while a build runs, or raise to give the save up (then nothing is written)."""
     head = {"format": STATE_FORMAT, "version": __version__}
-    with _no_gc() as collecting:
+    with no_gc() as collecting:
         step = _collecting_while(pause, collecting) if pause is not None else None
         if sources:
             folder = site_dir / STATE_DIR
-            write_atomic(folder / SOURCES_FILE, _dump_sources(state.settings, state.sources, step))
-            _remove_legacy(folder)
+            write_atomic(folder / SOURCES_FILE, dump_sources(state.settings, state.sources, step))
+            remove_legacy(folder)
         outputs = state.outputs.items()
         records = {k: [r.fingerprint, r.digest, r.size, r.mtime_ns, stored_problems(r.problems)] for k, r in outputs if plain_path(k)}
         if step is not None:
@@ -304,12 +302,14 @@ def save_state(site_dir: Path, out_dir: Path, state: BuildState, sources: bool =
         write_atomic(outputs_file(site_dir, out_dir), _dump(head | {"outputs": records, "derived": derived}, step))
 
 
-def _dump_sources(settings: str, sources: Mapping[str, SourceRecord], pause: Callable[[], None] | None = None) -> Iterator[bytes]:
+def dump_sources(settings: str, sources: Mapping[str, SourceRecord], pause: Callable[[], None] | None = None) -> Iterator[bytes]:
+    """The bytes of sources.json, in pieces (`_dump`)."""
     head = {"format": STATE_FORMAT, "version": __version__}
     return _dump(head | {"settings": settings, "sources": _StoredSources(sources)}, pause)
 
 
-def _remove_legacy(folder: Path) -> None:
+def remove_legacy(folder: Path) -> None:
+    """The pickle cache of earlier versions goes once sources.json is written."""
     with suppress(OSError):
         (folder / _LEGACY_FILE).unlink(missing_ok=True)
 
@@ -318,94 +318,6 @@ def sources_changed(previous: BuildState, settings: str, sources: Mapping[str, S
     """Whether the parsed sources differ from those loaded (a reused record is the same object)."""
     old = previous.sources
     return previous.settings != settings or old.keys() != sources.keys() or any(sources[k] is not old[k] for k in sources)
-
-
-ASIDE_MIN = 500  # sources: fewer are written by the build itself, at its end (a fork would cost more)
-
-
-class SourcesAside:
-    """`sources.json` written by a process forked for it while `nichesite build` goes on.
-
-    Between reading and rendering only the build's own process works (the index, the plan,
-    the fingerprints: a second at 5,000 articles), and writing 5,000 parsed sources takes
-    0.4 s more of it at the end. Forked once the sources are read (`start`), a process writes
-    them into a temporary file in the cache folder meanwhile; the build waits for it before
-    its render workers fork (`wait`: its memory is freed by then) and puts the file in place
-    only when the build succeeds (`finish(True)`), removing it otherwise: the cache changes
-    with a successful build only, as when the build writes it at its end, and with the same
-    bytes. Not started for a small site, where a system cannot fork, or when the temporary
-    file cannot be made: then the build writes the file at its end, as before."""
-
-    def __init__(self, site_dir: Path) -> None:
-        self.folder = site_dir / STATE_DIR
-        self._pid = 0
-        self._temp = ""
-        self._written = False
-
-    def start(self, settings: str, sources: Mapping[str, SourceRecord]) -> None:
-        if len(sources) < ASIDE_MIN or not workers.can_fork() or self._temp:
-            return
-        # Ctrl-C or a stop meanwhile waits until the temporary file and the process are known
-        # (so `finish` removes the one and waits for the other), and must not raise in the
-        # forked process (it would run the build's own code there): there it kills at once.
-        stops = {signal.SIGINT, signal.SIGTERM}
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
-        try:
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                fd, self._temp = tempfile.mkstemp(prefix=f".{SOURCES_FILE}.", suffix=".tmp", dir=self.folder)
-            except OSError:
-                return
-            try:
-                pid = os.fork()
-            except OSError:
-                os.close(fd)
-                return
-            if pid == 0:  # the forked process: write, then leave at once (no exit handlers, no flush of the build's output)
-                code = 1
-                try:
-                    for stop in stops:
-                        signal.signal(stop, signal.SIG_DFL)
-                    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-                    with _no_gc(), os.fdopen(fd, "wb") as handle:
-                        handle.writelines(_dump_sources(settings, sources))
-                    code = 0
-                finally:
-                    os._exit(code)
-            os.close(fd)
-            self._pid = pid
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-
-    def wait(self) -> None:
-        """Wait for the forked process to end."""
-        if self._pid:
-            try:
-                _, status = os.waitpid(self._pid, 0)
-                self._written = os.waitstatus_to_exitcode(status) == 0
-            except ChildProcessError:  # reaped already: its file is not trusted
-                self._written = False
-            self._pid = 0
-
-    def finish(self, keep: bool) -> bool:
-        """Put the file written in place (`keep`: the build succeeded) or remove it; whether it
-        was put in place. Once started, always called, so no temporary file is left."""
-        self.wait()
-        if not self._temp:
-            return False
-        if keep and self._written:
-            try:
-                os.replace(self._temp, self.folder / SOURCES_FILE)
-            except OSError:
-                pass
-            else:
-                self._temp = ""
-                _remove_legacy(self.folder)
-                return True
-        with suppress(OSError):
-            os.unlink(self._temp)
-        self._temp = ""  # forgotten once gone: a Ctrl-C before this line leaves it to the next call
-        return False
 
 
 def _collecting_while(pause: Callable[[], None], collecting: bool) -> Callable[[], None]:

@@ -7,6 +7,7 @@ Lookup order for a template: the site's `templates/`, then the chosen theme (a s
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
 import traceback
@@ -129,6 +130,20 @@ class CompiledTemplates(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
 
+    def to_bytes(self) -> bytes:
+        """All of it, for another process of this interpreter (`add_bytes`)."""
+        return marshal.dumps(self._code)
+
+    def add_bytes(self, data: bytes) -> None:
+        """What `to_bytes` gave; anything else is ignored (Jinja checks each template's
+        checksum and its own format as it loads it)."""
+        try:
+            code = marshal.loads(data)
+        except (ValueError, EOFError, TypeError):
+            return
+        if type(code) is dict and all(type(k) is str and type(v) is bytes for k, v in code.items()):
+            self._code.update(code)
+
 
 def make_environment(theme: Theme, compiled: CompiledTemplates | None = None) -> jinja2.Environment:
     site_templates = theme.site_dir / "templates"
@@ -147,6 +162,24 @@ def make_environment(theme: Theme, compiled: CompiledTemplates | None = None) ->
         cache_size=-1,
         bytecode_cache=compiled,
     )
+
+
+TEMPLATE_EXTENSIONS = ("html", "xml", "txt", "json", "css", "js", "svg")
+
+
+def compile_all(env: jinja2.Environment) -> None:
+    """Compile every template of `env` (into its bytecode cache, when it has one); a template
+    that fails is left to the render, which reports it at its line."""
+    try:
+        names = env.list_templates(extensions=TEMPLATE_EXTENSIONS)
+    except Exception:
+        return
+    for name in names:
+        if not name.startswith("theme/"):
+            try:
+                env.get_template(name)
+            except Exception:
+                pass
 
 
 def template_problem(exc: BaseException, site_dir: Path, doing: str) -> Problem:

@@ -10,7 +10,9 @@ import shutil
 import pytest
 from conftest import BASIC_CONFIG, article, tree_digest, write_site
 
+from nichesite import aside
 from nichesite.build import Builder, BuildOptions
+from nichesite.theme import CompiledTemplates
 
 CACHE = ".nichesite/cache"
 
@@ -216,35 +218,52 @@ def test_serve_writes_its_state_when_quiet_or_at_exit_and_the_next_session_reuse
     assert again.ok and again.rendered == () and again.written == ()
 
 
-def sources_written(site, tmp_path, monkeypatch, aside_min):
-    """sources.json as a first build writes it, with the forked writer from `aside_min` sources;
-    what `SourcesAside.finish` said each time."""
-    from nichesite import statefile
-
+def built(site, tmp_path, monkeypatch, aside_min, ok=True):
+    """A first build, with the forked process from `aside_min` sources: its result, the
+    sources.json it wrote, its pages, and what `Aside.finish` said each time."""
     said = []
-    finish = statefile.SourcesAside.finish
-    monkeypatch.setattr(statefile, "ASIDE_MIN", aside_min)
-    monkeypatch.setattr(statefile.SourcesAside, "finish", lambda self, keep: said.append(finish(self, keep)) or said[-1])
+    finish = aside.Aside.finish
+    monkeypatch.setattr(aside, "ASIDE_MIN", aside_min)
+    monkeypatch.setattr(aside.Aside, "finish", lambda self, keep: said.append(finish(self, keep)) or said[-1])
     shutil.rmtree(site / ".nichesite", ignore_errors=True)
+    shutil.rmtree(tmp_path / "public", ignore_errors=True)
     result = build(site, tmp_path / "public")
-    assert result.ok, result.problems
-    assert not [p.name for p in (site / CACHE).iterdir() if p.name.endswith(".tmp")]
-    return (site / CACHE / "sources.json").read_bytes(), said
+    assert result.ok == ok, result.problems
+    assert not list((site / ".nichesite").rglob("*.tmp"))
+    sources = (site / CACHE / "sources.json").read_bytes() if ok else b""
+    return result, sources, tree_digest(tmp_path / "public") if ok else {}, said
 
 
-def test_a_build_writes_its_sources_in_a_forked_process_with_the_bytes_it_would_write_itself(tmp_path, monkeypatch):
+def test_a_build_compiles_its_templates_and_writes_its_sources_in_a_forked_process_with_the_same_results(tmp_path, monkeypatch):
     site = make_site(tmp_path / "site")
-    itself, said = sources_written(site, tmp_path, monkeypatch, aside_min=10**9)
+    _, sources, pages, said = built(site, tmp_path, monkeypatch, aside_min=10**9)
     assert said[0] is False  # not started: a small site
-    aside, said = sources_written(site, tmp_path, monkeypatch, aside_min=1)
-    assert said[0] is True and aside == itself
+    compiled = []
+    add = CompiledTemplates.add_bytes
+    monkeypatch.setattr(CompiledTemplates, "add_bytes", lambda self, data: compiled.append(len(data)) or add(self, data))
+    _, aside_sources, aside_pages, said = built(site, tmp_path, monkeypatch, aside_min=1)
+    assert said[0] is True and aside_sources == sources
+    assert compiled and compiled[0] > 10_000  # the theme's templates, compiled over there
+    assert aside_pages == pages
     again = build(site, tmp_path / "public")
     assert again.ok and again.rendered == () and again.written == ()  # the state it wrote is the one used
 
 
+def test_a_template_error_is_reported_alike_when_the_templates_were_compiled_in_the_forked_process(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site")
+    (site / "templates").mkdir()
+    (site / "templates" / "article.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n{{ page.title | nosuchfilter }}\n{% endblock %}\n'
+    )
+    alone, *_ = built(site, tmp_path, monkeypatch, aside_min=10**9, ok=False)
+    aside_result, *_ = built(site, tmp_path, monkeypatch, aside_min=1, ok=False)
+    assert [(p.location, p.message) for p in aside_result.errors] == [(p.location, p.message) for p in alone.errors]
+    assert any(p.location.path == "templates/article.html" and "nosuchfilter" in p.message for p in alone.errors), alone.errors
+
+
 def test_sources_written_aside_by_a_build_that_fails_are_not_kept(tmp_path, monkeypatch):
     site = make_site(tmp_path / "site")
-    before, _ = sources_written(site, tmp_path, monkeypatch, aside_min=1)
+    _, before, _, _ = built(site, tmp_path, monkeypatch, aside_min=1)
     source = site / "content/water/a1.md"
     source.write_text(source.read_text().replace("about the tank", "about the aquarium"))
     clash = site / "content/food/a9.md"  # the same title, so the same address, as content/water/a1.md: the plan fails
@@ -263,14 +282,14 @@ def test_when_the_forked_writer_fails_the_build_writes_its_sources_itself(tmp_pa
     from nichesite import statefile
 
     site = make_site(tmp_path / "site")
-    itself, _ = sources_written(site, tmp_path, monkeypatch, aside_min=10**9)
-    parent, dump = os.getpid(), statefile._dump_sources
+    _, itself, _, _ = built(site, tmp_path, monkeypatch, aside_min=10**9)
+    parent, dump = os.getpid(), statefile.dump_sources
 
     def fails_when_forked(*args, **kwargs):
         if os.getpid() != parent:
             raise OSError(28, "No space left on device")
         return dump(*args, **kwargs)
 
-    monkeypatch.setattr(statefile, "_dump_sources", fails_when_forked)
-    aside, said = sources_written(site, tmp_path, monkeypatch, aside_min=1)
-    assert said[0] is False and aside == itself
+    monkeypatch.setattr(statefile, "dump_sources", fails_when_forked)
+    _, written, _, said = built(site, tmp_path, monkeypatch, aside_min=1)
+    assert said[0] is False and written == itself
