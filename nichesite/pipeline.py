@@ -11,6 +11,11 @@ whose fingerprint did not change is not rendered again: its file is kept and the
 rendering it raised are reported again from the state, so a warm build, a clean build and
 serve's in-place build report the same problems and exit alike.
 
+In `nichesite build`, a process forked once the sources are read compiles the templates and
+writes sources.json while this one plans and fingerprints (aside.py): the build waits for it
+before rendering and takes the compiled templates; its sources.json is put in place when the
+build succeeds.
+
 A site with `languages:` (languages.py) is one sub-site per language (`Site.languages`): each is
 read, planned, fingerprinted and rendered by the same stages with its own configuration, its
 outputs in its folder of the output (`config.prefix`), and every page's fingerprint also holds
@@ -103,7 +108,7 @@ def _build(options: BuildOptions, previous: BuildState, session: Session) -> Out
     if failed():
         return stop()
     if session.aside is not None and sources_changed(previous, sources.settings, sources.records):
-        session.aside.start(site.theme, site.config, site.translations, sources.settings, sources.records)
+        session.aside.start(site.theme, site.config, site.translations, sources.settings, sources.records, sources.parsed)
     # What the last build derived, reused where its inputs are the same: a site in one language's
     # (a site with languages reuses none of it, so one language's never reaches another's).
     last = previous.derived if not site.languages else Derived()

@@ -241,12 +241,17 @@ def test_a_build_compiles_its_templates_and_writes_its_sources_in_a_forked_proce
     compiled = []
     add = CompiledTemplates.add_bytes
     monkeypatch.setattr(CompiledTemplates, "add_bytes", lambda self, data: compiled.append(len(data)) or add(self, data))
-    _, aside_sources, aside_pages, said = built(site, tmp_path, monkeypatch, aside_min=1)
+    _, aside_sources, aside_pages, said = built(site, tmp_path, monkeypatch, aside_min=3)  # all three parsed
     assert said[0] is True and aside_sources == sources
     assert compiled and compiled[0] > 10_000  # the theme's templates, compiled over there
     assert aside_pages == pages
     again = build(site, tmp_path / "public")
     assert again.ok and again.rendered == () and again.written == ()  # the state it wrote is the one used
+    said.clear()
+    source = site / "content/water/a1.md"
+    source.write_text(source.read_text().replace("about the tank", "about the aquarium"))
+    edit = build(site, tmp_path / "public")  # one source parsed: the build writes sources.json itself
+    assert edit.ok and said[0] is False and (site / CACHE / "sources.json").read_bytes() != sources
 
 
 def test_a_template_error_is_reported_alike_when_the_templates_were_compiled_in_the_forked_process(tmp_path, monkeypatch):
