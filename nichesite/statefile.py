@@ -129,7 +129,7 @@ def outputs_file(site_dir: Path, out_dir: Path) -> Path:
 
 
 @contextmanager
-def no_gc() -> Iterator[bool]:
+def _no_gc() -> Iterator[bool]:
     """Collecting while a million acyclic containers are made would double the time it takes.
     Yields whether the collector was on."""
     enabled = gc.isenabled()
@@ -180,7 +180,7 @@ def load_state(site_dir: Path, out_dir: Path) -> tuple[BuildState, str]:
     a part was unusable (that part is then empty); (EMPTY_STATE, "") when there is none. Each of
     the two files is checked and dropped alone. Never raises."""
     notes: list[str] = []
-    with no_gc():
+    with _no_gc():
         settings, sources = _load_part(site_dir / STATE_DIR / SOURCES_FILE, {"settings", "sources"}, _sources, ("", {}), notes)
         outputs, derived = _load_part(outputs_file(site_dir, out_dir), {"outputs", "derived"}, decoded_outputs, ({}, Derived()), notes)
     note = f"the build cache in {STATE_DIR.as_posix()} cannot be used ({'; '.join(notes)}); building clean" if notes else ""
@@ -288,36 +288,20 @@ def save_state(site_dir: Path, out_dir: Path, state: BuildState, sources: bool =
     `pause` (serve's save in a thread) is called every few milliseconds of the work: it may wait
     while a build runs, or raise to give the save up (then nothing is written)."""
     head = {"format": STATE_FORMAT, "version": __version__}
-    with no_gc() as collecting:
+    with _no_gc() as collecting:
         step = _collecting_while(pause, collecting) if pause is not None else None
         if sources:
             folder = site_dir / STATE_DIR
-            write_atomic(folder / SOURCES_FILE, dump_sources(state.settings, state.sources, step))
-            remove_legacy(folder)
+            stored = _StoredSources(state.sources)
+            write_atomic(folder / SOURCES_FILE, _dump(head | {"settings": state.settings, "sources": stored}, step))
+            with suppress(OSError):
+                (folder / _LEGACY_FILE).unlink(missing_ok=True)
         outputs = state.outputs.items()
         records = {k: [r.fingerprint, r.digest, r.size, r.mtime_ns, stored_problems(r.problems)] for k, r in outputs if plain_path(k)}
         if step is not None:
             step()
         derived = stored_derived(state.derived)
         write_atomic(outputs_file(site_dir, out_dir), _dump(head | {"outputs": records, "derived": derived}, step))
-
-
-def dump_sources(settings: str, sources: Mapping[str, SourceRecord], pause: Callable[[], None] | None = None) -> Iterator[bytes]:
-    """The bytes of sources.json, in pieces (`_dump`)."""
-    head = {"format": STATE_FORMAT, "version": __version__}
-    return _dump(head | {"settings": settings, "sources": _StoredSources(sources)}, pause)
-
-
-def remove_legacy(folder: Path) -> None:
-    """The pickle cache of earlier versions goes once sources.json is written."""
-    with suppress(OSError):
-        (folder / _LEGACY_FILE).unlink(missing_ok=True)
-
-
-def sources_changed(previous: BuildState, settings: str, sources: Mapping[str, SourceRecord]) -> bool:
-    """Whether the parsed sources differ from those loaded (a reused record is the same object)."""
-    old = previous.sources
-    return previous.settings != settings or old.keys() != sources.keys() or any(sources[k] is not old[k] for k in sources)
 
 
 def _collecting_while(pause: Callable[[], None], collecting: bool) -> Callable[[], None]:
