@@ -126,7 +126,7 @@ class Builder:
                 notes.append(note(STATE_NOTE_PATH, 1, why, "cache-ignored"))
         search = "later" if self.in_place and not search_now else "now"
         store = "keep" if self.use_cache and not self.in_place else ""  # serve's preview keeps its own files, in place
-        aside = Aside(opts.site_dir) if self.use_cache and not self.in_place else None
+        aside = Aside() if not self.in_place else None
         session = Session(
             self.in_place,
             self.workers,
@@ -139,18 +139,17 @@ class Builder:
         )
         try:
             outcome = build(opts, self.state, session)
-            ok = outcome.state is not None
-            if outcome.state is not None:
-                previous, self.state = self.state, outcome.state
-                if self.use_cache:
-                    changed = statefile.sources_changed(previous, outcome.state.settings, outcome.state.sources)
-                    self._save(outcome.state, changed and not (aside is not None and aside.finish(True)))
         finally:
             if aside is not None:
-                aside.finish(False)
+                aside.finish()
         problems = Problems()
         problems.extend(notes)
         problems.extend(outcome.problems)
+        ok = outcome.state is not None
+        if outcome.state is not None:
+            previous, self.state = self.state, outcome.state
+            if self.use_cache:
+                self._save(outcome.state, _sources_changed(previous, outcome.state))
         return BuildResult(
             ok,
             tuple(problems.sorted()),
@@ -245,6 +244,12 @@ def describe_os_error(exc: OSError, out: Path) -> str:
     if exc.errno in (errno.EACCES, errno.EPERM):
         return f"permission denied for {where}; build into a folder you may write with -o"
     return f"the file system failed at {where}: {exc.strerror or exc}"
+
+
+def _sources_changed(previous: BuildState, state: BuildState) -> bool:
+    """Whether the parsed sources differ from those loaded (a reused record is the same object)."""
+    old, new = previous.sources, state.sources
+    return previous.settings != state.settings or old.keys() != new.keys() or any(new[k] is not old[k] for k in new)
 
 
 def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:

@@ -60,4 +60,4 @@ class Session:
     search: str = "now"  # the search index: "now"; "later" (serve: the last one stays until the site is quiet); "off" (check)
     record_urls: bool = False  # `nichesite build`: add the URLs it publishes to data/urls.yaml (serve and check only read it)
     store: str = ""  # the output store (outputstore.py): "keep" (`nichesite build`: take from it what the folder lacks, then keep it to the build), "read" (`check`: only take from it)
-    aside: Aside | None = None  # `nichesite build`: templates compiled and sources.json written by a forked process meanwhile
+    aside: Aside | None = None  # `nichesite build`: the templates compiled by a forked process while it plans

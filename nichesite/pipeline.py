@@ -11,10 +11,8 @@ whose fingerprint did not change is not rendered again: its file is kept and the
 rendering it raised are reported again from the state, so a warm build, a clean build and
 serve's in-place build report the same problems and exit alike.
 
-In `nichesite build`, a process forked once the sources are read compiles the templates and
-writes sources.json while this one plans and fingerprints (aside.py): the build waits for it
-before rendering and takes the compiled templates; its sources.json is put in place when the
-build succeeds.
+In a cold `nichesite build`, a process forked once the sources are read compiles the templates
+while this one plans and fingerprints (aside.py); the build takes them before rendering.
 
 A site with `languages:` (languages.py) is one sub-site per language (`Site.languages`): each is
 read, planned, fingerprinted and rendered by the same stages with its own configuration, its
@@ -46,7 +44,6 @@ from nichesite.reading import Site, read_site, with_images
 from nichesite.render import LanguageRenderers, PageRenderer
 from nichesite.search import plan_search
 from nichesite.state import BuildState, Derived, OutputRecord
-from nichesite.statefile import sources_changed
 from nichesite.theme import make_environment
 from nichesite.viewdigests import part_fingerprints, static_fingerprints, translation_links, with_feed_parts
 from nichesite.write import Plan, is_stale, write_in_place, write_staged
@@ -107,8 +104,8 @@ def _build(options: BuildOptions, previous: BuildState, session: Session) -> Out
         gc.freeze()
     if failed():
         return stop()
-    if session.aside is not None and sources_changed(previous, sources.settings, sources.records):
-        session.aside.start(site.theme, site.config, site.translations, sources.settings, sources.records, sources.parsed)
+    if session.aside is not None:
+        session.aside.start(site.theme, site.config, site.translations, sources.parsed)
     # What the last build derived, reused where its inputs are the same: a site in one language's
     # (a site with languages reuses none of it, so one language's never reaches another's).
     last = previous.derived if not site.languages else Derived()
@@ -179,10 +176,8 @@ def _build(options: BuildOptions, previous: BuildState, session: Session) -> Out
             made[number] = (part, derived, views, shown)
         derived = made[0][1] if not site.languages else Derived()
     plan = Plan(jobs, statics, dirty, dirty_statics, fingerprints, known, search, restore, store)
-    if session.aside is not None:
-        session.aside.wait()  # done by now as a rule; its memory is freed before the render workers fork
-        if session.compiled is not None:
-            session.aside.templates(session.compiled)
+    if session.aside is not None and session.compiled is not None:  # done by now as a rule
+        session.aside.templates(session.compiled)
     with timer("Rendering"):
         renderers = {
             part.config.language: PageRenderer(

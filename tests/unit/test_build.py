@@ -219,39 +219,30 @@ def test_serve_writes_its_state_when_quiet_or_at_exit_and_the_next_session_reuse
 
 
 def built(site, tmp_path, monkeypatch, aside_min, ok=True):
-    """A first build, with the forked process from `aside_min` sources: its result, the
-    sources.json it wrote, its pages, and what `Aside.finish` said each time."""
-    said = []
-    finish = aside.Aside.finish
+    """A first build, its templates compiled by the forked process from `aside_min` sources
+    parsed: its result, its pages, and the size of each bytecode the build took from there."""
+    taken = []
+    add = CompiledTemplates.add_bytes
     monkeypatch.setattr(aside, "ASIDE_MIN", aside_min)
-    monkeypatch.setattr(aside.Aside, "finish", lambda self, keep: said.append(finish(self, keep)) or said[-1])
+    monkeypatch.setattr(CompiledTemplates, "add_bytes", lambda self, data: taken.append(len(data)) or add(self, data))
     shutil.rmtree(site / ".nichesite", ignore_errors=True)
     shutil.rmtree(tmp_path / "public", ignore_errors=True)
     result = build(site, tmp_path / "public")
     assert result.ok == ok, result.problems
-    assert not list((site / ".nichesite").rglob("*.tmp"))
-    sources = (site / CACHE / "sources.json").read_bytes() if ok else b""
-    return result, sources, tree_digest(tmp_path / "public") if ok else {}, said
+    return result, tree_digest(tmp_path / "public") if ok else {}, taken
 
 
-def test_a_build_compiles_its_templates_and_writes_its_sources_in_a_forked_process_with_the_same_results(tmp_path, monkeypatch):
+def test_a_cold_build_takes_its_templates_compiled_by_a_forked_process_and_builds_the_same_pages(tmp_path, monkeypatch):
     site = make_site(tmp_path / "site")
-    _, sources, pages, said = built(site, tmp_path, monkeypatch, aside_min=10**9)
-    assert said[0] is False  # not started: a small site
-    compiled = []
-    add = CompiledTemplates.add_bytes
-    monkeypatch.setattr(CompiledTemplates, "add_bytes", lambda self, data: compiled.append(len(data)) or add(self, data))
-    _, aside_sources, aside_pages, said = built(site, tmp_path, monkeypatch, aside_min=3)  # all three parsed
-    assert said[0] is True and aside_sources == sources
-    assert compiled and compiled[0] > 10_000  # the theme's templates, compiled over there
+    _, pages, taken = built(site, tmp_path, monkeypatch, aside_min=10**9)
+    assert taken == []  # not started: a small site
+    _, aside_pages, taken = built(site, tmp_path, monkeypatch, aside_min=3)  # all three parsed
+    assert len(taken) == 1 and taken[0] > 10_000  # the theme's templates, compiled over there
     assert aside_pages == pages
-    again = build(site, tmp_path / "public")
-    assert again.ok and again.rendered == () and again.written == ()  # the state it wrote is the one used
-    said.clear()
+    taken.clear()
     source = site / "content/water/a1.md"
     source.write_text(source.read_text().replace("about the tank", "about the aquarium"))
-    edit = build(site, tmp_path / "public")  # one source parsed: the build writes sources.json itself
-    assert edit.ok and said[0] is False and (site / CACHE / "sources.json").read_bytes() != sources
+    assert build(site, tmp_path / "public").ok and taken == []  # one source parsed: not started
 
 
 def test_a_template_error_is_reported_alike_when_the_templates_were_compiled_in_the_forked_process(tmp_path, monkeypatch):
@@ -260,41 +251,9 @@ def test_a_template_error_is_reported_alike_when_the_templates_were_compiled_in_
     (site / "templates" / "article.html").write_text(
         '{% extends "base.html" %}\n{% block content %}\n{{ page.title | nosuchfilter }}\n{% endblock %}\n'
     )
-    alone, *_ = built(site, tmp_path, monkeypatch, aside_min=10**9, ok=False)
-    aside_result, *_ = built(site, tmp_path, monkeypatch, aside_min=1, ok=False)
-    assert [(p.location, p.message) for p in aside_result.errors] == [(p.location, p.message) for p in alone.errors]
+    alone, _, taken = built(site, tmp_path, monkeypatch, aside_min=10**9, ok=False)
+    assert taken == []
+    forked, _, taken = built(site, tmp_path, monkeypatch, aside_min=1, ok=False)
+    assert taken  # the others were compiled there
+    assert [(p.location, p.message) for p in forked.errors] == [(p.location, p.message) for p in alone.errors]
     assert any(p.location.path == "templates/article.html" and "nosuchfilter" in p.message for p in alone.errors), alone.errors
-
-
-def test_sources_written_aside_by_a_build_that_fails_are_not_kept(tmp_path, monkeypatch):
-    site = make_site(tmp_path / "site")
-    _, before, _, _ = built(site, tmp_path, monkeypatch, aside_min=1)
-    source = site / "content/water/a1.md"
-    source.write_text(source.read_text().replace("about the tank", "about the aquarium"))
-    clash = site / "content/food/a9.md"  # the same title, so the same address, as content/water/a1.md: the plan fails
-    clash.parent.mkdir()
-    clash.write_text(article("Shrimp problem 1", "2026-10-05", body=BODY))
-    failed = build(site, tmp_path / "public")
-    assert not failed.ok and failed.errors
-    assert (site / CACHE / "sources.json").read_bytes() == before
-    assert not [p.name for p in (site / CACHE).iterdir() if p.name.endswith(".tmp")]
-    clash.unlink()
-    assert build(site, tmp_path / "public").ok
-    assert (site / CACHE / "sources.json").read_bytes() != before  # the edit's sources, now that the build passed
-
-
-def test_when_the_forked_writer_fails_the_build_writes_its_sources_itself(tmp_path, monkeypatch):
-    from nichesite import statefile
-
-    site = make_site(tmp_path / "site")
-    _, itself, _, _ = built(site, tmp_path, monkeypatch, aside_min=10**9)
-    parent, dump = os.getpid(), statefile.dump_sources
-
-    def fails_when_forked(*args, **kwargs):
-        if os.getpid() != parent:
-            raise OSError(28, "No space left on device")
-        return dump(*args, **kwargs)
-
-    monkeypatch.setattr(statefile, "dump_sources", fails_when_forked)
-    _, written, _, said = built(site, tmp_path, monkeypatch, aside_min=1)
-    assert said[0] is False and written == itself
