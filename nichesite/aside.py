@@ -7,8 +7,8 @@ when the sources are read compiles the templates meanwhile (0.15-0.3 s the build
 otherwise spend before its render workers fork) into an unnamed temporary file, which
 vanishes with the build whatever happens to it; the build waits for it before rendering and
 loads the bytecode into its template cache (Jinja checks each template's checksum as it
-loads it). The process compiles with the
-render's filters (`render.add_filters`): the code Jinja makes depends on which filters there are.
+loads it). The process compiles with the render's filters (`render.add_filters`): the code
+Jinja makes depends on which filters there are.
 
 It compiles the templates only. It could write sources.json as well (0.4 s more overlapped at
 5,000 articles, the same bytes, into a temporary file put in place once the build succeeds):

@@ -164,14 +164,14 @@ def make_environment(theme: Theme, compiled: CompiledTemplates | None = None) ->
     )
 
 
-TEMPLATE_EXTENSIONS = ("html", "xml", "txt", "json", "css", "js", "svg")
+_TEMPLATE_EXTENSIONS = ("html", "xml", "txt", "json", "css", "js", "svg")
 
 
 def compile_all(env: jinja2.Environment) -> None:
     """Compile every template of `env` (into its bytecode cache, when it has one); a template
     that fails is left to the render, which reports it at its line."""
     try:
-        names = env.list_templates(extensions=TEMPLATE_EXTENSIONS)
+        names = env.list_templates(extensions=_TEMPLATE_EXTENSIONS)
     except Exception:
         return
     for name in names:
