@@ -126,7 +126,7 @@ class Builder:
                 notes.append(note(STATE_NOTE_PATH, 1, why, "cache-ignored"))
         search = "later" if self.in_place and not search_now else "now"
         store = "keep" if self.use_cache and not self.in_place else ""  # serve's preview keeps its own files, in place
-        aside = Aside() if not self.in_place else None
+        aside = Aside(opts.site_dir / statefile.STATE_DIR if self.use_cache else None) if not self.in_place else None
         session = Session(
             self.in_place,
             self.workers,
@@ -139,17 +139,18 @@ class Builder:
         )
         try:
             outcome = build(opts, self.state, session)
+            ok = outcome.state is not None
+            if outcome.state is not None:
+                previous, self.state = self.state, outcome.state
+                if self.use_cache:  # the sources the forked process wrote, put in place; else written here
+                    changed = _sources_changed(previous, outcome.state) and not (aside is not None and aside.keep_sources())
+                    self._save(outcome.state, changed)
         finally:
             if aside is not None:
                 aside.finish()
         problems = Problems()
         problems.extend(notes)
         problems.extend(outcome.problems)
-        ok = outcome.state is not None
-        if outcome.state is not None:
-            previous, self.state = self.state, outcome.state
-            if self.use_cache:
-                self._save(outcome.state, _sources_changed(previous, outcome.state))
         return BuildResult(
             ok,
             tuple(problems.sorted()),

@@ -12,7 +12,8 @@ rendering it raised are reported again from the state, so a warm build, a clean 
 serve's in-place build report the same problems and exit alike.
 
 In a cold `nichesite build`, a process forked once the sources are read compiles the templates
-while this one plans and fingerprints (aside.py); the build takes them before rendering.
+and writes the parsed sources to the cache while this one plans and fingerprints (aside.py);
+the build takes the templates before rendering and the sources file once it succeeded.
 
 A site with `languages:` (languages.py) is one sub-site per language (`Site.languages`): each is
 read, planned, fingerprinted and rendered by the same stages with its own configuration, its
@@ -105,7 +106,7 @@ def _build(options: BuildOptions, previous: BuildState, session: Session) -> Out
     if failed():
         return stop()
     if session.aside is not None:
-        session.aside.start(site.theme, site.config, site.translations, sources.parsed)
+        session.aside.start(site.theme, site.config, site.translations, sources.parsed, (sources.settings, sources.records))
     # What the last build derived, reused where its inputs are the same: a site in one language's
     # (a site with languages reuses none of it, so one language's never reaches another's).
     last = previous.derived if not site.languages else Derived()

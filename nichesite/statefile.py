@@ -292,16 +292,33 @@ def save_state(site_dir: Path, out_dir: Path, state: BuildState, sources: bool =
         step = _collecting_while(pause, collecting) if pause is not None else None
         if sources:
             folder = site_dir / STATE_DIR
-            stored = _StoredSources(state.sources)
-            write_atomic(folder / SOURCES_FILE, _dump(head | {"settings": state.settings, "sources": stored}, step))
-            with suppress(OSError):
-                (folder / _LEGACY_FILE).unlink(missing_ok=True)
+            write_atomic(folder / SOURCES_FILE, _dump_sources(state.settings, state.sources, step))
+            remove_legacy(folder)
         outputs = state.outputs.items()
         records = {k: [r.fingerprint, r.digest, r.size, r.mtime_ns, stored_problems(r.problems)] for k, r in outputs if plain_path(k)}
         if step is not None:
             step()
         derived = stored_derived(state.derived)
         write_atomic(outputs_file(site_dir, out_dir), _dump(head | {"outputs": records, "derived": derived}, step))
+
+
+def _dump_sources(settings: str, sources: Mapping[str, SourceRecord], pause: Callable[[], None] | None = None) -> Iterator[bytes]:
+    head = {"format": STATE_FORMAT, "version": __version__}
+    return _dump(head | {"settings": settings, "sources": _StoredSources(sources)}, pause)
+
+
+def write_sources(fd: int, settings: str, sources: Mapping[str, SourceRecord]) -> None:
+    """Write to the open file `fd` (and close it) the `SOURCES_FILE` that `save_state` would
+    write for these settings and sources, byte for byte. OSError propagates."""
+    with _no_gc(), os.fdopen(fd, "wb") as handle:
+        handle.writelines(_dump_sources(settings, sources))
+
+
+def remove_legacy(folder: Path) -> None:
+    """Remove the state file of older versions from the cache `folder`, once the sources are
+    written in its place."""
+    with suppress(OSError):
+        (folder / _LEGACY_FILE).unlink(missing_ok=True)
 
 
 def _collecting_while(pause: Callable[[], None], collecting: bool) -> Callable[[], None]:

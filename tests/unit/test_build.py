@@ -257,3 +257,61 @@ def test_a_template_error_is_reported_alike_when_the_templates_were_compiled_in_
     assert taken  # the others were compiled there
     assert [(p.location, p.message) for p in forked.errors] == [(p.location, p.message) for p in alone.errors]
     assert any(p.location.path == "templates/article.html" and "nosuchfilter" in p.message for p in alone.errors), alone.errors
+
+
+def sources_after(site, tmp_path, monkeypatch, aside_min, ok=True):
+    """sources.json after a first build (the forked process started from `aside_min` sources),
+    checked to leave no temporary file; what `Aside.keep_sources` said, if asked; the size of
+    each bytecode the build took from the forked process."""
+    said = []
+    keep = aside.Aside.keep_sources
+    monkeypatch.setattr(aside.Aside, "keep_sources", lambda self: said.append(keep(self)) or said[-1])
+    _, _, taken = built(site, tmp_path, monkeypatch, aside_min, ok)
+    assert not [p.name for p in (site / CACHE).iterdir() if p.name.endswith(".tmp")]
+    return (site / CACHE / "sources.json").read_bytes(), said, taken
+
+
+def test_the_forked_process_writes_the_sources_the_build_would_write_and_the_next_build_uses_them(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site")
+    itself, said, _ = sources_after(site, tmp_path, monkeypatch, aside_min=10**9)
+    assert said == [False]  # not started: a small site
+    forked, said, _ = sources_after(site, tmp_path, monkeypatch, aside_min=1)
+    assert said == [True] and forked == itself
+    again = build(site, tmp_path / "public")
+    assert again.ok and again.rendered == () and again.written == ()  # the sources it wrote are the ones used
+
+
+def test_sources_written_by_the_forked_process_of_a_failed_build_are_not_kept(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site")
+    before, _, _ = sources_after(site, tmp_path, monkeypatch, aside_min=1)
+    source = site / "content/water/a1.md"
+    source.write_text(source.read_text().replace("about the tank", "about the aquarium"))
+    clash = site / "content/food/a9.md"  # the same title, so the same address, as content/water/a1.md: the plan fails
+    clash.parent.mkdir()
+    clash.write_text(article("Shrimp problem 1", "2026-10-05", body=BODY))
+    monkeypatch.setattr(aside, "ASIDE_MIN", 1)
+    failed = build(site, tmp_path / "public")
+    assert not failed.ok and failed.errors
+    assert (site / CACHE / "sources.json").read_bytes() == before
+    assert not [p.name for p in (site / CACHE).iterdir() if p.name.endswith(".tmp")]
+    clash.unlink()
+    assert build(site, tmp_path / "public").ok
+    assert (site / CACHE / "sources.json").read_bytes() != before  # the edit's sources, now that the build passed
+
+
+def test_when_the_forked_process_cannot_write_the_sources_the_build_writes_them_and_still_takes_its_templates(tmp_path, monkeypatch):
+    from nichesite import statefile
+
+    site = make_site(tmp_path / "site")
+    itself, _, _ = sources_after(site, tmp_path, monkeypatch, aside_min=10**9)
+    parent, write = os.getpid(), statefile.write_sources
+
+    def fails_when_forked(*args):
+        if os.getpid() != parent:
+            raise OSError(28, "No space left on device")
+        return write(*args)
+
+    monkeypatch.setattr(statefile, "write_sources", fails_when_forked)
+    forked, said, taken = sources_after(site, tmp_path, monkeypatch, aside_min=1)
+    assert said == [False] and forked == itself
+    assert taken  # the templates it compiled before it failed
