@@ -75,9 +75,15 @@ def run_parallel(function: Callable[..., Any], work: Iterable[Any], workers: int
     interval = sys.getswitchinterval()
     sys.setswitchinterval(min(interval, _SWITCH_INTERVAL))
     try:
-        with ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_die_with_parent) as pool:
+        with ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_worker_start) as pool:
+            # The workers fork at the first submit, with Ctrl-C and stops held until they ignore them.
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
             try:
-                yield from _share(pool, function, items, counter)
+                pending = [pool.submit(_worker_take) for _ in items]  # each takes one item, or none
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            try:
+                yield from _share(pending, function, items, counter)
             except BaseException:
                 _take_all(counter, len(items))
                 pool.shutdown(cancel_futures=True)
@@ -88,10 +94,9 @@ def run_parallel(function: Callable[..., Any], work: Iterable[Any], workers: int
         gc.unfreeze()
 
 
-def _share(pool: ProcessPoolExecutor, function: Callable[..., Any], items: list[Any], counter: Any) -> Iterator[Any]:
+def _share(pending: list[Future], function: Callable[..., Any], items: list[Any], counter: Any) -> Iterator[Any]:
     """The parent's side: its own items between collecting the workers' results, each result
     given out as soon as all before it are in."""
-    pending: list[Future] = [pool.submit(_worker_take) for _ in items]  # each takes one item, or none
     results: dict[int, Any] = {}
     given = 0
     while (index := _take(counter, len(items))) is not None:
@@ -141,8 +146,18 @@ def _worker_take() -> tuple[int, Any] | None:
     return None if index is None else (index, function(items[index]))
 
 
-def _die_with_parent() -> None:
-    """Linux: a worker gets SIGKILL when the build that forked it is killed (no orphans)."""
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _worker_start() -> None:
+    """A worker ignores Ctrl-C, which a terminal sends to every process of the group: the
+    build that forked it stops the run (it hands out no more work and waits for the items
+    under way); a worker waiting for work printed multiprocessing's traceback instead. A stop
+    (SIGTERM, which `--watch` and serve turn into Ctrl-C) ends it at once. On Linux it gets
+    SIGKILL when the build that forked it is killed (no orphans)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
     with contextlib.suppress(Exception):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import time
 
 import pytest
 
@@ -46,3 +47,45 @@ def test_the_process_is_left_as_it_was_found_after_a_run_and_after_an_error():
     with pytest.raises(ValueError):
         list(workers.run_parallel(_fail_on_seven, range(20), 2))
     assert (sys.getswitchinterval(), gc.get_freeze_count()) == (before, frozen)
+
+
+IDLE_WORKERS = """
+import os, sys, time
+from nichesite import workers
+parent = os.getpid()
+
+def work(n):
+    if os.getpid() == parent and n >= 0:
+        print("ready", flush=True)
+        time.sleep(30)  # the workers meanwhile take every other item and wait, idle
+    return n
+
+try:
+    list(workers.run_parallel(work, range(20), 3))
+except KeyboardInterrupt:
+    print("stopped", flush=True)
+    sys.exit(130)
+"""
+
+
+def test_ctrl_c_to_the_whole_group_stops_the_run_with_no_traceback_from_a_worker(tmp_path):
+    # A terminal's Ctrl-C reaches every process of the group: a worker waiting for work printed
+    # multiprocessing's traceback of its KeyboardInterrupt under the build's "Aborted!".
+    import signal
+    import subprocess
+
+    script = tmp_path / "idle.py"
+    script.write_text(IDLE_WORKERS)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env
+    )
+    try:
+        assert proc.stdout.readline() == "ready\n"
+        time.sleep(1.0)  # the workers are done with the items and wait (if not yet, the run is stopped all the same)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130 and out == "stopped\n"
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
