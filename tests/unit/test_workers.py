@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
+import subprocess
 import sys
 import time
 
@@ -52,12 +54,15 @@ def test_the_process_is_left_as_it_was_found_after_a_run_and_after_an_error():
 IDLE_WORKERS = """
 import os, sys, time
 from nichesite import workers
-parent = os.getpid()
+parent, started = os.getpid(), sys.argv[1]
 
 def work(n):
-    if os.getpid() == parent and n >= 0:
+    if os.getpid() == parent:
+        open(started, "w").close()
         print("ready", flush=True)
         time.sleep(30)  # the workers meanwhile take every other item and wait, idle
+    while not os.path.exists(started):  # a worker's item waits until the parent has one
+        time.sleep(0.01)
     return n
 
 try:
@@ -71,14 +76,16 @@ except KeyboardInterrupt:
 def test_ctrl_c_to_the_whole_group_stops_the_run_with_no_traceback_from_a_worker(tmp_path):
     # A terminal's Ctrl-C reaches every process of the group: a worker waiting for work printed
     # multiprocessing's traceback of its KeyboardInterrupt under the build's "Aborted!".
-    import signal
-    import subprocess
-
     script = tmp_path / "idle.py"
     script.write_text(IDLE_WORKERS)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.Popen(
-        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env
+        [sys.executable, str(script), str(tmp_path / "started")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env=env,
     )
     try:
         assert proc.stdout.readline() == "ready\n"
