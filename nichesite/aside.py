@@ -66,8 +66,7 @@ class Aside:
         # Ctrl-C or a stop meanwhile waits until the files and the process are known (so that
         # `finish` removes the one and waits for the other), and must not raise in the forked
         # process (it would run the build's own code there): there it kills at once.
-        stops = {signal.SIGINT, signal.SIGTERM}
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, workers.STOPS)
         try:
             try:
                 self._file = tempfile.TemporaryFile()
@@ -87,7 +86,7 @@ class Aside:
             if pid == 0:  # the forked process: work, then leave at once (no exit handlers, no flush of the build's output)
                 code = 1
                 try:
-                    for stop in stops:
+                    for stop in workers.STOPS:
                         signal.signal(stop, signal.SIG_DFL)
                     signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
                     compiled = CompiledTemplates()

@@ -21,6 +21,8 @@ from typing import Any
 
 _PR_SET_PDEATHSIG = 1
 
+STOPS = {signal.SIGINT, signal.SIGTERM}  # Ctrl-C and a stop: held while a process forks (workers here, aside.py)
+
 # How often the parent's threads may take the interpreter from one another while workers run
 # (Python's default is 5 ms). See run_parallel.
 _SWITCH_INTERVAL = 0.001
@@ -77,7 +79,7 @@ def run_parallel(function: Callable[..., Any], work: Iterable[Any], workers: int
     try:
         with ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_worker_start) as pool:
             # The workers fork at the first submit, with Ctrl-C and stops held until they ignore them.
-            held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
             try:
                 pending = [pool.submit(_worker_take) for _ in items]  # each takes one item, or none
             finally:
@@ -146,9 +148,6 @@ def _worker_take() -> tuple[int, Any] | None:
     return None if index is None else (index, function(items[index]))
 
 
-_STOPS = {signal.SIGINT, signal.SIGTERM}
-
-
 def _worker_start() -> None:
     """A worker ignores Ctrl-C, which a terminal sends to every process of the group: the
     build that forked it stops the run (it hands out no more work and waits for the items
@@ -157,7 +156,7 @@ def _worker_start() -> None:
     SIGKILL when the build that forked it is killed (no orphans)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
     with contextlib.suppress(Exception):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
