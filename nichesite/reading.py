@@ -86,6 +86,7 @@ def read_site(
         names,
         default_author,
         previous.derived.index,
+        workers,
     )
     problems += held_back_note(sources.entries, options.drafts, today)
     record, found = load_record(options.site_dir, previous.derived.record)

@@ -92,7 +92,7 @@ def read_languages(
         statics, found = static_files(site_dir, theme, sources.content_scan, root)
         problems += found
         default_author = language.author.id if language.author.id in names else ""
-        index = build_index(list(sources.entries), code, options.drafts, RelatedArticles(), today, names, default_author)
+        index = build_index(list(sources.entries), code, options.drafts, RelatedArticles(), today, names, default_author, workers=workers)
         problems += held_back_note(sources.entries, options.drafts, today)
         record, found = load_record(site_dir, None, record_file(language))
         problems += found.items

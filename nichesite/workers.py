@@ -13,13 +13,18 @@ import contextlib
 import ctypes
 import gc
 import multiprocessing
+import os
+import pickle
 import signal
 import sys
+import tempfile
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import IO, Any, Generic, TypeVar
 
 _PR_SET_PDEATHSIG = 1
+T = TypeVar("T")
 
 STOPS = {signal.SIGINT, signal.SIGTERM}  # Ctrl-C and a stop: held while a process forks (workers here, aside.py)
 
@@ -157,6 +162,90 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
+    _die_with_parent()
+
+
+class Forked(Generic[T]):
+    """`function(*args)` computed by a forked process while this one goes on with other work;
+    `result()` waits for it and returns its value (pickled through an unnamed temporary file),
+    or computes it here when the system cannot fork or the process failed. For a second or so
+    of work on what this process holds, on a cold build: the other core waits otherwise.
+
+    The process dies at once on Ctrl-C or a stop, and with this one. One never asked for its
+    result is killed and reaped when the object goes."""
+
+    def __init__(self, function: Callable[..., T], *args: Any) -> None:
+        self._function: Callable[..., T] | None = function
+        self._args = args
+        self._value: T | None = None
+        self._pid = 0
+        self._file: IO[bytes] | None = None
+        if not can_fork():
+            return
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)  # no Ctrl-C raised in the fork before it is set up
+        try:
+            try:
+                self._file = tempfile.TemporaryFile()
+                pid = os.fork()
+            except OSError:
+                return
+            if pid == 0:
+                code = 1
+                try:
+                    for stop in STOPS:
+                        signal.signal(stop, signal.SIG_DFL)
+                    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+                    _die_with_parent()
+                    gc.disable()  # short-lived: a collection would only copy the parent's pages
+                    pickle.dump(function(*args), self._file, pickle.HIGHEST_PROTOCOL)
+                    self._file.flush()
+                    code = 0
+                finally:
+                    os._exit(code)
+            self._pid = pid
+            self._reap = weakref.finalize(self, _reap, pid, self._file)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+    def result(self) -> T:
+        if self._function is not None:
+            value: Any = _MISSING
+            if self._pid:
+                self._reap.detach()
+                try:
+                    if _exit_code(self._pid) == 0 and self._file is not None:
+                        self._file.seek(0)
+                        value = pickle.load(self._file)
+                except (OSError, pickle.UnpicklingError, EOFError):
+                    value = _MISSING
+            if self._file is not None:
+                self._file.close()
+            self._value = self._function(*self._args) if value is _MISSING else value
+            self._function, self._args = None, ()
+        return self._value  # type: ignore[return-value]
+
+
+_MISSING = object()
+
+
+def _exit_code(pid: int) -> int:
+    """Wait for the child `pid`: its exit code, or -1 when it was killed or cannot be waited for."""
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return -1
+    return os.waitstatus_to_exitcode(status)
+
+
+def _reap(pid: int, file: IO[bytes]) -> None:
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    _exit_code(pid)
+    file.close()
+
+
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel for SIGKILL when the parent goes (no orphans)."""
     with contextlib.suppress(Exception):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -1,6 +1,7 @@
+from nichesite import workers
 from nichesite.body import BodyRenderer
 from nichesite.content import ParseSettings, parse_entry
-from nichesite.index import article_order, build_index
+from nichesite.index import RELATED_FORK_MIN, article_order, build_index
 from nichesite.shortcodes import ShortcodeRules
 
 SETTINGS = ParseSettings("en", "/{slug}/", "", ShortcodeRules(templates=frozenset()))
@@ -70,3 +71,22 @@ def test_related_prefers_shared_tags_then_category_then_newest_and_is_determinis
     related = [e.slug for e in index.related["content/target.md"]]
     assert related == ["two-tags", "one-tag", "same-cat-new", "same-cat-old"]
     assert related == [e.slug for e in build_index(list(reversed(entries)), "en").related["content/target.md"]]
+
+
+def test_related_articles_ranked_by_a_forked_process_are_those_ranked_here(monkeypatch):
+    # Many articles with more than one worker allowed: a forked process ranks them while the
+    # build goes on; the related articles (and what the next build reuses) are the same entries.
+    forks, real = [], workers.Forked
+    monkeypatch.setattr(workers, "Forked", lambda *a: forks.append(a) or real(*a))
+    tags = [("tds", "gh"), ("tds",), ("moss", "gh"), (), ("kh", "moss", "tds")]
+    categories = ["water", "food", "plants"]
+    entries = [
+        entry(f"a{i}", f"2026-{1 + i % 12:02}-{1 + i % 28:02}", tags=tags[i % 5], category=categories[i % 3])
+        for i in range(RELATED_FORK_MIN + 20)
+    ]
+    here = build_index(entries, "en")
+    forked = build_index(entries, "en", workers=2)
+    assert len(forks) == 1
+    assert dict(forked.related) == dict(here.related) and len(forked.related) == len(entries)
+    assert all(a is b for s in here.related for a, b in zip(here.related[s], forked.related[s], strict=True))
+    assert forked.ranked.key == here.ranked.key and dict(forked.ranked.by_source) == dict(here.ranked.by_source)

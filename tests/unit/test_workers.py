@@ -96,3 +96,34 @@ def test_ctrl_c_to_the_whole_group_stops_the_run_with_no_traceback_from_a_worker
         proc.kill()
     assert proc.returncode == 130 and out == "stopped\n"
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+
+
+def _pid_and_sum(numbers: list[int]) -> tuple[int, int]:
+    return os.getpid(), sum(numbers)
+
+
+def _fail_in_a_child(parent: int) -> int:
+    if os.getpid() != parent:
+        raise RuntimeError("the forked process fails")
+    return 42
+
+
+def test_a_forked_computation_gives_its_value_from_another_process():
+    forked = workers.Forked(_pid_and_sum, list(range(100)))
+    pid, total = forked.result()
+    assert total == 4950 and pid != os.getpid()
+    assert forked.result() == (pid, total)  # asked again: the same value, not computed again
+
+
+def test_a_forked_computation_that_fails_is_done_here_instead():
+    assert workers.Forked(_fail_in_a_child, os.getpid()).result() == 42
+
+
+def test_a_forked_process_never_asked_for_its_result_is_reaped_when_dropped():
+    forked = workers.Forked(time.sleep, 30)
+    pid = forked._pid
+    assert pid
+    del forked
+    gc.collect()
+    with pytest.raises(ChildProcessError):  # killed and waited for: no process, not even a zombie
+        os.waitpid(pid, os.WNOHANG)
