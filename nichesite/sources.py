@@ -2,7 +2,8 @@
 
 A source whose file was not rewritten since the last build (same stat signature) or whose bytes
 are the ones parsed last time (same digest) keeps its parsed form from the build state; the
-others are parsed, in worker processes when there are many.
+others are parsed, in worker processes when there are many. A source the state does not know
+(every one, on a cold build) is read where it is parsed, by the workers too.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, 
     known = previous.sources if previous.settings == digest else {}
     problems: list[Problem] = []
     records: dict[str, SourceRecord] = {}
-    todo: list[tuple[str, bytes, FileSignature, str]] = []
+    todo: list[tuple[str, str, bytes | None, FileSignature]] = []  # (source, path, bytes or None: read where parsed, signature)
     paths, skipped, scan = _content_paths(site_dir, settings.root)
     problems += skipped
     racy = time.time_ns() - RACY_NS
@@ -65,33 +66,35 @@ def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, 
             # The signature is taken before the bytes are read: a file rewritten in between
             # has a newer signature next build, so it is read again then.
             st = os.stat(full)
-            if cached is not None and st.st_ctime_ns < racy:
-                old = cached.signature  # compared field by field: no signature made for each of thousands of sources
-                if (old.size, old.mtime_ns, old.ctime_ns, old.inode) == (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino):
-                    records[rel] = cached
-                    continue
-            signature = statefile.signature_of(st)
-            data = read_regular(full, MAX_SOURCE_BYTES)
-        except NotRegularFile as exc:  # made a named pipe since the scan
-            problems.append(_not_read(rel, exc.kind))
-            continue
-        except FileTooLarge as exc:
-            message = (
-                f"the file has {exc.size:,} bytes; a source may have at most {MAX_SOURCE_BYTES:,} (1 MB): split it into several articles"
-            )
-            problems.append(error(rel, 1, message, "too-large"))
-            continue
         except OSError as exc:
-            problems.append(error(rel, 1, f"cannot read file: {why_unreadable(exc)}", "unreadable"))
+            problems.append(_unreadable(rel, exc))
+            continue
+        if cached is not None and st.st_ctime_ns < racy:
+            old = cached.signature  # compared field by field: no signature made for each of thousands of sources
+            if (old.size, old.mtime_ns, old.ctime_ns, old.inode) == (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino):
+                records[rel] = cached
+                continue
+        signature = statefile.signature_of(st)
+        if cached is None:  # parsed whatever its bytes: read where it is parsed (by the workers, on a cold build)
+            todo.append((rel, full, None, signature))
+            continue
+        data, problem = _read_source(rel, full)
+        if data is None:
+            problems.append(problem)  # type: ignore[arg-type]
             continue
         key = statefile.source_digest(data, digest)
-        if cached is not None and cached.digest == key:
+        if cached.digest == key:
             records[rel] = SourceRecord(key, signature, cached.parsed)
             continue
-        todo.append((rel, data, signature, key))
-    parsed = _parse_all([(rel, data) for rel, data, _, _ in todo], settings, workers_max, report, site_dir / statefile.STATE_DIR.parent)
-    for (rel, _, signature, key), result in zip(todo, parsed, strict=True):
-        records[rel] = SourceRecord(key, signature, result)
+        todo.append((rel, full, data, signature))
+    results = _parse_all(
+        [(rel, full, data) for rel, full, data, _ in todo], settings, digest, workers_max, report, site_dir / statefile.STATE_DIR.parent
+    )
+    for (rel, _, _, signature), (key, result, problem) in zip(todo, results, strict=True):
+        if result is None:
+            problems.append(problem)  # type: ignore[arg-type]
+        else:
+            records[rel] = SourceRecord(key, signature, result)
     checks = _check_all(records, settings, drafts, previous.derived.checks)
     entries: list[Entry] = []
     for rel in sorted(records):
@@ -99,7 +102,7 @@ def read_sources(site_dir: Path, settings: ParseSettings, previous: BuildState, 
         problems += found
         if entry is not None:
             entries.append(entry)
-    return Sources(digest, records, tuple(entries), tuple(problems), len(todo), checks, scan)
+    return Sources(digest, records, tuple(entries), tuple(problems), sum(r[1] is not None for r in results), checks, scan)
 
 
 def _check_all(
@@ -205,21 +208,43 @@ def _not_read(rel: str, kind: str, what: str = "not read") -> Problem:
 _RENDERERS: dict[tuple[str, str], BodyRenderer] = {}
 
 
+def _read_source(rel: str, full: str) -> tuple[bytes, None] | tuple[None, Problem]:
+    """A source's bytes, or the problem that stopped them being read."""
+    try:
+        return read_regular(full, MAX_SOURCE_BYTES), None
+    except NotRegularFile as exc:  # made a named pipe since the scan
+        return None, _not_read(rel, exc.kind)
+    except FileTooLarge as exc:
+        message = f"the file has {exc.size:,} bytes; a source may have at most {MAX_SOURCE_BYTES:,} (1 MB): split it into several articles"
+        return None, error(rel, 1, message, "too-large")
+    except OSError as exc:
+        return None, _unreadable(rel, exc)
+
+
+def _unreadable(rel: str, exc: OSError) -> Problem:
+    return error(rel, 1, f"cannot read file: {why_unreadable(exc)}", "unreadable")
+
+
+# A source read and parsed: (its digest, the parse), or (None, None, why it could not be read).
+Parsed = tuple[str, ParsedSource, None] | tuple[None, None, Problem]
+
+
 def _parse_all(
-    items: list[tuple[str, bytes]], settings: ParseSettings, workers_max: int, report: Report, spill_dir: Path
-) -> list[ParsedSource]:
-    """Every item parsed; when they are many, in worker processes, and the bodies' HTML spilled
-    to a file in `spill_dir` as each chunk arrives (see spill.py)."""
-    args = (settings.language, settings.permalink, settings.base_path, settings.footnote_backlink, settings.root)
+    items: list[tuple[str, str, bytes | None]], settings: ParseSettings, digest: str, workers_max: int, report: Report, spill_dir: Path
+) -> list[Parsed]:
+    """Every item (source, path, its bytes or None to read them) read when not yet and parsed;
+    when they are many, in worker processes, and the bodies' HTML spilled to a file in
+    `spill_dir` as each chunk arrives (see spill.py)."""
+    args = (settings.language, settings.permalink, settings.base_path, settings.footnote_backlink, settings.root, digest)
     if workers.worth_forking(len(items), PARALLEL_PARSE_MIN, workers_max):
         body_renderer(settings.language, settings.footnote_backlink)  # made once here, inherited by the workers and kept for serve's saves
         placeholders.phrases()  # so are the placeholder sentences (14 YAML files: 20 ms of serve's first save)
-        results: list[ParsedSource] = []
+        results: list[Parsed] = []
         batches = workers.chunks(items, workers_max)
         spill = SpillFile.make(spill_dir)
         for chunk in workers.run_parallel(_parse_chunk, [(batch, args) for batch in batches], workers_max):
             if spill is not None:
-                _spill_bodies(chunk, spill)
+                _spill_bodies([parsed for _, parsed, _ in chunk if parsed is not None], spill)
             results += chunk
             report(len(results), len(items))
         return results
@@ -244,18 +269,23 @@ def _spill_bodies(chunk: list[ParsedSource], spill: SpillFile) -> None:
             object.__setattr__(entry, "headings", SpilledRows(spilled[2 * n + 1], Heading))
 
 
-def _parse_chunk(work: tuple[list[tuple[str, bytes]], tuple[str, str, str, str, str]]) -> list[ParsedSource]:
-    """Parse sources (in a worker process or in-process); never raises for bad content."""
-    items, (language, permalink, base_path, footnote_backlink, root) = work
+def _parse_chunk(work: tuple[list[tuple[str, str, bytes | None]], tuple[str, str, str, str, str, str]]) -> list[Parsed]:
+    """Read (when not yet) and parse sources, in a worker process or in-process; never raises
+    for bad content."""
+    items, (language, permalink, base_path, footnote_backlink, root, digest) = work
     renderer = body_renderer(language, footnote_backlink)
     settings = ParseSettings(language, permalink, base_path, ShortcodeRules(templates=frozenset()), footnote_backlink, root)
-    results = []
-    for rel, data in items:
+    results: list[Parsed] = []
+    for rel, full, data in items:
+        if data is None:
+            data, problem = _read_source(rel, full)
+            if data is None:
+                results.append((None, None, problem))  # type: ignore[arg-type]
+                continue
+        key = statefile.source_digest(data, digest)
         text, problems = decode_text(data, rel)
-        if text is None:
-            results.append(ParsedSource(None, tuple(problems)))
-        else:
-            results.append(content.parse_source(rel, text, settings, renderer))
+        parsed = ParsedSource(None, tuple(problems)) if text is None else content.parse_source(rel, text, settings, renderer)
+        results.append((key, parsed, None))
     return results
 
 

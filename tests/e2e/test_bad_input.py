@@ -424,6 +424,24 @@ def test_a_source_over_one_megabyte_is_an_error_and_is_not_parsed(site):
     )
 
 
+def test_sources_the_workers_cannot_read_are_errors_at_their_path_among_hundreds(site):
+    # A cold build of hundreds of sources reads them where it parses them (in the worker
+    # processes); one too large or not UTF-8 is reported as with a few, and the rest are read.
+    files: dict[str, str | bytes] = {f"content/a{i:03}.md": article(f"Article {i}") for i in range(260)}
+    files["content/m-huge.md"] = article("Huge", body="Words of a paragraph that goes on.\n\n" * 30_000)
+    files["content/m-latin1.md"] = "---\ntitle: Caf\xe9\ndate: 2026-10-02\n---\n".encode("latin-1")
+    root = site(files)
+    stderr = build_fails(root)
+    assert f"content/m-huge.md:1: error: the file has {len(files['content/m-huge.md']):,} bytes" in stderr
+    assert "content/m-latin1.md:2: error: file is not UTF-8 text" in stderr
+    assert stderr.count("error:") == 2, stderr
+    (root / "content/m-huge.md").unlink()
+    (root / "content/m-latin1.md").write_text(article("Café"), encoding="utf-8")
+    result = run_nichesite("build", root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "public/article-259/index.html").is_file() and (root / "public/cafe/index.html").is_file()
+
+
 def test_a_slug_longer_than_a_file_name_is_an_error_at_the_slug_line(site):
     root = site({"content/a.md": GOOD, "content/long.md": article("Long", slug="a" * 300)})
     stderr = build_fails(root)
