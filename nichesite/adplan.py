@@ -15,16 +15,16 @@ last, with a warning at its line.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html import unescape
 from types import MappingProxyType
 
 from nichesite.body import strip_tags
 from nichesite.config import AdsConfig
 from nichesite.content import Entry
 from nichesite.errors import Problem, warning
-from nichesite.htmlscan import HtmlScanner
+from nichesite.htmlscan import PARSER_ONLY, RAW_TEXT, TOKEN, HtmlScanner, strict_attributes
 from nichesite.plan import LIST_KINDS
 from nichesite.shortcodes import Shortcode
 
@@ -109,7 +109,7 @@ class _TopLevel(HtmlScanner):
         super().__init__(convert_charrefs=True)
         self.text = text
         self.stack: list[str] = []
-        self.open: Counter[str] = Counter()  # how many of each tag the stack holds: no search of it per end tag
+        self.open: dict[str, int] = {}  # how many of each tag the stack holds: no search of it per end tag
         self.blocks: list[Block] = []
         self._start = 0
         self._tag = ""
@@ -121,22 +121,24 @@ class _TopLevel(HtmlScanner):
         self._shortcode = int(marker) if tag == "div" and marker and marker.isdigit() else None
 
     def _close(self, end: int) -> None:
-        lead_in = self._tag == "p" and strip_tags(self.text[self._start : end], "").rstrip().endswith(":")
+        text = self.text[self._start : end]
+        lead_in = self._tag == "p" and ":" in text and strip_tags(text, "").rstrip().endswith(":")
         self.blocks.append(Block(self._start, end, self._tag, self._shortcode, lead_in))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.stack == ["p"] and tag in _CLOSES_P:  # `<p>` closed implicitly by a block
-            self.stack.clear()
+        stack = self.stack
+        if tag in _CLOSES_P and stack == ["p"]:  # `<p>` closed implicitly by a block
+            stack.clear()
             self.open.clear()
             self._close(self.text_offset())
-        if not self.stack:
+        if not stack:
             self._open(tag, attrs)
             if tag in _VOID:
                 self._close(self.text_offset() + len(self.get_starttag_text() or ""))
                 return
         if tag not in _VOID:
-            self.stack.append(tag)
-            self.open[tag] += 1
+            stack.append(tag)
+            self.open[tag] = self.open.get(tag, 0) + 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if not self.stack:
@@ -144,12 +146,14 @@ class _TopLevel(HtmlScanner):
             self._close(self.text_offset() + len(self.get_starttag_text() or ""))
 
     def handle_endtag(self, tag: str) -> None:
-        if not self.open[tag]:
+        held = self.open
+        if not held.get(tag):
             return  # a stray end tag
-        while (popped := self.stack.pop()) != tag:
-            self.open[popped] -= 1
-        self.open[tag] -= 1
-        if not self.stack:
+        stack = self.stack
+        while (popped := stack.pop()) != tag:
+            held[popped] -= 1
+        held[tag] -= 1
+        if not stack:
             offset = self.text_offset()
             end = self.text.find(">", offset)
             self._close(len(self.text) if end < 0 else end + 1)
@@ -159,6 +163,57 @@ class _TopLevel(HtmlScanner):
             start = self.text_offset()
             end = self.text.find("<", start)  # the data is unescaped: its length is not the source's
             self.blocks.append(Block(start, len(self.text) if end < 0 else end, "#text"))
+
+    def scan_strict(self, text: str) -> bool:
+        """`self.scan(text)` on htmlscan's fast path, with the calls the handlers ignore left out:
+        a start tag's attributes are read only for a `div` that may open a top-level block (a
+        shortcode's marker), text only at the top level (most tags of a body are inside its
+        paragraphs and lists). False, with this scanner fed in part, where the fast path would
+        hand the text to the parser: `top_level_blocks` then scans it with a new one."""
+        if "<!--" in text:  # a comment: the parser's
+            return False
+        stack = self.stack
+        end = text.rfind(">") + 1
+        position = 0
+        try:
+            while (found := text.find("<", position)) >= 0:
+                token = TOKEN.match(text, found)
+                if token is None:
+                    return False
+                if found > position and not stack:
+                    self._fast = (position, "")
+                    self.handle_data(unescape(text[position:found]))
+                name, attributes, closed, end_name, declaration = token.groups()
+                position = token.end()
+                if declaration is not None:  # no handler
+                    continue
+                if end_name is not None:
+                    self._fast = (found, "")
+                    self.handle_endtag(end_name.lower())
+                    continue
+                name = name.lower()
+                if name in PARSER_ONLY:
+                    return False
+                attrs = strict_attributes(attributes) if attributes and name == "div" and len(stack) <= 1 else []
+                self._fast = (found, token.group())
+                if closed:
+                    self.handle_startendtag(name, attrs)
+                    continue
+                self.handle_starttag(name, attrs)
+                if name in RAW_TEXT:  # its text, inside it, is read by no handler
+                    close = text.find("</", position)
+                    if not text.startswith(f"</{name}>", close) or "<!--" in text[position:close]:
+                        return False
+                    self._fast = (close, "")
+                    self.handle_endtag(name)
+                    position = close + len(name) + 3
+            for start, stop in ((position, end), (max(position, end), len(text))):
+                if start < stop and not stack:
+                    self._fast = (start, "")
+                    self.handle_data(unescape(text[start:stop]))
+        finally:
+            self._fast = None
+        return True
 
     def finish(self) -> tuple[Block, ...]:
         self.close()
@@ -170,7 +225,9 @@ class _TopLevel(HtmlScanner):
 def top_level_blocks(body_html: str) -> tuple[Block, ...]:
     """The top-level elements of an HTML fragment, in order (comments and whitespace skipped)."""
     parser = _TopLevel(body_html)
-    parser.scan(body_html)
+    if not parser.scan_strict(body_html):
+        parser = _TopLevel(body_html)
+        parser.scan(body_html)
     return parser.finish()
 
 

@@ -32,13 +32,13 @@ _WS = r"[ \t\n\r\f]"
 _VALUE = r"""(?:"[^"]*"|'[^']*')"""
 _ATTRIBUTE = rf"{_WS}+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:{_WS}*={_WS}*({_VALUE}))?"
 _ANY_ATTRIBUTE = rf"{_WS}+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:{_WS}*={_WS}*{_VALUE})?"
-_TOKEN = re.compile(rf"<(?:({_NAME})((?:{_ANY_ATTRIBUTE})*){_WS}*(/?)>|/({_NAME}){_WS}*>|!(?!--)([^>]*)>)")
+TOKEN = re.compile(rf"<(?:({_NAME})((?:{_ANY_ATTRIBUTE})*){_WS}*(/?)>|/({_NAME}){_WS}*>|!(?!--)([^>]*)>)")
 _ATTRIBUTES = re.compile(_ATTRIBUTE)
 # The parser's elements whose text is read as it is (script, style) and, in newer releases, with
 # entities only (textarea, title): the fast path reads a raw element only when its text holds no
 # `</` and no `<!--` (every release ends it at the same `</script>`); an entities-only one never.
-_RAW_TEXT = frozenset(HTMLParser.CDATA_CONTENT_ELEMENTS)
-_PARSER_ONLY = frozenset(getattr(HTMLParser, "RCDATA_CONTENT_ELEMENTS", ()))
+RAW_TEXT = frozenset(HTMLParser.CDATA_CONTENT_ELEMENTS)
+PARSER_ONLY = frozenset(getattr(HTMLParser, "RCDATA_CONTENT_ELEMENTS", ()))
 
 # One fast-path event: (handler, offset, start tag's text, arguments).
 _Event = tuple[str, int, str, tuple]
@@ -122,7 +122,7 @@ def _strict_events(text: str, end: int, convert_charrefs: bool, handled: frozens
 
     position = 0
     while (found := text.find("<", position)) >= 0:
-        token = _TOKEN.match(text, found)
+        token = TOKEN.match(text, found)
         if token is None:
             return None
         if found > position and not data(position, found):
@@ -138,17 +138,15 @@ def _strict_events(text: str, end: int, convert_charrefs: bool, handled: frozens
                 events.append(("handle_endtag", found, "", (end_name.lower(),)))
             continue
         name = name.lower()
-        if name in _PARSER_ONLY:
+        if name in PARSER_ONLY:
             return None
-        attrs = (
-            [(a[1].lower(), None if a[2] is None else unescape(a[2][1:-1])) for a in _ATTRIBUTES.finditer(attributes)] if attributes else []
-        )
+        attrs = strict_attributes(attributes) if attributes else []
         tag_text = token.group()
         if closed:
             events.append(("handle_startendtag", found, tag_text, (name, attrs)))
             continue
         events.append(("handle_starttag", found, tag_text, (name, attrs)))
-        if name in _RAW_TEXT:
+        if name in RAW_TEXT:
             close = text.find("</", position)
             if not text.startswith(f"</{name}>", close) or "<!--" in text[position:close]:
                 return None
@@ -162,6 +160,11 @@ def _strict_events(text: str, end: int, convert_charrefs: bool, handled: frozens
     if max(position, end) < len(text) and not data(max(position, end), len(text)):
         return None
     return events
+
+
+def strict_attributes(attributes: str) -> list[tuple[str, str | None]]:
+    """The attributes of a strict start tag's text after its name, as the parser gives them."""
+    return [(a[1].lower(), None if a[2] is None else unescape(a[2][1:-1])) for a in _ATTRIBUTES.finditer(attributes)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,11 @@
 built with them and without them.
 
 With: the build's process and a forked worker sharing the parsing and the rendering (the corpus
-is large enough for both stages to fork), HTML read by htmlscan's fast path, and nichesite's
-Markdown passes (inline patterns and block processors skipped where they cannot match, no table
-of contents laid out where there is no marker). Without: one process, every fragment and page read by the standard
-library's parser alone, and Python-Markdown's own passes."""
+is large enough for both stages to fork), HTML read by htmlscan's fast path (and adplan's short
+one), and nichesite's Markdown passes (inline patterns and block processors skipped where they
+cannot match, no table of contents laid out where there is no marker). Without: one process,
+every fragment and page read by the standard library's parser alone, and Python-Markdown's own
+passes."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pytest
 from conftest import REPO, tree_digest
 from markdown.extensions.toc import TocTreeprocessor
 
-from nichesite import blockpass, body, htmlscan, inlinepass, sources, workers
+from nichesite import adplan, blockpass, body, htmlscan, inlinepass, sources, workers
 from nichesite.build import Builder
 from nichesite.options import BuildOptions
 from nichesite.sources import PARALLEL_PARSE_MIN
@@ -39,6 +40,7 @@ def test_the_benchmark_corpus_builds_to_the_same_bytes_with_and_without_the_spee
     fast = Builder(BuildOptions(site, tmp_path / "fast"), workers=2, use_cache=False, record_urls=False).build()
     with monkeypatch.context() as patched:
         patched.setattr(htmlscan, "_strict_events", lambda *args: None)
+        patched.setattr(adplan._TopLevel, "scan_strict", lambda self, text: False)
         patched.setattr(inlinepass, "install", lambda md: False)
         patched.setattr(blockpass, "install", lambda md: 0)
         patched.setattr(body._Headings, "TreeProcessorClass", TocTreeprocessor)

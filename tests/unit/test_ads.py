@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from types import MappingProxyType
 
 import pytest
 
-from nichesite import shortcodes
+from nichesite import adplan, shortcodes
 from nichesite.adplan import page_shows_ads, plan_body_ads, top_level_blocks
 from nichesite.ads import ads_txt, ads_txt_jobs
 from nichesite.body import BodyRenderer
@@ -92,6 +93,43 @@ def test_blocks_of_hostile_raw_html_are_found_in_one_pass():
 
 
 # -- in-body placement ---------------------------------------------------------------------
+
+
+def _blocks_read_by_the_scanner(html: str):
+    scanner = adplan._TopLevel(html)
+    scanner.scan(html)
+    return scanner.finish()
+
+
+def test_blocks_read_on_the_short_path_are_those_the_scanner_reads():
+    """top_level_blocks reads strict HTML with the calls its handlers use only (no attributes
+    inside a block, no text but at the top level): the blocks, shortcode markers and lead-ins
+    are exactly the scanner's, on Markdown's HTML and on random tag soup (seeded)."""
+    samples = _html_samples()
+    pieces = [
+        "<p>", "</p>", "<P>", "text ", "Intro: ", ":", "&amp;", "&#58;", "&nbsp;", " ", "\n", "<br>", "<br/>", "<hr>", "<img src='/i.png' alt>",
+        '<div data-nichesite-shortcode="3">', '<DIV data-nichesite-shortcode="x" class=y>', "<div>", "</div>", "<ul>", "<li>", "</li>",
+        "</ul>", "<em>", "</em>", "<strong>", "</strong>", "<h2>", "</h2>", "<table>", "</table>", "<pre><code>", "</code></pre>",
+        "<script>a<b</script>", "<style>p{}</style>", "<script>", "</script >", "<!-- c -->", "<!DOCTYPE x>", "<", ">", "</span>",
+        "<textarea>", "</textarea>", "<title>", '<a href="/x?a=1&amp;b=2">', "</a>", "<blockquote>", "</blockquote>", "<p class=x>",
+    ]  # fmt: skip
+    rng = random.Random(23)
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
+    short = 0
+    for html in samples:
+        assert top_level_blocks(html) == _blocks_read_by_the_scanner(html), html
+        short += adplan._TopLevel(html).scan_strict(html)
+    assert short > 500  # a good part of them read on the short path
+
+
+def _html_samples() -> list[str]:
+    renderer = BodyRenderer()
+    texts = [
+        "# Title\n\nIntro paragraph:\n\n- one\n- two\n\nA *paragraph* with [a link](/a/) &amp; more.\n\n> quote\n\n```\ncode <a>\n```",
+        '<div markdown="1">\n**inside**\n</div>\n\n<div data-nichesite-shortcode="0"></div>\n\nAfter: <b>bold</b>\n\n| a | b |\n|---|---|\n| 1 | 2 |',
+        "Text[^1]\n\n[^1]: A note.\n\n![A photo](/img/p.jpg)\n\n<p>raw <em>open\n\nLast: &#58;",
+    ]
+    return [renderer.render(text).html for text in texts]
 
 
 def test_after_intro_follows_the_first_paragraph_and_in_content_every_n_paragraphs():
