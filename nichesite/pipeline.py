@@ -13,7 +13,9 @@ serve's in-place build report the same problems and exit alike.
 
 In a cold `nichesite build`, a process forked once the sources are read compiles the templates
 and writes the parsed sources to the cache while this one plans and fingerprints (aside.py);
-the build takes the templates before rendering and the sources file once it succeeded.
+the build takes the templates before rendering and the sources file once it succeeded. Another,
+forked as the index is made, ranks the related articles meanwhile (index.py); fingerprinting
+is the first to read them.
 
 A site with `languages:` (languages.py) is one sub-site per language (`Site.languages`): each is
 read, planned, fingerprinted and rendered by the same stages with its own configuration, its
