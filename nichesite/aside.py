@@ -149,9 +149,5 @@ class Aside:
 
     def _wait(self) -> None:
         if self._pid:
-            try:
-                _, status = os.waitpid(self._pid, 0)
-                self._status = os.waitstatus_to_exitcode(status)
-            except ChildProcessError:  # reaped already: its file is not trusted
-                pass
+            self._status = workers.exit_code(self._pid)
             self._pid = 0

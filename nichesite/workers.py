@@ -213,7 +213,7 @@ class Forked(Generic[T]):
             if self._pid:
                 self._reap.detach()
                 try:
-                    if _exit_code(self._pid) == 0 and self._file is not None:
+                    if exit_code(self._pid) == 0 and self._file is not None:
                         self._file.seek(0)
                         value = pickle.load(self._file)
                 except (OSError, pickle.UnpicklingError, EOFError):
@@ -228,8 +228,9 @@ class Forked(Generic[T]):
 _MISSING = object()
 
 
-def _exit_code(pid: int) -> int:
-    """Wait for the child `pid`: its exit code, or -1 when it was killed or cannot be waited for."""
+def exit_code(pid: int) -> int:
+    """Wait for the child `pid`: its exit code (negative: the signal that killed it), or -1 when
+    it cannot be waited for (reaped already: what it left is not trusted)."""
     try:
         _, status = os.waitpid(pid, 0)
     except ChildProcessError:
@@ -240,7 +241,7 @@ def _exit_code(pid: int) -> int:
 def _reap(pid: int, file: IO[bytes]) -> None:
     with contextlib.suppress(OSError):
         os.kill(pid, signal.SIGKILL)
-    _exit_code(pid)
+    exit_code(pid)
     file.close()
 
 
